@@ -1,0 +1,34 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "Gradbook",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "gradbook", targets: ["gradbook"]),
+    .library(name: "TensorEngine", targets: ["TensorEngine"]),
+    .library(name: "NeuralNet", targets: ["NeuralNet"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // OpenBLAS's C interface (Debian libopenblas-dev); Scripts/setup installs it.
+    .systemLibrary(
+      name: "CBLAS",
+      pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]
+    ),
+    .target(name: "TensorEngine", dependencies: ["CBLAS"]),
+    .target(name: "NeuralNet", dependencies: ["TensorEngine"]),
+    .executableTarget(
+      name: "gradbook",
+      dependencies: [
+        "NeuralNet",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine"]),
+    .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
+  ]
+)

@@ -1,0 +1,70 @@
+/// Shape arithmetic shared by every operation: element counts, strides, broadcasting and
+/// axis normalisation. A shape is a plain `[Int]`, outermost axis first (row-major).
+public enum Shape {
+  /// Renders a shape as people write it: `[2, 3]`, and `[]` for a scalar.
+  public static func describe(_ shape: [Int]) -> String {
+    "[" + shape.map(String.init).joined(separator: ", ") + "]"
+  }
+
+  /// The number of elements of `shape`, refusing negative sizes and products that overflow.
+  public static func count(_ shape: [Int]) throws -> Int {
+    var n = 1
+    for d in shape {
+      guard d >= 0 else {
+        throw TensorError(.argument, "shape \(describe(shape)) has a negative size")
+      }
+      let (product, overflow) = n.multipliedReportingOverflow(by: d)
+      guard !overflow else {
+        throw TensorError(.memory, "shape \(describe(shape)) has too many elements")
+      }
+      n = product
+    }
+    return n
+  }
+
+  /// Row-major strides: the distance in elements between neighbours along each axis.
+  public static func strides(_ shape: [Int]) -> [Int] {
+    var strides = [Int](repeating: 1, count: shape.count)
+    var s = 1
+    for i in stride(from: shape.count - 1, through: 0, by: -1) {
+      strides[i] = s
+      s &*= shape[i]
+    }
+    return strides
+  }
+
+  /// The shape two operands broadcast to, by numpy's rule: align trailing axes; sizes must be
+  /// equal or one of them 1.
+  public static func broadcast(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
+    if a == b { return a }
+    let rank = max(a.count, b.count)
+    var out = [Int](repeating: 1, count: rank)
+    for i in 0..<rank {
+      let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
+      let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
+      if da == db || db == 1 {
+        out[i] = da
+      } else if da == 1 {
+        out[i] = db
+      } else {
+        throw TensorError(
+          .shape,
+          "cannot broadcast \(describe(a)) \(op) \(describe(b)): sizes \(da) and \(db) differ "
+            + "on axis \(i - rank) (sizes must be equal or 1)")
+      }
+    }
+    return out
+  }
+
+  /// Turns a possibly negative axis into its position in a shape of `rank` axes.
+  public static func axis(_ axis: Int, rank: Int) throws -> Int {
+    let a = axis < 0 ? axis + rank : axis
+    guard a >= 0, a < rank else {
+      throw TensorError(
+        .index,
+        "axis \(axis) is out of range for a tensor of rank \(rank)"
+          + (rank == 0 ? " (a scalar has no axes)" : " (valid: \(-rank)…\(rank - 1))"))
+    }
+    return a
+  }
+}
