@@ -1,0 +1,97 @@
+import TensorEngine
+
+/// The activation functions of the lecture, each a function on tensors and, wrapped in an
+/// `ActivationLayer`, a layer.
+public enum Activation: Sendable, Equatable, CustomStringConvertible {
+  /// f(x) = x.
+  case identity
+  /// Heaviside step, as in Rosenblatt's perceptron: 1 for x ≥ 0, else 0.
+  case step
+  /// −1, 0 or 1.
+  case sign
+  /// max(0, x).
+  case relu
+  /// x for x > 0, slope · x otherwise.
+  case leakyRelu(slope: Double)
+  /// The logistic function 1 / (1 + e^−x).
+  case sigmoid
+  /// (e^x − e^−x) / (e^x + e^−x).
+  case tanh
+  /// e^(x_i) / Σ_j e^(x_j) along the last axis.
+  case softmax
+
+  /// The default slope of `leaky_relu`, as in PyTorch.
+  public static let defaultLeak = 0.01
+
+  /// The names the language knows, `logistic` being the lecture's name for `sigmoid`.
+  public static func named(_ name: String) -> Activation? {
+    switch name {
+    case "identity", "linear": .identity
+    case "step", "heaviside": .step
+    case "sign": .sign
+    case "relu": .relu
+    case "leaky_relu": .leakyRelu(slope: defaultLeak)
+    case "sigmoid", "logistic": .sigmoid
+    case "tanh": .tanh
+    case "softmax": .softmax
+    default: nil
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .identity: "identity"
+    case .step: "step"
+    case .sign: "sign"
+    case .relu: "relu"
+    case .leakyRelu(let slope): slope == Activation.defaultLeak ? "leaky_relu" : "leaky_relu(\(slope))"
+    case .sigmoid: "sigmoid"
+    case .tanh: "tanh"
+    case .softmax: "softmax"
+    }
+  }
+
+  /// The activation applied elementwise (softmax: along the last axis).
+  public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    switch self {
+    case .identity: x
+    case .step: x.step()
+    case .sign: x.sign()
+    case .relu: x.relu()
+    case .leakyRelu(let slope): x.leakyRelu(slope: slope)
+    case .sigmoid: x.sigmoid()
+    case .tanh: x.tanh()
+    case .softmax: try x.softmax(axis: -1)
+    }
+  }
+
+  /// The output value that separates two classes for a single-output classifier: 0.5 for
+  /// activations with outputs in [0, 1], 0 for those symmetric around 0.
+  public var decisionThreshold: Double {
+    switch self {
+    case .tanh, .sign: 0
+    default: 0.5
+    }
+  }
+}
+
+/// An activation used as a layer in a model: `dense(2, 4) >> relu`.
+public final class ActivationLayer: Layer {
+  public let activation: Activation
+
+  public init(_ activation: Activation) {
+    self.activation = activation
+  }
+
+  public func callAsFunction(_ x: Tensor) throws -> Tensor { try activation(x) }
+
+  public func logits(_ x: Tensor) throws -> Tensor {
+    activation == .softmax || activation == .sigmoid ? x : try activation(x)
+  }
+
+  public var outputActivation: Activation? { activation }
+  public var parameters: [Tensor] { [] }
+  public func outputShape(for inputShape: [Int]) throws -> [Int] { inputShape }
+  public func multiplyAdds(for inputShape: [Int]) throws -> Int { 0 }
+  public var description: String { activation.description }
+}

@@ -1,0 +1,101 @@
+import TensorEngine
+
+/// A fully connected layer:
+///
+/// ```
+/// y = f(x · Wᵀ + b)        W: [out, in],  b: [out]
+/// ```
+/// Row j of `W` holds the weights into unit j, as in PyTorch's `Linear` and the lecture's
+/// figures. `x` is a batch `[n, in]` or a single sample `[in]`.
+public final class Dense: Layer {
+  public let inputs: Int
+  public let outputs: Int
+  public let activation: Activation
+  /// The weights, a parameter of shape `[out, in]`.
+  public let weight: Tensor
+  /// The biases, a parameter of shape `[out]`.
+  public let bias: Tensor
+
+  /// A layer with the given weights, or weights drawn by `initializer` (He for the ReLU
+  /// family, Xavier otherwise) and zero biases.
+  public init(
+    _ inputs: Int, _ outputs: Int, activation: Activation = .identity,
+    weight: Tensor? = nil, bias: Tensor? = nil, initializer: Initializer? = nil,
+    using generator: inout RandomGenerator
+  ) throws {
+    guard inputs >= 1, outputs >= 1 else {
+      throw TensorError(
+        .argument, "dense needs at least 1 input and 1 output, not \(inputs) and \(outputs)")
+    }
+    if let weight, weight.shape != [outputs, inputs] {
+      throw TensorError(
+        .shape,
+        "dense(\(inputs), \(outputs)) needs w of shape [\(outputs), \(inputs)] (one row per "
+          + "output unit), not \(Shape.describe(weight.shape))")
+    }
+    if let bias, bias.count != outputs || bias.rank > 1 {
+      throw TensorError(
+        .shape,
+        "dense(\(inputs), \(outputs)) needs b of shape [\(outputs)], not \(Shape.describe(bias.shape))")
+    }
+    self.inputs = inputs
+    self.outputs = outputs
+    self.activation = activation
+    let w = try weight
+      ?? (initializer ?? .default(for: activation)).weights(
+        fanIn: inputs, fanOut: outputs, using: &generator)
+    self.weight = Tensor.parameter(w)
+    self.bias = Tensor.parameter(try bias?.reshaped([outputs]) ?? Tensor.zeros([outputs]))
+  }
+
+  /// As above, drawing initial weights from the session's generator.
+  public convenience init(
+    _ inputs: Int, _ outputs: Int, activation: Activation = .identity,
+    weight: Tensor? = nil, bias: Tensor? = nil, initializer: Initializer? = nil
+  ) throws {
+    var generator = RandomGenerator.withShared { g in
+      // Draw a seed from the session stream so that each new layer gets fresh weights.
+      RandomGenerator(seed: g.next())
+    }
+    try self.init(
+      inputs, outputs, activation: activation, weight: weight, bias: bias,
+      initializer: initializer, using: &generator)
+  }
+
+  public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    try activation(logitsChecked(x))
+  }
+
+  public func logits(_ x: Tensor) throws -> Tensor {
+    let z = try logitsChecked(x)
+    return activation == .softmax || activation == .sigmoid ? z : try activation(z)
+  }
+
+  private func logitsChecked(_ x: Tensor) throws -> Tensor {
+    guard (x.rank == 1 || x.rank == 2), x.shape[x.rank - 1] == inputs else {
+      throw TensorError(
+        .shape,
+        "\(description) expects input [\(inputs)] or [batch, \(inputs)], "
+          + "not \(Shape.describe(x.shape))")
+    }
+    return try Tensor.linear(x, weight: weight, bias: bias)
+  }
+
+  public var outputActivation: Activation? { activation }
+  public var parameters: [Tensor] { [weight, bias] }
+
+  public func outputShape(for inputShape: [Int]) throws -> [Int] {
+    guard inputShape == [inputs] else {
+      throw TensorError(
+        .shape, "\(description) expects [\(inputs)] per sample, not \(Shape.describe(inputShape))")
+    }
+    return [outputs]
+  }
+
+  public func multiplyAdds(for inputShape: [Int]) throws -> Int { inputs * outputs }
+
+  /// `dense 2→4 tanh`; the identity activation is not named.
+  public var description: String {
+    "dense \(inputs)→\(outputs)" + (activation == .identity ? "" : " \(activation)")
+  }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import TensorEngine
+
+/// How a dense layer's weights start, chosen so that activations neither vanish nor
+/// explode through the layers.
+public enum Initializer: Sendable {
+  /// Glorot and Bengio (2010), uniform: W ~ U(−a, a) with a = √(6 / (fan_in + fan_out)).
+  /// Suited to sigmoid, tanh and linear layers.
+  case xavier
+  /// He et al. (2015), normal: W ~ N(0, 2 / fan_in). Suited to ReLU layers.
+  case he
+
+  /// He for the ReLU family, Xavier for the rest.
+  public static func `default`(for activation: Activation) -> Initializer {
+    switch activation {
+    case .relu, .leakyRelu: .he
+    default: .xavier
+    }
+  }
+
+  /// A `[fanOut, fanIn]` weight matrix.
+  public func weights(fanIn: Int, fanOut: Int, using generator: inout RandomGenerator) throws
+    -> Tensor
+  {
+    let n = try Shape.count([fanOut, fanIn])
+    try Tensor.checkMemory(elements: n)
+    let values: [Double]
+    switch self {
+    case .xavier:
+      let a = (6 / Double(Swift.max(1, fanIn + fanOut))).squareRoot()
+      values = (0..<n).map { _ in generator.uniform(-a, a) }
+    case .he:
+      let s = (2 / Double(Swift.max(1, fanIn))).squareRoot()
+      values = (0..<n).map { _ in s * generator.normal() }
+    }
+    return try Tensor(shape: [fanOut, fanIn], scalars: values)
+  }
+}

@@ -1,0 +1,52 @@
+import TensorEngine
+
+/// Layers applied one after another: a model. Written `a >> b >> c` in the language.
+public final class Sequential: Layer {
+  public let layers: [any Layer]
+
+  public init(_ layers: [any Layer]) {
+    self.layers = layers.flatMap { $0.layers }
+  }
+
+  public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    try layers.reduce(x) { try $1($0) }
+  }
+
+  public func logits(_ x: Tensor) throws -> Tensor {
+    guard let last = layers.last else { return x }
+    return try last.logits(layers.dropLast().reduce(x) { try $1($0) })
+  }
+
+  public var outputActivation: Activation? {
+    // A trailing identity layer leaves the activation before it in charge.
+    for layer in layers.reversed() {
+      guard let activation = layer.outputActivation else { return nil }
+      if layer is ActivationLayer && activation == .identity { continue }
+      return activation
+    }
+    return nil
+  }
+
+  public var parameters: [Tensor] { layers.flatMap(\.parameters) }
+
+  public func outputShape(for inputShape: [Int]) throws -> [Int] {
+    try layers.reduce(inputShape) { try $1.outputShape(for: $0) }
+  }
+
+  public func multiplyAdds(for inputShape: [Int]) throws -> Int {
+    var shape = inputShape
+    var total = 0
+    for layer in layers {
+      total += try layer.multiplyAdds(for: shape)
+      shape = try layer.outputShape(for: shape)
+    }
+    return total
+  }
+
+  /// `model · dense 2→4 tanh >> dense 4→1 sigmoid · 17 parameters`.
+  public var description: String {
+    let count = parameterCount
+    return "model · " + layers.map(\.description).joined(separator: " >> ")
+      + " · \(count) parameter" + (count == 1 ? "" : "s")
+  }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import TensorEngine
+
+/// Adam (Kingma and Ba, 2015), with bias-corrected moment estimates:
+///
+/// ```
+/// m ← β₁ m + (1 − β₁) g          v ← β₂ v + (1 − β₂) g²
+/// m̂ = m / (1 − β₁ᵗ)              v̂ = v / (1 − β₂ᵗ)
+/// w ← w − η m̂ / (√v̂ + ε)
+/// ```
+public final class Adam: Optimizer {
+  public var learningRate: Double
+  public let beta1: Double
+  public let beta2: Double
+  public let epsilon: Double
+  private var state = ParameterState()
+  private var steps: [ObjectIdentifier: Int] = [:]
+
+  public init(
+    learningRate: Double = 0.001, beta1: Double = 0.9, beta2: Double = 0.999,
+    epsilon: Double = 1e-8
+  ) throws {
+    guard learningRate > 0, learningRate.isFinite else {
+      throw TensorError(.argument, "adam needs a learning rate > 0, not \(learningRate)")
+    }
+    guard (0..<1).contains(beta1), (0..<1).contains(beta2) else {
+      throw TensorError(.argument, "adam needs betas in [0, 1), not \(beta1) and \(beta2)")
+    }
+    guard epsilon > 0 else {
+      throw TensorError(.argument, "adam needs epsilon > 0, not \(epsilon)")
+    }
+    self.learningRate = learningRate
+    self.beta1 = beta1
+    self.beta2 = beta2
+    self.epsilon = epsilon
+  }
+
+  public func step(_ parameters: [Tensor]) {
+    let (lr, b1, b2, eps) = (learningRate, beta1, beta2, epsilon)
+    for p in parameters {
+      guard let grad = p.grad, grad.count == p.count else { continue }
+      let g = grad.scalars
+      let t = (steps[ObjectIdentifier(p)] ?? 0) + 1
+      steps[ObjectIdentifier(p)] = t
+      let c1 = 1 - pow(b1, Double(t))
+      let c2 = 1 - pow(b2, Double(t))
+      state.withBuffers(for: p, count: 2) { buffers in
+        var m = buffers[0]
+        var v = buffers[1]
+        buffers = []
+        p.updateScalars { w in
+          for i in 0..<w.count {
+            m[i] = b1 * m[i] + (1 - b1) * g[i]
+            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+            w[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+          }
+        }
+        buffers = [m, v]
+      }
+    }
+  }
+
+  public var description: String { "adam · lr \(learningRate)" }
+}

@@ -1,0 +1,128 @@
+import TensorEngine
+
+/// Rosenblatt's perceptron: one unit with a step activation,
+///
+/// ```
+/// y = step(w · x + b)
+/// ```
+/// trained not by gradients but by the perceptron rule, sample by sample:
+///
+/// ```
+/// w ← w + η (t − y) x        b ← b + η (t − y)
+/// ```
+/// The rule converges on linearly separable data (AND, OR, NAND) and never on XOR.
+public final class Perceptron: Layer {
+  public let inputs: Int
+  /// The weights, a `[1, inputs]` parameter, as a `dense(inputs, 1, step)` would have.
+  public let weight: Tensor
+  /// The bias, a `[1]` parameter.
+  public let bias: Tensor
+
+  /// A perceptron with weights and bias starting at zero, as in the lecture.
+  public init(inputs: Int) throws {
+    guard inputs >= 1 else {
+      throw TensorError(.argument, "perceptron needs at least 1 input, not \(inputs)")
+    }
+    self.inputs = inputs
+    weight = Tensor.parameter(try Tensor.zeros([1, inputs]))
+    bias = Tensor.parameter(try Tensor.zeros([1]))
+  }
+
+  public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    guard (x.rank == 1 || x.rank == 2), x.shape[x.rank - 1] == inputs else {
+      throw TensorError(
+        .shape,
+        "\(description) expects input [\(inputs)] or [batch, \(inputs)], "
+          + "not \(Shape.describe(x.shape))")
+    }
+    return try Tensor.linear(x, weight: weight, bias: bias).step()
+  }
+
+  public var outputActivation: Activation? { .step }
+  public var parameters: [Tensor] { [weight, bias] }
+
+  public func outputShape(for inputShape: [Int]) throws -> [Int] {
+    guard inputShape == [inputs] else {
+      throw TensorError(
+        .shape, "\(description) expects [\(inputs)] per sample, not \(Shape.describe(inputShape))")
+    }
+    return [1]
+  }
+
+  public func multiplyAdds(for inputShape: [Int]) throws -> Int { inputs }
+
+  public var description: String { "perceptron \(inputs)→1 step" }
+
+  /// What a run of the perceptron rule ended with.
+  public struct Result: Sendable, Equatable, CustomStringConvertible {
+    /// The epoch (from 1) with no misclassified sample, or nil when none was reached.
+    public let convergedAt: Int?
+    /// Epochs run.
+    public let epochs: Int
+    /// Samples still misclassified by the final weights.
+    public let misclassified: Int
+    /// Misclassified samples in each epoch, counted while the weights were being updated.
+    public let errorsPerEpoch: [Int]
+
+    public var converged: Bool { convergedAt != nil }
+
+    public var description: String {
+      if let epoch = convergedAt {
+        return "converged in epoch \(epoch) · 0 errors"
+      }
+      return "did not converge in \(epochs) epochs · \(misclassified) of the samples still wrong"
+    }
+  }
+
+  /// Trains by the perceptron rule, presenting the samples in order, until an epoch makes
+  /// no mistake or `maxEpochs` have run.
+  public func train(
+    on data: Dataset, learningRate: Double = 1, maxEpochs: Int = 100,
+    shouldCancel: () -> Bool = { false }
+  ) throws -> Result {
+    guard data.features == inputs else {
+      throw TensorError(
+        .shape, "\(description) has \(inputs) inputs but \(data.name) has \(data.features) features")
+    }
+    guard data.y.shape[1] == 1, data.y.scalars.allSatisfy({ $0 == 0 || $0 == 1 }) else {
+      throw TensorError(.argument, "the perceptron rule needs targets 0 and 1 in one column")
+    }
+    guard learningRate > 0, learningRate.isFinite else {
+      throw TensorError(.argument, "the learning rate must be > 0, not \(learningRate)")
+    }
+    guard maxEpochs >= 1 else {
+      throw TensorError(.argument, "max epochs must be ≥ 1, not \(maxEpochs)")
+    }
+    let x = data.x.scalars
+    let t = data.y.scalars
+    var errorsPerEpoch: [Int] = []
+    var convergedAt: Int?
+    epochs: for epoch in 1...maxEpochs {
+      var errors = 0
+      for i in 0..<data.count {
+        if shouldCancel() { break epochs }
+        let sample = x[(i * inputs)..<((i + 1) * inputs)]
+        var z = bias.scalars[0]
+        for (w, v) in zip(weight.scalars, sample) { z += w * v }
+        let y: Double = z >= 0 ? 1 : 0
+        let delta = learningRate * (t[i] - y)
+        guard delta != 0 else { continue }
+        errors += 1
+        weight.updateScalars { w in
+          for (j, v) in sample.enumerated() { w[j] += delta * v }
+        }
+        bias.updateScalars { $0[0] += delta }
+      }
+      errorsPerEpoch.append(errors)
+      if errors == 0 {
+        convergedAt = epoch
+        break
+      }
+    }
+    let predicted = try predictClasses(data.x)
+    let wrong = zip(predicted, t).filter { Double($0) != $1 }.count
+    return Result(
+      convergedAt: wrong == 0 ? convergedAt : nil, epochs: errorsPerEpoch.count,
+      misclassified: wrong, errorsPerEpoch: errorsPerEpoch)
+  }
+}

@@ -1,0 +1,79 @@
+import TensorEngine
+
+extension Layer {
+  /// The class of each sample of `x` ([n, features]): for one output, whether it reaches
+  /// the final activation's decision threshold (0.5 after sigmoid or step, 0 after tanh or
+  /// sign); for several outputs, the index of the largest.
+  public func predictClasses(_ x: Tensor) throws -> [Int] {
+    try Self.classes(of: self(x), activation: outputActivation)
+  }
+
+  /// The fraction of `data`'s samples whose predicted class is their label.
+  public func accuracy(on data: Dataset) throws -> Double {
+    guard data.classes != nil else {
+      throw TensorError(
+        .argument,
+        "accuracy needs a classification data set; \(data.name) is regression (use evaluate)")
+    }
+    guard data.count > 0 else { throw TensorError(.argument, "accuracy of an empty data set") }
+    let predicted = try predictClasses(data.x)
+    return Self.fractionCorrect(predicted, data.y)
+  }
+
+  /// The loss on `data` and, for classification, the accuracy.
+  public func evaluate(on data: Dataset, loss: Loss) throws -> (loss: Double, accuracy: Double?)
+  {
+    let x = data.x
+    let target = try Training.target(for: data, outputs: outputShape(for: [data.features]), loss: loss)
+    let activation = outputActivation
+    let value: Tensor
+    let output: Tensor
+    if loss.wantsLogits(after: activation) {
+      let z = try logits(x)
+      value = try loss.fromLogits(z, target, activation: activation)
+      output = z
+    } else {
+      output = try self(x)
+      value = try loss(output, target)
+    }
+    let accuracy: Double? =
+      data.classes == nil
+      ? nil
+      : Self.fractionCorrect(
+        try Self.classes(
+          of: output, activation: loss.wantsLogits(after: activation) ? nil : activation,
+          fromLogits: loss.wantsLogits(after: activation)), data.y)
+    return (try value.item(), accuracy)
+  }
+
+  /// Classes from outputs (or logits, whose threshold for one output is 0).
+  static func classes(of output: Tensor, activation: Activation?, fromLogits: Bool = false)
+    throws -> [Int]
+  {
+    let y = output.rank == 1 ? try output.reshaped([-1, 1]) : output
+    guard y.rank == 2 else {
+      throw TensorError(
+        .shape, "expected outputs [n, classes], not \(Shape.describe(output.shape))")
+    }
+    let width = y.shape[1]
+    let n = y.shape[0]
+    guard width >= 1 else { throw TensorError(.shape, "the model has no outputs to classify") }
+    if width == 1 {
+      let threshold = fromLogits ? 0 : (activation?.decisionThreshold ?? 0.5)
+      return y.scalars.map { $0 >= threshold ? 1 : 0 }
+    }
+    return (0..<n).map { i in
+      var best = 0
+      for j in 1..<width where y.scalars[i * width + j] > y.scalars[i * width + best] {
+        best = j
+      }
+      return best
+    }
+  }
+
+  static func fractionCorrect(_ predicted: [Int], _ labels: Tensor) -> Double {
+    guard !predicted.isEmpty else { return 0 }
+    let correct = zip(predicted, labels.scalars).filter { Double($0) == $1 }.count
+    return Double(correct) / Double(predicted.count)
+  }
+}

@@ -1,0 +1,190 @@
+import TensorEngine
+
+/// Settings of a training run beyond the model, data, loss and optimizer.
+public struct TrainingOptions {
+  public var epochs: Int
+  /// Samples per minibatch; nil trains on the whole data set at each step.
+  public var batchSize: Int?
+  /// Whether minibatches are drawn in a new random order each epoch.
+  public var shuffle: Bool
+  /// Samples held out to report validation loss and accuracy after each epoch.
+  public var validation: Dataset?
+  /// Lowers the learning rate when the (validation) loss stops improving.
+  public var schedule: PlateauSchedule?
+
+  public init(
+    epochs: Int = 100, batchSize: Int? = nil, shuffle: Bool = true, validation: Dataset? = nil,
+    schedule: PlateauSchedule? = nil
+  ) {
+    self.epochs = epochs
+    self.batchSize = batchSize
+    self.shuffle = shuffle
+    self.validation = validation
+    self.schedule = schedule
+  }
+}
+
+/// What the progress callback hears after each epoch.
+public struct EpochReport: Sendable {
+  public let epoch: Int
+  public let epochs: Int
+  public let loss: Double
+  public let validationLoss: Double?
+  public let accuracy: Double?
+  public let validationAccuracy: Double?
+  public let learningRate: Double
+  /// Seconds since training started.
+  public let elapsed: Double
+}
+
+/// The training loop: epochs of minibatch gradient descent.
+public enum Training {
+  /// Trains `model` on `data` and returns the history of the run.
+  ///
+  /// Each step zeroes the gradients, computes the loss of one minibatch, back-propagates and
+  /// lets the optimizer update the parameters in place. `shouldCancel` is asked before every
+  /// step: when it answers true, training stops there and the model keeps the weights of the
+  /// last finished step. `progress` is called after every epoch.
+  public static func fit(
+    _ model: any Layer, on data: Dataset, loss: Loss, optimizer: any Optimizer,
+    options: TrainingOptions = TrainingOptions(), using generator: inout RandomGenerator,
+    progress: ((EpochReport) -> Void)? = nil, shouldCancel: () -> Bool = { false }
+  ) throws -> History {
+    let parameters = model.parameters
+    guard !parameters.isEmpty else {
+      throw TensorError(.argument, "\(model) has no parameters to train")
+    }
+    guard data.count > 0 else {
+      throw TensorError(.argument, "cannot train on \(data.name): it has no samples")
+    }
+    guard options.epochs >= 0 else {
+      throw TensorError(.argument, "epochs must be ≥ 0, not \(options.epochs)")
+    }
+    if let b = options.batchSize, b < 1 {
+      throw TensorError(.argument, "batch size must be ≥ 1, not \(b)")
+    }
+    let outputs = try model.outputShape(for: [data.features])
+    let target = try Training.target(for: data, outputs: outputs, loss: loss)
+    if let validation = options.validation {
+      guard validation.features == data.features else {
+        throw TensorError(
+          .shape,
+          "validation set \(validation.name) has \(validation.features) features but the "
+            + "training set has \(data.features)")
+      }
+    }
+    let activation = model.outputActivation
+    let useLogits = loss.wantsLogits(after: activation)
+    let n = data.count
+    let batch = Swift.min(options.batchSize ?? n, n)
+    var order = Array(0..<n)
+    var history = History(plannedEpochs: options.epochs)
+    let clock = ContinuousClock()
+    let start = clock.now
+    func elapsed() -> Double {
+      let d = clock.now - start
+      return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+    defer { history.seconds = elapsed() }
+
+    for epoch in 1...Swift.max(options.epochs, 1) where options.epochs > 0 {
+      if options.shuffle && batch < n { generator.shuffle(&order) }
+      var lossSum = 0.0
+      var correct = 0
+      var step = 0
+      for first in stride(from: 0, to: n, by: batch) {
+        step += 1
+        if shouldCancel() {
+          history.stop = .cancelled(epoch: epoch, step: step)
+          history.seconds = elapsed()
+          return history
+        }
+        let count = Swift.min(batch, n - first)
+        let (x, t, labels): (Tensor, Tensor, Tensor)
+        if count == n && !(options.shuffle && batch < n) {
+          (x, t, labels) = (data.x, target, data.y)
+        } else {
+          let rows = Array(order[first..<(first + count)])
+          (x, t, labels) = (
+            try Dataset.rows(data.x, rows), try Dataset.rows(target, rows),
+            try Dataset.rows(data.y, rows)
+          )
+        }
+        for p in parameters { p.zeroGrad() }
+        let output = useLogits ? try model.logits(x) : try model(x)
+        let value =
+          useLogits
+          ? try loss.fromLogits(output, t, activation: activation) : try loss(output, t)
+        try value.backward()
+        optimizer.step(parameters)
+        lossSum += try value.item() * Double(count)
+        if data.classes != nil {
+          let predicted = try model.classesOf(output, logits: useLogits)
+          correct += zip(predicted, labels.scalars).filter { Double($0) == $1 }.count
+        }
+      }
+      history.loss.append(lossSum / Double(n))
+      history.learningRates.append(optimizer.learningRate)
+      if data.classes != nil { history.accuracy.append(Double(correct) / Double(n)) }
+      if let validation = options.validation, validation.count > 0 {
+        let result = try model.evaluate(on: validation, loss: loss)
+        history.validationLoss.append(result.loss)
+        if let a = result.accuracy { history.validationAccuracy.append(a) }
+      }
+      options.schedule?.update(
+        loss: history.validationLoss.last ?? history.loss[history.loss.count - 1],
+        optimizer: optimizer)
+      progress?(
+        EpochReport(
+          epoch: epoch, epochs: options.epochs, loss: history.loss[history.loss.count - 1],
+          validationLoss: options.validation == nil ? nil : history.validationLoss.last,
+          accuracy: history.accuracy.last,
+          validationAccuracy: options.validation == nil ? nil : history.validationAccuracy.last,
+          learningRate: optimizer.learningRate, elapsed: elapsed()))
+    }
+    return history
+  }
+
+  /// As above, shuffling with a generator seeded from the session's stream.
+  public static func fit(
+    _ model: any Layer, on data: Dataset, loss: Loss, optimizer: any Optimizer,
+    options: TrainingOptions = TrainingOptions(),
+    progress: ((EpochReport) -> Void)? = nil, shouldCancel: () -> Bool = { false }
+  ) throws -> History {
+    var generator = RandomGenerator.withShared { RandomGenerator(seed: $0.next()) }
+    return try fit(
+      model, on: data, loss: loss, optimizer: optimizer, options: options, using: &generator,
+      progress: progress, shouldCancel: shouldCancel)
+  }
+
+  /// The targets a loss compares with the model's outputs: class labels become one-hot rows
+  /// when the model has one output per class and the loss compares whole rows.
+  static func target(for data: Dataset, outputs: [Int], loss: Loss) throws -> Tensor {
+    let width = outputs.reduce(1, *)
+    guard let classes = data.classes, width > 1, data.y.shape[1] == 1 else {
+      if data.y.shape[1] != width && loss != .crossEntropy {
+        throw TensorError(
+          .shape,
+          "the model gives \(width) output\(width == 1 ? "" : "s") per sample but \(data.name) "
+            + "has \(data.y.shape[1]) target\(data.y.shape[1] == 1 ? "" : "s")")
+      }
+      return data.y
+    }
+    guard classes <= width else {
+      throw TensorError(
+        .shape,
+        "\(data.name) has \(classes) classes but the model gives only \(width) outputs")
+    }
+    if loss == .crossEntropy { return data.y }
+    var oneHot = [Double](repeating: 0, count: data.count * width)
+    for (i, label) in data.y.scalars.enumerated() { oneHot[i * width + Int(label)] = 1 }
+    return try Tensor(shape: [data.count, width], scalars: oneHot)
+  }
+}
+
+extension Layer {
+  /// Classes from a training step's output (or logits).
+  func classesOf(_ output: Tensor, logits: Bool) throws -> [Int] {
+    try Self.classes(of: output, activation: logits ? nil : outputActivation, fromLogits: logits)
+  }
+}

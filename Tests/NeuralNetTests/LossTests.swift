@@ -1,0 +1,83 @@
+import Foundation
+import NeuralNet
+import TensorEngine
+import Testing
+
+@Suite struct LossTests {
+  var output: Tensor { get throws { try Tensor([[0.2, 0.7], [0.9, 0.4]]) } }
+
+  @Test func mseIsTheMeanOfSquaredErrors() throws {
+    let target = try Tensor([[0.0, 1.0], [1.0, 0.0]])
+    // (0.04 + 0.09 + 0.01 + 0.16) / 4
+    #expect(abs(try Loss.mse(output, target).item() - 0.075) < 1e-15)
+  }
+
+  @Test func bceOfProbabilities() throws {
+    let p = try Tensor([[0.8], [0.3]])
+    let t = try Tensor([[1.0], [0.0]])
+    let byHand = -(log(0.8) + log(0.7)) / 2
+    #expect(abs(try Loss.bce(p, t).item() - byHand) < 1e-14)
+    // Saturated probabilities stay finite.
+    #expect(try Loss.bce(try Tensor([[0.0], [1.0]]), t).item().isFinite)
+  }
+
+  @Test func crossEntropyTakesLogitsWithIndexOrRowTargets() throws {
+    let logits = try Tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]])
+    func logSoftmax(_ row: [Double], _ k: Int) -> Double {
+      log(exp(row[k]) / row.map(exp).reduce(0, +))
+    }
+    let byHand = -(logSoftmax([1, 2, 0.5], 1) + logSoftmax([0, -1, 3], 2)) / 2
+    #expect(abs(try Loss.crossEntropy(logits, Tensor([1, 2])).item() - byHand) < 1e-14)
+    #expect(abs(try Loss.crossEntropy(logits, try Tensor([[1], [2]])).item() - byHand) < 1e-14)
+    let rows = try Tensor([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    #expect(abs(try Loss.crossEntropy(logits, rows).item() - byHand) < 1e-14)
+    #expect(throws: TensorError.self) { try Loss.crossEntropy(logits, Tensor([1, 3])) }
+  }
+
+  @Test func hingeMapsZeroTargetsToMinusOne() throws {
+    let y = try Tensor([[0.5], [-2.0], [0.3]])
+    let t = try Tensor([[1.0], [0.0], [0.0]])
+    // max(0, 1 − 0.5) + max(0, 1 − 2) + max(0, 1 + 0.3) = 0.5 + 0 + 1.3
+    #expect(abs(try Loss.hinge(y, t).item() - 1.8 / 3) < 1e-15)
+  }
+
+  @Test func mismatchedShapesAreAnError() throws {
+    let error = #expect(throws: TensorError.self) {
+      try Loss.mse(try Tensor([[1.0, 2.0]]), try Tensor([[1.0, 2.0, 3.0]]))
+    }
+    #expect(error?.message == "mse needs output and target of one shape, not [1, 2] and [1, 3]")
+  }
+
+  @Test(arguments: Loss.allCases)
+  func gradientMatchesFiniteDifferences(loss: Loss) throws {
+    let z = Tensor.parameter(try Tensor([[0.3, -0.8, 1.2], [0.1, 0.7, -0.4]]))
+    let target: Tensor =
+      switch loss {
+      case .crossEntropy: Tensor([2, 0])
+      case .hinge: try Tensor([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+      default: try Tensor([[0.0, 1.0, 1.0], [1.0, 0.0, 0.0]])
+      }
+    // bce takes probabilities, so feed it sigmoid(z).
+    func value() throws -> Tensor {
+      loss == .bce ? try loss(z.sigmoid(), target) : try loss(z, target)
+    }
+    let analytic = try Tensor.gradients(of: value(), withRespectTo: [z])[0].scalars
+    let numeric = try numericGradient(of: { try value().item() }, at: z)
+    #expect(maxRelativeError(analytic, numeric) < 1e-6)
+  }
+
+  @Test func bceFromLogitsEqualsBceOfSigmoid() throws {
+    let z = Tensor.parameter(try Tensor([[3.0], [-2.0], [0.4]]))
+    let t = try Tensor([[1.0], [0.0], [0.0]])
+    let direct = try Loss.bce(z.sigmoid(), t)
+    let stable = try Loss.bce.fromLogits(z, t, activation: .sigmoid)
+    #expect(abs(try direct.item() - stable.item()) < 1e-12)
+    let g1 = try Tensor.gradients(of: direct, withRespectTo: [z])[0].scalars
+    let g2 = try Tensor.gradients(of: stable, withRespectTo: [z])[0].scalars
+    #expect(maxRelativeError(g1, g2) < 1e-12)
+    // Far out, the stable form still gives a finite loss and gradient.
+    let far = Tensor.parameter(try Tensor([[-800.0]]))
+    let value = try Loss.bce.fromLogits(far, try Tensor([[1.0]]), activation: .sigmoid)
+    #expect(abs(try value.item() - 800) < 1e-9)
+  }
+}
