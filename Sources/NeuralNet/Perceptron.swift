@@ -61,6 +61,8 @@ public final class Perceptron: Layer {
     public let epochs: Int
     /// Samples still misclassified by the final weights.
     public let misclassified: Int
+    /// Samples in the data set.
+    public let samples: Int
     /// Misclassified samples in each epoch, counted while the weights were being updated.
     public let errorsPerEpoch: [Int]
 
@@ -70,7 +72,7 @@ public final class Perceptron: Layer {
       if let epoch = convergedAt {
         return "converged in epoch \(epoch) · 0 errors"
       }
-      return "did not converge in \(epochs) epochs · \(misclassified) of the samples still wrong"
+      return "did not converge in \(epochs) epochs · \(misclassified) of \(samples) samples still wrong"
     }
   }
 
@@ -123,6 +125,6 @@ public final class Perceptron: Layer {
     let wrong = zip(predicted, t).filter { Double($0) != $1 }.count
     return Result(
       convergedAt: wrong == 0 ? convergedAt : nil, epochs: errorsPerEpoch.count,
-      misclassified: wrong, errorsPerEpoch: errorsPerEpoch)
+      misclassified: wrong, samples: data.count, errorsPerEpoch: errorsPerEpoch)
   }
 }

@@ -18,7 +18,8 @@ extension Tensor {
     let gradients = try propagate()
     for tensor in gradients.order where tensor.isParameter {
       guard let g = gradients.values[ObjectIdentifier(tensor)] else { continue }
-      if let existing = tensor.grad {
+      // A gradient assigned by hand with another shape is replaced, not added to.
+      if let existing = tensor.grad, existing.shape == tensor.shape {
         existing.addInPlace(g)
       } else {
         tensor.grad = Tensor(unchecked: tensor.shape, g.scalars)

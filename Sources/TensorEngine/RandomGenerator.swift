@@ -52,9 +52,9 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
     return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
   }
 
-  /// A uniform integer in 0..<n (n > 0), without modulo bias.
+  /// A uniform integer in 0..<n, without modulo bias; 0 when n ≤ 1.
   public mutating func index(below n: Int) -> Int {
-    Int(next(upperBound: UInt64(n)))
+    n <= 1 ? 0 : Int(next(upperBound: UInt64(n)))
   }
 
   /// Shuffles `values` in place (Fisher–Yates), drawing from this generator.

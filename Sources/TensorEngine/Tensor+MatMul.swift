@@ -192,7 +192,8 @@ extension Tensor {
     _ c: UnsafeMutablePointer<Double>, _ ldc: Int, beta: Double
   ) {
     guard m > 0, n > 0 else { return }
-    if m * n * k >= blasThreshold {
+    let fitsBLAS = Swift.max(m, n, k, lda, ldb, ldc) <= Int(Int32.max)
+    if m * n * k >= blasThreshold && fitsBLAS {
       cblas_dgemm(
         CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
         Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))

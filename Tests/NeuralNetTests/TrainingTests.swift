@@ -104,6 +104,7 @@ import Testing
     let final = try Loss.bce(net(data.x), data.y).item()
     #expect(abs(history.validationLoss.last! - final) < 1e-9)
     #expect(history.description.hasPrefix("history · 50 epochs · loss "))
+    #expect(history.seconds > 0)
   }
 
   @Test func plateauLowersTheRateDuringFit() throws {

@@ -85,7 +85,6 @@ public enum Training {
       let d = clock.now - start
       return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
-    defer { history.seconds = elapsed() }
 
     for epoch in 1...Swift.max(options.epochs, 1) where options.epochs > 0 {
       if options.shuffle && batch < n { generator.shuffle(&order) }
@@ -142,6 +141,7 @@ public enum Training {
           validationAccuracy: options.validation == nil ? nil : history.validationAccuracy.last,
           learningRate: optimizer.learningRate, elapsed: elapsed()))
     }
+    history.seconds = elapsed()
     return history
   }
 
