@@ -1,0 +1,176 @@
+import Foundation
+import TensorEngine
+
+extension Dataset {
+  /// The most distinct target values, and one more than the largest target value, that a
+  /// CSV's target column may have to be read as class labels.
+  static let csvClassLimit = (distinct: 20, largest: 1000)
+
+  /// Loads a data set from a CSV file whose first row names the columns. The column named
+  /// `target` becomes y [n, 1]; every other column, in file order, becomes a column of
+  /// x [n, features]. Every value must be a finite number.
+  ///
+  /// Classification or regression is decided from the target column: when every value is a
+  /// whole number ≥ 0, there are at most 20 distinct values and the largest is below 1000,
+  /// the values are class labels and `classes` = largest + 1; otherwise it is regression and
+  /// `classes` is nil. (The bound on the largest value keeps a column of years or ids from
+  /// being taken for labels of thousands of classes.)
+  ///
+  /// The format is RFC 4180: quoted fields may hold commas, line breaks and `""` for a
+  /// quote; lines may end in LF or CRLF; blank lines are skipped; a UTF-8 byte order mark is
+  /// ignored. Mistakes throw a `DatasetError` that names the place, as
+  /// `data.csv:5:2: "abc" is not a number`. The data set is named after the file.
+  public static func load(csv path: String, target: String) throws -> Dataset {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw DatasetError(file: path, line: nil, column: nil, message: "no such file")
+    }
+    guard !isDirectory.boolValue else {
+      throw DatasetError(
+        file: path, line: nil, column: nil, message: "is a directory, not a CSV file")
+    }
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      throw DatasetError(
+        file: path, line: nil, column: nil,
+        message: "cannot be read (\(error.localizedDescription))")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw DatasetError(file: path, line: nil, column: nil, message: "is not UTF-8 text")
+    }
+    return try parse(csv: text, source: path, target: target)
+  }
+
+  /// Reads CSV `text` by the rules of `load(csv:target:)`; `source` names it in errors and,
+  /// by its last path component, names the data set.
+  public static func parse(csv text: String, source: String, target: String) throws -> Dataset {
+    func fail(_ line: Int, _ column: Int, _ message: String) -> DatasetError {
+      DatasetError(file: source, line: line, column: column, message: message)
+    }
+    let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+    let records = try CSVReader.records(in: body, file: source)
+    guard let header = records.first else {
+      throw fail(1, 1, "the file is empty; it needs a header row naming the columns")
+    }
+    let names = header.fields.map { $0.quoted ? $0.text : trimmed($0.text) }
+    guard let targetIndex = names.firstIndex(of: target) else {
+      var message = "no column named \"\(target)\";"
+      if let guess = closestName(to: target, in: names) { message += " did you mean \"\(guess)\"?" }
+      message += " columns are " + names.map(listed).joined(separator: ", ")
+      throw fail(header.fields[0].line, 1, message)
+    }
+    if let again = names.indices.dropFirst(targetIndex + 1).first(where: { names[$0] == target }) {
+      let field = header.fields[again]
+      throw fail(
+        field.line, field.column,
+        "the header names \"\(target)\" twice; the target must be one column")
+    }
+    guard names.count >= 2 else {
+      throw fail(
+        header.fields[0].line, 1,
+        "the only column is \"\(target)\"; x needs at least one other column")
+    }
+    let rows = records.dropFirst()
+    guard !rows.isEmpty else {
+      throw fail(header.endLine + 1, 1, "the header has no rows of data after it")
+    }
+
+    let width = names.count
+    var x = [Double]()
+    var y = [Double]()
+    x.reserveCapacity(rows.count * (width - 1))
+    y.reserveCapacity(rows.count)
+    for row in rows {
+      if row.fields.count < width {
+        throw fail(row.endLine, row.endColumn, countMessage(row.fields.count, width))
+      }
+      if row.fields.count > width {
+        let extra = row.fields[width]
+        throw fail(extra.line, extra.column, countMessage(row.fields.count, width))
+      }
+      for (i, field) in row.fields.enumerated() {
+        let value = try number(field, column: names[i], fail: fail)
+        if i == targetIndex { y.append(value) } else { x.append(value) }
+      }
+    }
+
+    let name = source.split(separator: "/").last.map(String.init) ?? source
+    return try Dataset(
+      name: name, x: Tensor(shape: [rows.count, width - 1], scalars: x),
+      y: Tensor(shape: [rows.count, 1], scalars: y), classes: classCount(y))
+  }
+
+  /// `largest + 1` when `values` look like class labels (see `load(csv:target:)`), else nil.
+  static func classCount(_ values: [Double]) -> Int? {
+    var distinct = Set<Double>()
+    for v in values {
+      guard v >= 0, v == v.rounded(), v < Double(csvClassLimit.largest) else { return nil }
+      distinct.insert(v)
+      if distinct.count > csvClassLimit.distinct { return nil }
+    }
+    return distinct.max().map { Int($0) + 1 }
+  }
+
+  private static func number(
+    _ field: CSVReader.Field, column: String, fail: (Int, Int, String) -> DatasetError
+  ) throws -> Double {
+    let text = trimmed(field.text)
+    guard !text.isEmpty else {
+      throw fail(field.line, field.column, "the value in column \"\(column)\" is missing")
+    }
+    guard let value = Double(text) else {
+      throw fail(field.line, field.column, "\"\(text)\" is not a number")
+    }
+    guard value.isFinite else {
+      throw fail(field.line, field.column, "\"\(text)\" is not a finite number")
+    }
+    return value
+  }
+
+  private static func countMessage(_ values: Int, _ columns: Int) -> String {
+    "row has \(values) value\(values == 1 ? "" : "s") but the header has \(columns) columns"
+  }
+
+  /// A column name as an error lists it: quoted as in CSV when it is empty or holds a comma,
+  /// a quote or a line break, so that the list cannot be misread.
+  private static func listed(_ name: String) -> String {
+    let plain = !name.isEmpty && !name.contains { $0 == "," || $0 == "\"" || $0.isNewline }
+    return plain ? name : "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+
+  private static func trimmed(_ text: String) -> String {
+    let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+    guard let first = text.firstIndex(where: { !blank($0) }),
+      let last = text.lastIndex(where: { !blank($0) })
+    else { return "" }
+    return String(text[first...last])
+  }
+
+  /// The column name a misspelt `target` most likely meant: the same name in another case,
+  /// or one at most two edits away that is not mostly different (so "y" suggests nothing).
+  private static func closestName(to target: String, in names: [String]) -> String? {
+    let wanted = Array(target.lowercased())
+    var best: (name: String, distance: Int)?
+    for name in names {
+      let d = editDistance(wanted, Array(name.lowercased()))
+      if d <= 2, d <= wanted.count / 2, d < (best?.distance ?? Int.max) { best = (name, d) }
+    }
+    return best?.name
+  }
+
+  /// Levenshtein distance: the fewest insertions, deletions and substitutions from a to b.
+  private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    var previous = Array(0...b.count)
+    for (i, ca) in a.enumerated() {
+      var current = [i + 1]
+      for (j, cb) in b.enumerated() {
+        current.append(
+          Swift.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1)))
+      }
+      previous = current
+    }
+    return previous[b.count]
+  }
+}
