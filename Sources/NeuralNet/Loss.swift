@@ -112,8 +112,7 @@ public enum Loss: String, Sendable, CaseIterable, CustomStringConvertible {
 
   /// The target, reshaped to the output's shape when only a unit axis differs; any other
   /// difference is an error rather than a silent broadcast.
-  private static func matching(_ target: Tensor, _ output: Tensor, _ loss: Loss) throws -> Tensor
-  {
+  private static func matching(_ target: Tensor, _ output: Tensor, _ loss: Loss) throws -> Tensor {
     if target.shape == output.shape { return target }
     if target.count == output.count { return try target.reshaped(output.shape) }
     throw TensorError(

@@ -29,7 +29,7 @@ public final class Perceptron: Layer {
   }
 
   public func callAsFunction(_ x: Tensor) throws -> Tensor {
-    guard (x.rank == 1 || x.rank == 2), x.shape[x.rank - 1] == inputs else {
+    guard x.rank == 1 || x.rank == 2, x.shape[x.rank - 1] == inputs else {
       throw TensorError(
         .shape,
         "\(description) expects input [\(inputs)] or [batch, \(inputs)], "
@@ -72,7 +72,8 @@ public final class Perceptron: Layer {
       if let epoch = convergedAt {
         return "converged in epoch \(epoch) · 0 errors"
       }
-      return "did not converge in \(epochs) epochs · \(misclassified) of \(samples) samples still wrong"
+      return
+        "did not converge in \(epochs) epochs · \(misclassified) of \(samples) samples still wrong"
     }
   }
 
@@ -84,7 +85,8 @@ public final class Perceptron: Layer {
   ) throws -> Result {
     guard data.features == inputs else {
       throw TensorError(
-        .shape, "\(description) has \(inputs) inputs but \(data.name) has \(data.features) features")
+        .shape, "\(description) has \(inputs) inputs but \(data.name) has \(data.features) features"
+      )
     }
     guard data.y.shape[1] == 1, data.y.scalars.allSatisfy({ $0 == 0 || $0 == 1 }) else {
       throw TensorError(.argument, "the perceptron rule needs targets 0 and 1 in one column")

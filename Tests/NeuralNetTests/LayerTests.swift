@@ -64,8 +64,9 @@ import Testing
     #expect(try Activation.relu(x).scalars == [0, 0, 3])
     #expect(try Activation.leakyRelu(slope: 0.1)(x).scalars == [-0.2, 0, 3])
     #expect(try Activation.identity(x).scalars == [-2, 0, 3])
-    #expect(try Activation.sigmoid(x).scalars.map { ($0 * 1e12).rounded() }
-      == [-2.0, 0, 3].map { (sigmoid($0) * 1e12).rounded() })
+    #expect(
+      try Activation.sigmoid(x).scalars.map { ($0 * 1e12).rounded() }
+        == [-2.0, 0, 3].map { (sigmoid($0) * 1e12).rounded() })
     #expect(try Activation.tanh(x).scalars == [-2.0, 0, 3].map { tanh($0) })
     let s = try Activation.softmax(x).scalars
     let e = [-2.0, 0, 3].map { exp($0) }
@@ -76,7 +77,8 @@ import Testing
 
   @Test func layerGradientsMatchFiniteDifferences() throws {
     var g = RandomGenerator(seed: 21)
-    let net = try Dense(3, 5, activation: .tanh, using: &g) >> Dense(5, 2, activation: .softmax, using: &g)
+    let net =
+      try Dense(3, 5, activation: .tanh, using: &g) >> Dense(5, 2, activation: .softmax, using: &g)
     let x = try Tensor.randn([4, 3], using: &g)
     let t = try Tensor([[1, 0], [0, 1], [1, 0], [0, 1]])
     func value() throws -> Tensor { try Loss.mse(net(x), t) }

@@ -47,7 +47,8 @@ import Testing
     let b = try xorModel(seed: 3)
     let loss = try Loss.mse(b(data.x), data.y)
     try loss.backward()
-    let expected = b.parameters.flatMap { p in zip(p.scalars, p.grad!.scalars).map { $0 - 0.1 * $1 } }
+    let expected = b.parameters.flatMap { p in zip(p.scalars, p.grad!.scalars).map { $0 - 0.1 * $1 }
+    }
     var g = RandomGenerator(seed: 0)
     _ = try Training.fit(
       a, on: data, loss: .mse, optimizer: SGD(learningRate: 0.1),
@@ -129,7 +130,9 @@ import Testing
       name: "thirds", x: Tensor(xs.map { [$0, 0] }),
       y: Tensor(xs.map { [$0 < -0.5 ? 0 : ($0 < 0.5 ? 1 : 2)] }), classes: 3)
     var g = RandomGenerator(seed: 3)
-    let net = try Dense(2, 16, activation: .relu, using: &g) >> Dense(16, 3, activation: .softmax, using: &g)
+    let net =
+      try Dense(2, 16, activation: .relu, using: &g)
+      >> Dense(16, 3, activation: .softmax, using: &g)
     let history = try Training.fit(
       net, on: data, loss: .crossEntropy, optimizer: Adam(learningRate: 0.05),
       options: TrainingOptions(epochs: 300, batchSize: 10), using: &g)

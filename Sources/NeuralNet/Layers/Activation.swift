@@ -44,7 +44,8 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
     case .step: "step"
     case .sign: "sign"
     case .relu: "relu"
-    case .leakyRelu(let slope): slope == Activation.defaultLeak ? "leaky_relu" : "leaky_relu(\(slope))"
+    case .leakyRelu(let slope):
+      slope == Activation.defaultLeak ? "leaky_relu" : "leaky_relu(\(slope))"
     case .sigmoid: "sigmoid"
     case .tanh: "tanh"
     case .softmax: "softmax"

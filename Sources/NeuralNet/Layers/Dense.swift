@@ -36,12 +36,14 @@ public final class Dense: Layer {
     if let bias, bias.count != outputs || bias.rank > 1 {
       throw TensorError(
         .shape,
-        "dense(\(inputs), \(outputs)) needs b of shape [\(outputs)], not \(Shape.describe(bias.shape))")
+        "dense(\(inputs), \(outputs)) needs b of shape [\(outputs)], not \(Shape.describe(bias.shape))"
+      )
     }
     self.inputs = inputs
     self.outputs = outputs
     self.activation = activation
-    let w = try weight
+    let w =
+      try weight
       ?? (initializer ?? .default(for: activation)).weights(
         fanIn: inputs, fanOut: outputs, using: &generator)
     self.weight = Tensor.parameter(w)
@@ -72,7 +74,7 @@ public final class Dense: Layer {
   }
 
   private func logitsChecked(_ x: Tensor) throws -> Tensor {
-    guard (x.rank == 1 || x.rank == 2), x.shape[x.rank - 1] == inputs else {
+    guard x.rank == 1 || x.rank == 2, x.shape[x.rank - 1] == inputs else {
       throw TensorError(
         .shape,
         "\(description) expects input [\(inputs)] or [batch, \(inputs)], "

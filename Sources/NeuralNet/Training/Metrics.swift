@@ -21,10 +21,10 @@ extension Layer {
   }
 
   /// The loss on `data` and, for classification, the accuracy.
-  public func evaluate(on data: Dataset, loss: Loss) throws -> (loss: Double, accuracy: Double?)
-  {
+  public func evaluate(on data: Dataset, loss: Loss) throws -> (loss: Double, accuracy: Double?) {
     let x = data.x
-    let target = try Training.target(for: data, outputs: outputShape(for: [data.features]), loss: loss)
+    let target = try Training.target(
+      for: data, outputs: outputShape(for: [data.features]), loss: loss)
     let activation = outputActivation
     let value: Tensor
     let output: Tensor
