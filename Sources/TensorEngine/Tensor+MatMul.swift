@@ -9,6 +9,7 @@ extension Tensor {
   ///
   /// ```
   /// C[..., i, j] = Σ_p A[..., i, p] · B[..., p, j]
+  /// ∂L/∂A = ∂L/∂C · Bᵀ        ∂L/∂B = Aᵀ · ∂L/∂C
   /// ```
   /// A vector on the left acts as one row and on the right as one column; that axis is
   /// dropped from the result, so vector @ vector is their dot product.
@@ -35,54 +36,52 @@ extension Tensor {
     let batch = try Shape.broadcast(aBatch, bBatch, op: "@")
     var outShape = batch + [m, n]
     let total = try checkedCount(outShape)
-    let plan = BatchPlan(batch: batch, aBatch: aBatch, bBatch: bBatch)
+    let pairs = batchPairs(batch: batch, aBatch: aBatch, bBatch: bBatch)
     var out = [Double](repeating: 0, count: total)
-    // With an empty axis the product is empty or all zeros, and buffers may have no address.
-    let nonEmpty = m > 0 && n > 0 && k > 0
-    if nonEmpty {
     a.scalars.withUnsafeBufferPointer { pa in
       b.scalars.withUnsafeBufferPointer { pb in
         out.withUnsafeMutableBufferPointer { pc in
-          for (i, (ia, ib)) in plan.pairs.enumerated() {
+          for (i, (ia, ib)) in pairs.enumerated() {
             gemm(
-              false, false, m, n, k, pa.baseAddress! + ia * m * k, k, pb.baseAddress! + ib * k * n,
-              n, pc.baseAddress! + i * m * n, n, beta: 0)
+              false, false, m, n, k, pa, ia * m * k, k, pb, ib * k * n, n, pc, i * m * n, n,
+              beta: 0)
           }
         }
       }
-    }
     }
     if b.rank == 1 { outShape.removeLast() }
     if a.rank == 1 { outShape.remove(at: outShape.count - (b.rank == 1 ? 1 : 2)) }
     let y = Tensor(unchecked: outShape, out)
     guard a.requiresGrad || b.requiresGrad else { return y }
     return y.recorded(from: [a, b]) { g in
-      // dA = dC · Bᵀ and dB = Aᵀ · dC per batch, summed where a batch axis was broadcast.
-      var da: [Double]? = a.requiresGrad ? [Double](repeating: 0, count: a.count) : nil
-      var db: [Double]? = b.requiresGrad ? [Double](repeating: 0, count: b.count) : nil
-      if nonEmpty {
+      // Accumulating (beta 1) sums the gradient over batch axes that were broadcast.
+      var da = [Double](repeating: 0, count: a.requiresGrad ? a.count : 0)
+      var db = [Double](repeating: 0, count: b.requiresGrad ? b.count : 0)
       g.scalars.withUnsafeBufferPointer { pg in
         a.scalars.withUnsafeBufferPointer { pa in
           b.scalars.withUnsafeBufferPointer { pb in
-            for (i, (ia, ib)) in plan.pairs.enumerated() {
-              let gi = pg.baseAddress! + i * m * n
-              da?.withUnsafeMutableBufferPointer { pda in
-                gemm(
-                  false, true, m, k, n, gi, n, pb.baseAddress! + ib * k * n, n,
-                  pda.baseAddress! + ia * m * k, k, beta: 1)
-              }
-              db?.withUnsafeMutableBufferPointer { pdb in
-                gemm(
-                  true, false, k, n, m, pa.baseAddress! + ia * m * k, k, gi, n,
-                  pdb.baseAddress! + ib * k * n, n, beta: 1)
+            da.withUnsafeMutableBufferPointer { pda in
+              db.withUnsafeMutableBufferPointer { pdb in
+                for (i, (ia, ib)) in pairs.enumerated() {
+                  if a.requiresGrad {
+                    gemm(
+                      false, true, m, k, n, pg, i * m * n, n, pb, ib * k * n, n, pda, ia * m * k,
+                      k, beta: 1)
+                  }
+                  if b.requiresGrad {
+                    gemm(
+                      true, false, k, n, m, pa, ia * m * k, k, pg, i * m * n, n, pdb, ib * k * n,
+                      n, beta: 1)
+                  }
+                }
               }
             }
           }
         }
       }
-      }
       return [
-        da.map { Tensor(unchecked: a.shape, $0) }, db.map { Tensor(unchecked: b.shape, $0) },
+        a.requiresGrad ? Tensor(unchecked: a.shape, da) : nil,
+        b.requiresGrad ? Tensor(unchecked: b.shape, db) : nil,
       ]
     }
   }
@@ -91,14 +90,16 @@ extension Tensor {
   ///
   /// ```
   /// y = x · Wᵀ + b        x: [batch, in] or [in],  W: [out, in],  b: [out]
+  /// ∂L/∂x = g · W        ∂L/∂W = gᵀ · x        ∂L/∂b = Σ_rows g
   /// ```
   public static func linear(_ x: Tensor, weight w: Tensor, bias: Tensor?) throws -> Tensor {
     guard w.rank == 2 else {
-      throw TensorError(.shape, "weight must be a matrix [out, in], not \(Shape.describe(w.shape))")
+      throw TensorError(
+        .shape, "weight must be a matrix [out, in], not \(Shape.describe(w.shape))")
     }
     let outputs = w.shape[0]
     let inputs = w.shape[1]
-    guard (x.rank == 1 || x.rank == 2), x.shape[x.rank - 1] == inputs else {
+    guard x.rank == 1 || x.rank == 2, x.shape[x.rank - 1] == inputs else {
       throw TensorError(
         .shape,
         "input \(Shape.describe(x.shape)) does not fit weights \(Shape.describe(w.shape)): "
@@ -106,92 +107,89 @@ extension Tensor {
     }
     if let bias, bias.shape != [outputs] {
       throw TensorError(
-        .shape, "bias \(Shape.describe(bias.shape)) does not fit \(outputs) outputs: expected [\(outputs)]")
+        .shape,
+        "bias \(Shape.describe(bias.shape)) does not fit \(outputs) outputs: expected [\(outputs)]"
+      )
     }
     let rows = x.rank == 1 ? 1 : x.shape[0]
     let total = try checkedCount([rows, outputs])
-    var out = [Double](unsafeUninitializedCapacity: total) { buffer, initialized in
+    var out = [Double](repeating: 0, count: total)
+    out.withUnsafeMutableBufferPointer { py in
       if let bias {
         for r in 0..<rows {
-          for j in 0..<outputs { buffer[r * outputs + j] = bias.scalars[j] }
+          for j in 0..<outputs { py[r * outputs + j] = bias.scalars[j] }
         }
-      } else {
-        buffer.initialize(repeating: 0)
       }
-      initialized = total
-    }
-    let nonEmpty = rows > 0 && outputs > 0 && inputs > 0
-    if nonEmpty {
-    x.scalars.withUnsafeBufferPointer { px in
-      w.scalars.withUnsafeBufferPointer { pw in
-        out.withUnsafeMutableBufferPointer { py in
+      x.scalars.withUnsafeBufferPointer { px in
+        w.scalars.withUnsafeBufferPointer { pw in
           gemm(
-            false, true, rows, outputs, inputs, px.baseAddress!, inputs, pw.baseAddress!, inputs,
-            py.baseAddress!, outputs, beta: 1)
+            false, true, rows, outputs, inputs, px, 0, inputs, pw, 0, inputs, py, 0, outputs,
+            beta: 1)
         }
       }
-    }
     }
     let y = Tensor(unchecked: x.rank == 1 ? [outputs] : [rows, outputs], out)
-    guard x.requiresGrad || w.requiresGrad || (bias?.requiresGrad ?? false) else { return y }
-    let inputs3: [Tensor] = bias.map { [x, w, $0] } ?? [x, w]
-    return y.recorded(from: inputs3) { g in
-      var grads: [Tensor?] = []
+    let needBias = bias?.requiresGrad ?? false
+    guard x.requiresGrad || w.requiresGrad || needBias else { return y }
+    return y.recorded(from: [x, w] + (bias.map { [$0] } ?? [])) { g in
+      var dx = [Double](repeating: 0, count: x.requiresGrad ? x.count : 0)
+      var dw = [Double](repeating: 0, count: w.requiresGrad ? w.count : 0)
+      var db = [Double](repeating: 0, count: needBias ? outputs : 0)
       g.scalars.withUnsafeBufferPointer { pg in
         if x.requiresGrad {
-          var dx = [Double](repeating: 0, count: x.count)
-          if nonEmpty {
           w.scalars.withUnsafeBufferPointer { pw in
             dx.withUnsafeMutableBufferPointer { pdx in
               gemm(
-                false, false, rows, inputs, outputs, pg.baseAddress!, outputs, pw.baseAddress!,
-                inputs, pdx.baseAddress!, inputs, beta: 0)
+                false, false, rows, inputs, outputs, pg, 0, outputs, pw, 0, inputs, pdx, 0,
+                inputs, beta: 0)
             }
           }
-          }
-          grads.append(Tensor(unchecked: x.shape, dx))
-        } else {
-          grads.append(nil)
         }
         if w.requiresGrad {
-          var dw = [Double](repeating: 0, count: w.count)
-          if nonEmpty {
           x.scalars.withUnsafeBufferPointer { px in
             dw.withUnsafeMutableBufferPointer { pdw in
               gemm(
-                true, false, outputs, inputs, rows, pg.baseAddress!, outputs, px.baseAddress!,
-                inputs, pdw.baseAddress!, inputs, beta: 0)
+                true, false, outputs, inputs, rows, pg, 0, outputs, px, 0, inputs, pdw, 0,
+                inputs, beta: 0)
             }
           }
-          }
-          grads.append(Tensor(unchecked: w.shape, dw))
-        } else {
-          grads.append(nil)
         }
-        if let bias {
-          if bias.requiresGrad {
-            var db = [Double](repeating: 0, count: outputs)
-            for r in 0..<rows {
-              for j in 0..<outputs { db[j] += pg[r * outputs + j] }
-            }
-            grads.append(Tensor(unchecked: bias.shape, db))
-          } else {
-            grads.append(nil)
+        if needBias {
+          for r in 0..<rows {
+            for j in 0..<outputs { db[j] += pg[r * outputs + j] }
           }
         }
       }
+      var grads: [Tensor?] = [
+        x.requiresGrad ? Tensor(unchecked: x.shape, dx) : nil,
+        w.requiresGrad ? Tensor(unchecked: w.shape, dw) : nil,
+      ]
+      if let bias { grads.append(needBias ? Tensor(unchecked: bias.shape, db) : nil) }
       return grads
     }
   }
 
-  /// `C = op(A) · op(B) + beta · C` for row-major matrices, where op transposes when asked;
-  /// `op(A)` is m×k and `op(B)` is k×n.
+  /// `C = op(A) · op(B) + beta · C` for row-major matrices starting at the given offsets,
+  /// where op transposes when asked; `op(A)` is m×k and `op(B)` is k×n.
   static func gemm(
     _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int,
-    _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int,
-    _ c: UnsafeMutablePointer<Double>, _ ldc: Int, beta: Double
+    _ a: UnsafeBufferPointer<Double>, _ aOffset: Int, _ lda: Int,
+    _ b: UnsafeBufferPointer<Double>, _ bOffset: Int, _ ldb: Int,
+    _ c: UnsafeMutableBufferPointer<Double>, _ cOffset: Int, _ ldc: Int, beta: Double
   ) {
     guard m > 0, n > 0 else { return }
+    guard k > 0 else {
+      // An empty inner axis: the product is zero.
+      if beta == 0 {
+        for i in 0..<m {
+          for j in 0..<n { c[cOffset + i * ldc + j] = 0 }
+        }
+      }
+      return
+    }
+    // Every buffer holds at least one element here, so each has an address.
+    guard let pa = a.baseAddress, let pb = b.baseAddress, let pc = c.baseAddress else { return }
+    let (a, b, c) = (pa + aOffset, pb + bOffset, pc + cOffset)
     let fitsBLAS = Swift.max(m, n, k, lda, ldb, ldc) <= Int(Int32.max)
     if m * n * k >= blasThreshold && fitsBLAS {
       cblas_dgemm(
@@ -216,30 +214,11 @@ extension Tensor {
       }
     }
   }
-}
 
-/// For each matrix of a broadcast batch, which matrix of A and of B it multiplies.
-private struct BatchPlan {
-  let pairs: [(Int, Int)]
-
-  init(batch: [Int], aBatch: [Int], bBatch: [Int]) {
-    let count = batch.reduce(1, *)
-    let sa = Tensor.broadcastStrides(aBatch, to: batch)
-    let sb = Tensor.broadcastStrides(bBatch, to: batch)
-    var pairs: [(Int, Int)] = []
-    pairs.reserveCapacity(count)
-    var index = [Int](repeating: 0, count: batch.count)
-    for _ in 0..<count {
-      pairs.append(
-        (zip(index, sa).reduce(0) { $0 + $1.0 * $1.1 }, zip(index, sb).reduce(0) { $0 + $1.0 * $1.1 }))
-      var d = batch.count - 1
-      while d >= 0 {
-        index[d] += 1
-        if index[d] < batch[d] { break }
-        index[d] = 0
-        d -= 1
-      }
-    }
-    self.pairs = pairs
+  /// For each matrix of a broadcast batch, which matrix of A and of B it multiplies.
+  private static func batchPairs(batch: [Int], aBatch: [Int], bBatch: [Int]) -> [(Int, Int)] {
+    let a = offsets(shape: batch, strides: broadcastStrides(aBatch, to: batch))
+    let b = offsets(shape: batch, strides: broadcastStrides(bBatch, to: batch))
+    return Array(zip(a, b))
   }
 }
