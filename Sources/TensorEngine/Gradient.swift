@@ -2,12 +2,23 @@
 /// gradient of the result to the gradients of each input (`nil` for an input that does not
 /// take part in differentiation).
 final class Node {
-  let inputs: [Tensor]
-  let pullback: (Tensor) throws -> [Tensor?]
+  private(set) var inputs: [Tensor]
+  private(set) var pullback: (Tensor) throws -> [Tensor?]
 
   init(_ inputs: [Tensor], _ pullback: @escaping (Tensor) throws -> [Tensor?]) {
     self.inputs = inputs
     self.pullback = pullback
+  }
+
+  /// Lets go of the inputs, and of the pullback that captured them too, handing the inputs
+  /// to the caller, each once: `Tensor.deinit` takes a graph apart with it node by node.
+  func takeInputs() -> [Tensor] {
+    pullback = { _ in [] }
+    var taken: [Tensor] = []
+    swap(&taken, &inputs)
+    guard taken.count > 1 else { return taken }
+    var seen = Set<ObjectIdentifier>()
+    return taken.filter { seen.insert(ObjectIdentifier($0)).inserted }
   }
 }
 
@@ -34,7 +45,9 @@ extension Tensor {
   {
     let gradients = try output.propagate()
     return inputs.map { x in
-      gradients.values[ObjectIdentifier(x)]
+      // A fresh tensor for each: pullbacks pass one gradient on to several inputs unchanged,
+      // and a caller that changes one in place must not change the others.
+      gradients.values[ObjectIdentifier(x)].map { Tensor(unchecked: x.shape, $0.scalars) }
         ?? Tensor(unchecked: x.shape, [Double](repeating: 0, count: x.count))
     }
   }

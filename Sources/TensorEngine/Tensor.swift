@@ -57,6 +57,26 @@ public final class Tensor {
     self.isParameter = isParameter
   }
 
+  /// Frees the graph behind this tensor with a loop. Left to reference counting, releasing
+  /// the last tensor of a chain of n operations frees the one before it from inside its own
+  /// release, n calls deep, and a graph built by a long loop overflows the stack. Here each
+  /// input that nothing else holds gives up its node to the work list before it is freed.
+  deinit {
+    guard node != nil else { return }
+    // Moved, not copied: a node held twice would not be seen as unique below.
+    var pending = [node.take()!]
+    while var current = pending.popLast() {
+      guard isKnownUniquelyReferenced(&current) else { continue }
+      var inputs = current.takeInputs()
+      for i in inputs.indices where isKnownUniquelyReferenced(&inputs[i]) {
+        if let next = inputs[i].node {
+          inputs[i].node = nil
+          pending.append(next)
+        }
+      }
+    }
+  }
+
   /// A parameter holding a copy of `tensor`'s values: a leaf that records gradients.
   public static func parameter(_ tensor: Tensor) -> Tensor {
     Tensor(unchecked: tensor.shape, tensor.scalars, isParameter: true)
@@ -84,8 +104,7 @@ public final class Tensor {
 
   /// Lets an optimizer or a training loop change a parameter's values in place, keeping its
   /// identity; the number of elements cannot change.
-  public func updateScalars(_ body: (UnsafeMutableBufferPointer<Double>) throws -> Void) rethrows
-  {
+  public func updateScalars(_ body: (UnsafeMutableBufferPointer<Double>) throws -> Void) rethrows {
     try scalars.withUnsafeMutableBufferPointer { try body($0) }
   }
 
@@ -141,7 +160,8 @@ extension Tensor {
     }
     if unit == 0 { return "\(bytes) bytes" }
     let rounded = (value * 10).rounded() / 10
-    return rounded == rounded.rounded() ? "\(Int(rounded)) \(units[unit])" : "\(rounded) \(units[unit])"
+    return rounded == rounded.rounded()
+      ? "\(Int(rounded)) \(units[unit])" : "\(rounded) \(units[unit])"
   }
 }
 
