@@ -12,45 +12,33 @@ import TensorEngine
 /// ```
 /// The rule converges on linearly separable data (AND, OR, NAND) and never on XOR.
 public final class Perceptron: Layer {
-  public let inputs: Int
-  /// The weights, a `[1, inputs]` parameter, as a `dense(inputs, 1, step)` would have.
-  public let weight: Tensor
-  /// The bias, a `[1]` parameter.
-  public let bias: Tensor
+  /// The unit itself: a `dense(inputs, 1, step)` whose weights start at zero.
+  public let unit: Dense
 
   /// A perceptron with weights and bias starting at zero, as in the lecture.
   public init(inputs: Int) throws {
     guard inputs >= 1 else {
       throw TensorError(.argument, "perceptron needs at least 1 input, not \(inputs)")
     }
-    self.inputs = inputs
-    weight = Tensor.parameter(try Tensor.zeros([1, inputs]))
-    bias = Tensor.parameter(try Tensor.zeros([1]))
+    unit = try Dense(
+      inputs, 1, activation: .step, weight: Tensor.zeros([1, inputs]), bias: Tensor.zeros([1]))
   }
 
-  public func callAsFunction(_ x: Tensor) throws -> Tensor {
-    guard x.rank == 1 || x.rank == 2, x.shape[x.rank - 1] == inputs else {
-      throw TensorError(
-        .shape,
-        "\(description) expects input [\(inputs)] or [batch, \(inputs)], "
-          + "not \(Shape.describe(x.shape))")
-    }
-    return try Tensor.linear(x, weight: weight, bias: bias).step()
-  }
+  public var inputs: Int { unit.inputs }
+  /// The weights, a `[1, inputs]` parameter.
+  public var weight: Tensor { unit.weight }
+  /// The bias, a `[1]` parameter.
+  public var bias: Tensor { unit.bias }
 
+  public func callAsFunction(_ x: Tensor) throws -> Tensor { try unit(x) }
   public var outputActivation: Activation? { .step }
-  public var parameters: [Tensor] { [weight, bias] }
-
+  public var parameters: [Tensor] { unit.parameters }
   public func outputShape(for inputShape: [Int]) throws -> [Int] {
-    guard inputShape == [inputs] else {
-      throw TensorError(
-        .shape, "\(description) expects [\(inputs)] per sample, not \(Shape.describe(inputShape))")
-    }
-    return [1]
+    try unit.outputShape(for: inputShape)
   }
-
-  public func multiplyAdds(for inputShape: [Int]) throws -> Int { inputs }
-
+  public func multiplyAdds(for inputShape: [Int]) throws -> Int {
+    try unit.multiplyAdds(for: inputShape)
+  }
   public var description: String { "perceptron \(inputs)→1 step" }
 
   /// What a run of the perceptron rule ended with.
