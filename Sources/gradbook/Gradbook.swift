@@ -35,7 +35,9 @@ struct Gradbook: ParsableCommand {
 
   func run() throws {
     do {
-      try XorDemo(seed: seed, epochs: epochs, learningRate: lr).run()
+      let stop = try XorDemo(seed: seed, epochs: epochs, learningRate: lr).run()
+      // An interrupted run exits as a shell expects of Ctrl-C.
+      if stop != .finished { throw ExitCode(130) }
     } catch let error as TensorError {
       FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
       throw ExitCode.failure

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralNet
+import Synchronization
 import TensorEngine
 
 /// The lecture in a minute: a perceptron cannot learn XOR, one hidden layer can.
@@ -8,7 +9,8 @@ struct XorDemo {
   let epochs: Int
   let learningRate: Double
 
-  func run() throws {
+  /// Runs the demo and says whether training finished or was interrupted.
+  func run() throws -> History.Stop {
     RandomGenerator.seed(seed)
     let data = Dataset.xor()
     print(data)
@@ -17,6 +19,9 @@ struct XorDemo {
     let result = try perceptron.train(on: data, learningRate: 1, maxEpochs: 100)
     print("\(perceptron): \(result)")
 
+    // Ctrl-C stops training at the next step; the network keeps its last finished step.
+    signal(SIGINT) { _ in interrupted.store(true, ordering: .relaxed) }
+    defer { signal(SIGINT, SIG_DFL) }
     let net = try Dense(2, 4, activation: .tanh) >> Dense(4, 1, activation: .sigmoid)
     print(net)
     let live = isatty(STDOUT_FILENO) == 1
@@ -31,11 +36,16 @@ struct XorDemo {
         }
         lastDraw = report.elapsed
         print(
-          "\r\u{1B}[Kepoch \(report.epoch)/\(report.epochs) · loss \(formatMetric(report.loss))",
+          "\r\u{1B}[Kepoch \(report.epoch)/\(report.epochs) · loss \(formatMetric(report.loss))"
+            + String(format: " · %.1f s · Ctrl-C stops", report.elapsed),
           terminator: "")
         fflush(nil)  // all output streams; `stdout` itself is not concurrency-safe in Swift 6
-      })
+      },
+      shouldCancel: { interrupted.load(ordering: .relaxed) })
     if live { print("\r\u{1B}[K", terminator: "") }
+    if case .cancelled(let epoch, let step) = history.stop {
+      print("interrupted in epoch \(epoch) before step \(step); the model keeps its last step")
+    }
     print(
       "epoch \(history.epochs)/\(epochs) · loss \(formatMetric(history.loss.last ?? .nan)) · "
         + String(format: "%.2f s", history.seconds))
@@ -43,5 +53,9 @@ struct XorDemo {
     print(output)
     let accuracy = try net.accuracy(on: data)
     print("accuracy \(formatMetric(accuracy))")
+    return history.stop
   }
 }
+
+/// Set by the SIGINT handler, read by the training loop's cancel check.
+private let interrupted = Atomic<Bool>(false)
