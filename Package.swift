@@ -8,6 +8,7 @@ let package = Package(
     .executable(name: "gradbook", targets: ["gradbook"]),
     .library(name: "TensorEngine", targets: ["TensorEngine"]),
     .library(name: "NeuralNet", targets: ["NeuralNet"]),
+    .library(name: "TensorLanguage", targets: ["TensorLanguage"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -21,14 +22,19 @@ let package = Package(
     ),
     .target(name: "TensorEngine", dependencies: ["CBLAS"]),
     .target(name: "NeuralNet", dependencies: ["TensorEngine"]),
+    .target(name: "TensorLanguage", dependencies: ["NeuralNet", "TensorEngine"]),
+    .target(name: "Workspace", dependencies: ["TensorLanguage"]),
     .executableTarget(
       name: "gradbook",
       dependencies: [
-        "NeuralNet",
+        "NeuralNet", "TensorLanguage", "Workspace",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine"]),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
+    .testTarget(name: "TensorLanguageTests", dependencies: ["TensorLanguage"]),
+    .testTarget(
+      name: "WorkspaceTests", dependencies: ["Workspace"], resources: [.copy("Fixtures")]),
   ]
 )

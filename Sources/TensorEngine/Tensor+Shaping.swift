@@ -120,7 +120,9 @@ extension Tensor {
   public func index(_ i: Int) throws -> Tensor { try self[[.at(i)]] }
 
   /// Python's slice positions for an axis of `size`, clamping bounds as Python does.
-  static func rangePositions(_ start: Int?, _ end: Int?, _ step: Int?, size: Int) throws -> [Int] {
+  public static func rangePositions(_ start: Int?, _ end: Int?, _ step: Int?, size: Int) throws
+    -> [Int]
+  {
     let step = step ?? 1
     guard step != 0 else { throw TensorError(.argument, "slice step cannot be zero") }
     func clamp(_ v: Int, _ low: Int, _ high: Int) -> Int { Swift.min(Swift.max(v, low), high) }

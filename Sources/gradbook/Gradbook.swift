@@ -1,46 +1,50 @@
 import ArgumentParser
 import Foundation
-import NeuralNet
 import TensorEngine
 
-/// The `gradbook` command. Until the REPL arrives it runs the engine's demo: the perceptron
-/// failing on XOR, then a two-layer network learning it.
+/// The `gradbook` command: runs a script from a file or a pipe. On a terminal with no
+/// script it shows the engine at work on XOR until the REPL arrives.
 @main
 struct Gradbook: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "gradbook",
     abstract: "A notebook-style REPL for deep learning.",
     discussion: """
-      This build holds the engine: tensors, autodiff, layers and training. Run without \
-      arguments, it shows the engine at work on XOR. The language, REPL, plots and notebooks \
-      come next.
+      gradbook FILE.gb runs a script; gradbook - (or a pipe on standard input) runs the \
+      script it reads. Errors are printed as FILE:LINE:COL: error: … with a caret under the \
+      mistake; the exit status is 1 after an error and 130 when interrupted with Ctrl-C. \
+      Without a script, on a terminal, it trains XOR as a demo (the REPL comes next).
       """,
-    version: "0.1.0")
+    version: "0.2.0")
+
+  @Argument(help: "A script to run (.gb), or - for standard input.")
+  var file: String?
 
   @Option(help: "Seed of the random generator.")
   var seed: UInt64 = 42
 
-  @Option(help: "Training epochs for the XOR network.")
-  var epochs: Int = 3000
-
-  @Option(help: "Learning rate of plain SGD.")
-  var lr: Double = 0.5
-
-  func validate() throws {
-    guard epochs >= 1, epochs <= 10_000_000 else {
-      throw ValidationError("--epochs must be between 1 and 10000000")
-    }
-    guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number") }
-  }
-
   func run() throws {
-    do {
-      let stop = try XorDemo(seed: seed, epochs: epochs, learningRate: lr).run()
-      // An interrupted run exits as a shell expects of Ctrl-C.
-      if stop != .finished { throw ExitCode(130) }
-    } catch let error as TensorError {
-      FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-      throw ExitCode.failure
+    RandomGenerator.seed(seed)
+    let status: Int32
+    if let file, file != "-" {
+      guard let data = FileManager.default.contents(atPath: file),
+        let source = String(data: data, encoding: .utf8)
+      else {
+        FileHandle.standardError.write(Data("gradbook: cannot read \(file)\n".utf8))
+        throw ExitCode.failure
+      }
+      status = ScriptRunner(name: file, source: source).run()
+    } else if file == "-" || isatty(STDIN_FILENO) == 0 {
+      let data = FileHandle.standardInput.readDataToEndOfFile()
+      guard let source = String(data: data, encoding: .utf8) else {
+        FileHandle.standardError.write(Data("gradbook: standard input is not UTF-8 text\n".utf8))
+        throw ExitCode.failure
+      }
+      status = ScriptRunner(name: "<stdin>", source: source).run()
+    } else {
+      let stop = try XorDemo(seed: seed, epochs: 3000, learningRate: 0.5).run()
+      status = stop == .finished ? 0 : 130
     }
+    if status != 0 { throw ExitCode(status) }
   }
 }

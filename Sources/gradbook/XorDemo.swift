@@ -1,6 +1,5 @@
 import Foundation
 import NeuralNet
-import Synchronization
 import TensorEngine
 
 /// The lecture in a minute: a perceptron cannot learn XOR, one hidden layer can.
@@ -20,7 +19,7 @@ struct XorDemo {
     print("\(perceptron): \(result)")
 
     // Ctrl-C stops training at the next step; the network keeps its last finished step.
-    signal(SIGINT) { _ in interrupted.store(true, ordering: .relaxed) }
+    listenForInterrupts()
     defer { signal(SIGINT, SIG_DFL) }
     let net = try Dense(2, 4, activation: .tanh) >> Dense(4, 1, activation: .sigmoid)
     print(net)
@@ -56,6 +55,3 @@ struct XorDemo {
     return history.stop
   }
 }
-
-/// Set by the SIGINT handler, read by the training loop's cancel check.
-private let interrupted = Atomic<Bool>(false)

@@ -1,0 +1,78 @@
+import NeuralNet
+import TensorEngine
+
+/// A built-in function: its signature, its help, and its implementation.
+public struct Builtin: Sendable {
+  /// One parameter. Required parameters come first and may be given by position; a
+  /// parameter with `keywordOnly` is given only as `name: value`.
+  public struct Parameter: Sendable {
+    public var name: String
+    /// How the signature shows the expected kind, e.g. "tensor", "int", "activation".
+    public var kind: String
+    /// The default when the argument is left out; nil makes the parameter required.
+    public var defaultText: String?
+    public var keywordOnly: Bool
+    /// Whether this parameter collects every remaining positional argument.
+    public var variadic: Bool
+
+    public init(
+      _ name: String, _ kind: String, default defaultText: String? = nil,
+      keywordOnly: Bool = false, variadic: Bool = false
+    ) {
+      self.name = name
+      self.kind = kind
+      self.defaultText = defaultText
+      self.keywordOnly = keywordOnly
+      self.variadic = variadic
+    }
+
+    public var isRequired: Bool { defaultText == nil && !variadic }
+  }
+
+  public var name: String
+  public var parameters: [Parameter]
+  /// The group `:help` lists it under: "tensors", "activations", "layers", "losses",
+  /// "gradients", "optimizers", "data", "training", "output".
+  public var group: String
+  /// One line: what it does.
+  public var summary: String
+  /// A short example a person can type.
+  public var example: String
+  public var implementation: @Sendable (inout Arguments, Context) throws -> Value
+
+  public init(
+    _ name: String, _ parameters: [Parameter], group: String, summary: String, example: String,
+    _ implementation: @escaping @Sendable (inout Arguments, Context) throws -> Value
+  ) {
+    self.name = name
+    self.parameters = parameters
+    self.group = group
+    self.summary = summary
+    self.example = example
+    self.implementation = implementation
+  }
+
+  /// `dense(in, out, activation = identity, w:, b:)`.
+  public var signature: String {
+    let parts = parameters.map { p -> String in
+      if p.variadic { return "\(p.name)…" }
+      var text = p.keywordOnly ? "\(p.name):" : p.name
+      if let d = p.defaultText { text += p.keywordOnly ? " \(d)" : " = \(d)" }
+      return text
+    }
+    return "\(name)(\(parts.joined(separator: ", ")))"
+  }
+}
+
+/// What a built-in can reach besides its arguments.
+public protocol Context: AnyObject {
+  /// Writes text the user sees (print, training progress). `transient` text is a live line
+  /// that a terminal redraws and that is not kept in a notebook.
+  func write(_ text: String, transient: Bool)
+  /// Whether output goes to a terminal that can redraw a live line.
+  var isTerminal: Bool { get }
+  /// Whether the user asked to stop (Ctrl-C); long work checks it between steps.
+  func shouldCancel() -> Bool
+  /// Calls a function value (a built-in or an `fn`) with positional arguments.
+  func call(_ function: Function, _ arguments: [Value]) throws -> Value
+}

@@ -1,0 +1,126 @@
+import NeuralNet
+import TensorEngine
+
+/// The lecture's data sets, splitting, loading and the random seed.
+extension Builtins {
+  static let data: [Builtin] = [
+    gate("xor", .xor, "inputs 0/1 and their exclusive or: not linearly separable"),
+    gate("and", .and, "inputs 0/1 and their logical and"),
+    gate("or", .or, "inputs 0/1 and their logical or"),
+    gate("nand", .nand, "inputs 0/1 and their negated and"),
+    Builtin(
+      "blobs",
+      [
+        P("n", "int"), P("centers", "int", default: "3", keywordOnly: true),
+        P("noise", "number", default: "1", keywordOnly: true),
+      ],
+      group: "data",
+      summary: "n samples in Gaussian clusters around random centres, one class each",
+      example: "blobs(300, centers: 3)"
+    ) { args, _ in
+      .dataset(
+        try Dataset.blobs(
+          args.int("n"), centers: args.int("centers", default: 3),
+          noise: args.double("noise", default: 1)))
+    },
+    Builtin(
+      "circles",
+      [
+        P("n", "int"), P("noise", "number", default: "0.05", keywordOnly: true),
+        P("factor", "number", default: "0.5", keywordOnly: true),
+      ],
+      group: "data",
+      summary: "n samples on two concentric circles (inner radius factor), two classes",
+      example: "circles(200, noise: 0.1)"
+    ) { args, _ in
+      .dataset(
+        try Dataset.circles(
+          args.int("n"), noise: args.double("noise", default: 0.05),
+          factor: args.double("factor", default: 0.5)))
+    },
+    Builtin(
+      "moons", [P("n", "int"), P("noise", "number", default: "0.1", keywordOnly: true)],
+      group: "data",
+      summary: "n samples on two interleaving half circles, two classes",
+      example: "moons(200, noise: 0.2)"
+    ) { args, _ in
+      .dataset(try Dataset.moons(args.int("n"), noise: args.double("noise", default: 0.1)))
+    },
+    Builtin(
+      "spiral",
+      [
+        P("n", "int"), P("classes", "int", default: "3", keywordOnly: true),
+        P("noise", "number", default: "0.2", keywordOnly: true),
+      ],
+      group: "data",
+      summary: "n samples on intertwined spiral arms, one class per arm",
+      example: "spiral(300, classes: 3)"
+    ) { args, _ in
+      .dataset(
+        try Dataset.spiral(
+          args.int("n"), classes: args.int("classes", default: 3),
+          noise: args.double("noise", default: 0.2)))
+    },
+    Builtin(
+      "line",
+      [
+        P("n", "int"), P("slope", "number", default: "2", keywordOnly: true),
+        P("intercept", "number", default: "1", keywordOnly: true),
+        P("noise", "number", default: "0.1", keywordOnly: true),
+      ],
+      group: "data",
+      summary: "n noisy samples of y = slope · x + intercept, x in [−1, 1): regression",
+      example: "line(50, slope: 3, intercept: -1)"
+    ) { args, _ in
+      .dataset(
+        try Dataset.line(
+          args.int("n"), slope: args.double("slope", default: 2),
+          intercept: args.double("intercept", default: 1),
+          noise: args.double("noise", default: 0.1)))
+    },
+    Builtin(
+      "sine", [P("n", "int"), P("noise", "number", default: "0.1", keywordOnly: true)],
+      group: "data",
+      summary: "n noisy samples of y = sin(x): regression",
+      example: "sine(100, noise: 0.05)"
+    ) { args, _ in
+      .dataset(try Dataset.sine(args.int("n"), noise: args.double("noise", default: 0.1)))
+    },
+    Builtin(
+      "split", [P("data", "dataset"), P("fraction", "number", default: "0.8")], group: "data",
+      summary: "shuffles and cuts a data set into (train, test), fraction for training",
+      example: "train, test = split(moons(200), 0.8)"
+    ) { args, _ in
+      let (train, test) = try args.dataset("data").split(args.double("fraction", default: 0.8))
+      return .tuple([.dataset(train), .dataset(test)])
+    },
+    Builtin(
+      "load", [P("file", "string"), P("target", "string", keywordOnly: true)], group: "data",
+      summary: "a data set from a CSV file with a header; target: names the label column",
+      example: "load(\"iris.csv\", target: \"species\")"
+    ) { args, _ in
+      let file = try args.string("file")
+      let target = try args.string("target")
+      do {
+        return .dataset(try Dataset.load(csv: file, target: target))
+      } catch let error as DatasetError {
+        // The file's own place (file:line:column) says where; no signature note is needed.
+        throw RuntimeError(error.description, at: args.item("file")?.range)
+      }
+    },
+    Builtin(
+      "seed", [P("n", "int")], group: "data",
+      summary: "restarts the random generator, so that what follows is reproducible",
+      example: "seed(42)"
+    ) { args, _ in
+      RandomGenerator.seed(UInt64(try args.int("n", atLeast: 0)))
+      return .none
+    },
+  ]
+
+  private static func gate(_ name: String, _ kind: LogicGate, _ summary: String) -> Builtin {
+    Builtin(name, [], group: "data", summary: summary, example: "\(name)()") { _, _ in
+      .dataset(Dataset.gate(kind))
+    }
+  }
+}

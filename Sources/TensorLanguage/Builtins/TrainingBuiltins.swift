@@ -1,0 +1,232 @@
+import Foundation
+import NeuralNet
+import TensorEngine
+
+/// Training, prediction and evaluation.
+extension Builtins {
+  static let training: [Builtin] = [
+    Builtin(
+      "fit",
+      [
+        P("model", "model"), P("data", "dataset"),
+        P("loss", "loss", default: "mse", keywordOnly: true),
+        P("opt", "optimizer", default: "sgd(lr: 0.1)", keywordOnly: true),
+        P("epochs", "int", default: "100", keywordOnly: true),
+        P("batch", "int", default: "all", keywordOnly: true),
+        P("val", "dataset", default: "none", keywordOnly: true),
+        P("schedule", "schedule", default: "none", keywordOnly: true),
+        P("shuffle", "bool", default: "true", keywordOnly: true),
+        P("lr", "number", default: "1", keywordOnly: true),
+      ],
+      group: "training",
+      summary: "trains a model by gradient descent and returns its history; "
+        + "a perceptron by its rule (lr:, epochs:)",
+      example: "h = fit(net, xor(), loss: mse, opt: sgd(lr: 0.5), epochs: 3000)"
+    ) { args, context in
+      let model = try args.layer("model")
+      let data = try args.dataset("data")
+      if let perceptron = model as? Perceptron {
+        return try fitPerceptron(perceptron, data, args, context)
+      }
+      if args.has("lr") {
+        throw args.error(
+          "lr",
+          "lr: is the rate of the perceptron rule; give a network's rate with its optimizer, "
+            + "e.g. opt: sgd(lr: 0.5)")
+      }
+      let loss = try args.loss("loss", default: .mse)
+      let optimizer: any Optimizer =
+        args.has("opt") ? try args.optimizer("opt") : try SGD(learningRate: 0.1)
+      let schedule = try args.schedule("schedule")
+      schedule?.reset()
+      let options = TrainingOptions(
+        epochs: try args.int("epochs", atLeast: 0, default: 100),
+        batchSize: args.has("batch") ? try args.int("batch", atLeast: 1) : nil,
+        shuffle: try args.bool("shuffle", default: true),
+        validation: try args.optionalDataset("val"), schedule: schedule)
+      var lastDraw = 0.0
+      let progress: ((EpochReport) -> Void)? =
+        context.isTerminal
+        ? { report in
+          // One live line, redrawn at most 10 times a second.
+          guard report.elapsed - lastDraw >= 0.1 else { return }
+          lastDraw = report.elapsed
+          context.write(
+            progressLine(
+              epoch: report.epoch, of: report.epochs, loss: report.loss,
+              validationLoss: report.validationLoss, accuracy: report.accuracy,
+              validationAccuracy: report.validationAccuracy, elapsed: report.elapsed),
+            transient: true)
+        } : nil
+      let history = try Training.fit(
+        model, on: data, loss: loss, optimizer: optimizer, options: options, progress: progress,
+        shouldCancel: { context.shouldCancel() })
+      context.write(summaryLine(history) + "\n", transient: false)
+      return .history(history)
+    },
+    Builtin(
+      "predict", [P("model", "model"), P("x", "tensor")], group: "training",
+      summary: "the model's outputs for inputs x (a tensor, or a data set's x)",
+      example: "predict(net, [[0, 1]])"
+    ) { args, _ in
+      let model = try args.layer("model")
+      if case .dataset(let d)? = args.value("x") { return .tensor(try model(d.x)) }
+      return .tensor(try model(args.tensor("x")))
+    },
+    Builtin(
+      "accuracy", [P("model", "model"), P("data", "dataset")], group: "training",
+      summary: "the fraction of a classification data set the model classifies correctly",
+      example: "accuracy(net, xor())"
+    ) { args, _ in
+      .number(try args.layer("model").accuracy(on: args.dataset("data")))
+    },
+    Builtin(
+      "evaluate",
+      [
+        P("model", "model"), P("data", "dataset"),
+        P("loss", "loss", default: "mse", keywordOnly: true),
+      ],
+      group: "training",
+      summary: "(loss, accuracy) on a data set; just the loss for regression",
+      example: "err, acc = evaluate(net, test, loss: bce)"
+    ) { args, _ in
+      let result = try args.layer("model").evaluate(
+        on: args.dataset("data"), loss: args.loss("loss", default: .mse))
+      guard let accuracy = result.accuracy else { return .number(result.loss) }
+      return .tuple([.number(result.loss), .number(accuracy)])
+    },
+    Builtin(
+      "summary",
+      [P("model", "model"), P("input", "shape", default: "auto", keywordOnly: true)],
+      group: "training",
+      summary: "a table of the layers: output shape, weights and multiply-adds per sample",
+      example: "summary(dense(2, 4, tanh) >> dense(4, 1, sigmoid))"
+    ) { args, _ in
+      let model = try args.layer("model")
+      let input: [Int]
+      if args.has("input") {
+        input = try args.shape("input")
+      } else if let width = inputWidth(of: model) {
+        input = [width]
+      } else {
+        throw args.error(
+          "input", "\(model) has no dense layer to tell its input size; give it, e.g. input: 2")
+      }
+      return .text(try summaryTable(model, input: input))
+    },
+  ]
+
+  /// The perceptron rule, sample by sample in order, until an epoch without mistakes.
+  private static func fitPerceptron(
+    _ perceptron: Perceptron, _ data: Dataset, _ args: Arguments, _ context: any Context
+  ) throws -> Value {
+    for name in ["loss", "opt", "batch", "val", "schedule", "shuffle"] where args.has(name) {
+      throw args.error(
+        name,
+        "a perceptron is fitted by its rule w ← w + lr (t − y) x, which takes lr: and epochs: "
+          + "but not \(name):")
+    }
+    let result = try perceptron.train(
+      on: data, learningRate: args.double("lr", default: 1),
+      maxEpochs: args.int("epochs", atLeast: 1, default: 100),
+      shouldCancel: { context.shouldCancel() })
+    return .perceptronResult(result)
+  }
+
+  /// The live line: `epoch 120/3000 · loss 0.0213 · accuracy 0.75 · 0.4 s · 9.6 s left`.
+  static func progressLine(
+    epoch: Int, of epochs: Int, loss: Double, validationLoss: Double? = nil,
+    accuracy: Double? = nil, validationAccuracy: Double? = nil, elapsed: Double
+  ) -> String {
+    var parts = ["epoch \(epoch)/\(epochs)", "loss \(formatMetric(loss))"]
+    if let v = validationLoss { parts.append("val_loss \(formatMetric(v))") }
+    if let a = accuracy { parts.append("accuracy \(formatMetric(a))") }
+    if let a = validationAccuracy { parts.append("val_accuracy \(formatMetric(a))") }
+    parts.append(formatSeconds(elapsed))
+    if epoch > 0, epochs > epoch {
+      parts.append(formatSeconds(elapsed / Double(epoch) * Double(epochs - epoch)) + " left")
+    }
+    return parts.joined(separator: " · ")
+  }
+
+  /// The line a run ends with, its timing last so that a notebook can drop it:
+  /// `epoch 3000/3000 · loss 0.0021 · accuracy 1 · 0.04 s`.
+  static func summaryLine(_ history: History) -> String {
+    var parts: [String] = []
+    if case .cancelled(let epoch, let step) = history.stop {
+      parts.append("interrupted in epoch \(epoch) before step \(step)")
+      if let loss = history.loss.last { parts.append("loss \(formatMetric(loss))") }
+      parts.append("model keeps its last finished step")
+    } else {
+      parts.append("epoch \(history.epochs)/\(history.plannedEpochs)")
+      if let v = history.loss.last { parts.append("loss \(formatMetric(v))") }
+      if let v = history.validationLoss.last { parts.append("val_loss \(formatMetric(v))") }
+      if let v = history.accuracy.last { parts.append("accuracy \(formatMetric(v))") }
+      if let v = history.validationAccuracy.last {
+        parts.append("val_accuracy \(formatMetric(v))")
+      }
+    }
+    parts.append(formatSeconds(history.seconds))
+    return parts.joined(separator: " · ")
+  }
+
+  /// `0.004 s`, `0.04 s`, `0.4 s`, `2.3 s`, `41 s`, `3456 s`: two significant digits below
+  /// 10 s (three decimals below 0.01 s), whole seconds above; never an exponent.
+  static func formatSeconds(_ seconds: Double) -> String {
+    let s = seconds.isFinite ? Swift.max(0, Swift.min(seconds, 1e12)) : 0
+    if s < 0.01 { return String(format: "%.3f s", s) }
+    // Rounded first, so that 9.96 becomes 10 rather than "10.0".
+    let rounded = Double(String(format: "%.2g", s)) ?? s
+    if rounded < 10 { return TensorFormatter(digits: 2).format(rounded) + " s" }
+    return "\(Int(s.rounded())) s"
+  }
+
+  /// The input width of a model: that of its first dense layer or perceptron.
+  static func inputWidth(of model: any Layer) -> Int? {
+    for layer in model.layers {
+      if let dense = layer as? Dense { return dense.inputs }
+      if let perceptron = layer as? Perceptron { return perceptron.inputs }
+    }
+    return nil
+  }
+
+  /// The parameter table of papers: one row per layer, then the totals.
+  static func summaryTable(_ model: any Layer, input: [Int]) throws -> String {
+    var rows: [[String]] = [
+      ["layer", "output shape", "weights", "multiply-adds"],
+      ["input", Shape.describe(input), "", ""],
+    ]
+    var shape = input
+    var weights = 0
+    var multiplyAdds = 0
+    for layer in model.layers {
+      let m = try layer.multiplyAdds(for: shape)
+      shape = try layer.outputShape(for: shape)
+      let w = layer.parameterCount
+      rows.append([layer.description, Shape.describe(shape), grouped(w), grouped(m)])
+      weights += w
+      multiplyAdds += m
+    }
+    rows.append(["total", "", grouped(weights), grouped(multiplyAdds)])
+    let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
+    return rows.map { row in
+      let cells = row.enumerated().map { column, cell in
+        let padding = String(repeating: " ", count: widths[column] - cell.count)
+        return column < 2 ? cell + padding : padding + cell
+      }
+      let line = cells.joined(separator: "  ")
+      return String(line.reversed().drop(while: { $0 == " " }).reversed())
+    }.joined(separator: "\n")
+  }
+
+  /// `60,965,224`: digits in groups of three, as parameter tables print them.
+  static func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, d) in digits.enumerated() {
+      if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+      out.append(d)
+    }
+    return n < 0 ? "-" + out : out
+  }
+}

@@ -1,0 +1,77 @@
+/// A message about the source: what went wrong and where.
+public struct Diagnostic: Sendable, Equatable {
+  public enum Severity: String, Sendable { case error, warning, note }
+
+  public var severity: Severity
+  public var message: String
+  public var range: SourceRange
+  /// Lines printed after the caret: a suggestion, a signature.
+  public var notes: [String]
+
+  /// An error.
+  public init(_ message: String, at range: SourceRange, notes: [String] = []) {
+    self.init(severity: .error, message, at: range, notes: notes)
+  }
+
+  public init(
+    severity: Severity, _ message: String, at range: SourceRange, notes: [String] = []
+  ) {
+    self.severity = severity
+    self.message = message
+    self.range = range
+    self.notes = notes
+  }
+}
+
+/// Renders diagnostics under the source line they point at:
+///
+/// ```
+/// error: cannot multiply [2, 3] @ [2, 1]: inner sizes 3 and 2 differ
+///   w @ x
+///     ^
+/// ```
+/// With a file name the first line reads `FILE:LINE:COL: error: …`, as compilers write it.
+public struct DiagnosticFormatter {
+  public var file: String?
+  /// Wraps the word "error:" in red when printing to a terminal.
+  public var colour: Bool
+
+  public init(file: String? = nil, colour: Bool = false) {
+    self.file = file
+    self.colour = colour
+  }
+
+  public func format(_ d: Diagnostic, in source: String) -> String {
+    let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+    let label = colour ? "\u{1B}[1;31m\(d.severity.rawValue):\u{1B}[0m" : "\(d.severity.rawValue):"
+    var out = ""
+    if let file {
+      out += "\(file):\(d.range.start.line):\(d.range.start.column): \(label) \(d.message)\n"
+    } else {
+      let place = lines.count > 1 ? "line \(d.range.start.line): " : ""
+      out += "\(label) \(place)\(d.message)\n"
+    }
+    let lineIndex = d.range.start.line - 1
+    if lineIndex >= 0, lineIndex < lines.count {
+      let text = lines[lineIndex].replacingTabs()
+      out += "  \(text)\n"
+      let startColumn = Swift.max(1, d.range.start.column)
+      let endColumn =
+        d.range.end.line == d.range.start.line
+        ? Swift.max(d.range.end.column, startColumn + 1) : text.count + 1
+      let width = Swift.max(1, Swift.min(endColumn, text.count + 2) - startColumn)
+      out +=
+        "  " + String(repeating: " ", count: startColumn - 1) + "^"
+        + String(repeating: "~", count: width - 1) + "\n"
+    }
+    for note in d.notes { out += "  \(note)\n" }
+    return out
+  }
+}
+
+extension Substring {
+  /// Tabs as single spaces, so that the caret stays under its column.
+  fileprivate func replacingTabs() -> String {
+    String(map { $0 == "\t" ? " " : $0 })
+  }
+}

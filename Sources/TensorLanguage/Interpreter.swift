@@ -1,0 +1,452 @@
+import NeuralNet
+import TensorEngine
+
+/// The user pressed Ctrl-C: evaluation stops at the next step.
+public struct Interrupted: Error {
+  public var range: SourceRange?
+}
+
+/// Evaluates statements against a set of bindings. One interpreter is one session.
+public final class Interpreter {
+  /// Deeper user-function recursion than this is refused, long before the stack runs out.
+  public static let maxCallDepth = 400
+
+  /// The session's bindings.
+  public private(set) var globals: [String: Value] = [:]
+  /// Locals of the user functions being called, innermost last.
+  private var frames: [[String: Value]] = []
+  private unowned let context: any Context
+
+  /// `return` unwinds to its function as an error. It never leaves the interpreter's thread,
+  /// so the value it carries need not be Sendable.
+  private struct Return: Error, @unchecked Sendable {
+    var value: Value
+  }
+
+  public init(context: any Context) {
+    self.context = context
+  }
+
+  /// Forgets every binding.
+  public func reset() {
+    globals = [:]
+    frames = []
+  }
+
+  /// The value bound to `name`, in the innermost scope that has it, else a built-in.
+  public func lookup(_ name: String) -> Value? {
+    if let local = frames.last?[name] { return local }
+    if let global = globals[name] { return global }
+    if let builtin = Builtins.all[name] {
+      return .function(Function(name: name, body: .builtin(builtin)))
+    }
+    return nil
+  }
+
+  private func bind(_ name: String, _ value: Value) {
+    if frames.isEmpty {
+      globals[name] = value
+    } else {
+      frames[frames.count - 1][name] = value
+    }
+  }
+
+  // MARK: Statements
+
+  /// Runs one statement and gives its value (`.none` for statements without one). `echo`
+  /// receives what a top-level statement shows: the value of an expression, or the value
+  /// just bound by an assignment, unless a `;` silenced it.
+  public func execute(_ stmt: Stmt) throws -> Value {
+    try checkCancel(stmt.range)
+    switch stmt.kind {
+    case .expression(let expr, _):
+      return try evaluate(expr)
+    case .assign(let name, let expr, _):
+      let value = try evaluate(expr)
+      bind(name, value)
+      return value
+    case .destructure(let names, let expr, _):
+      let value = try evaluate(expr)
+      guard case .tuple(let items) = value else {
+        throw RuntimeError(
+          "cannot unpack \(value.kindName) into \(names.count) names; it needs a tuple",
+          at: expr.range)
+      }
+      guard items.count == names.count else {
+        throw RuntimeError(
+          "cannot unpack a tuple of \(items.count) into \(names.count) names", at: stmt.range)
+      }
+      for (name, item) in zip(names, items) { bind(name, item) }
+      return value
+    case .function(let name, let parameters, let body):
+      let function = Function(name: name, body: .user(parameters: parameters, body: body))
+      bind(name, .function(function))
+      return .none
+    case .forLoop(let name, let sequenceExpr, let body):
+      let sequence = try evaluate(sequenceExpr)
+      switch sequence {
+      case .range(let low, let high):
+        guard low.isFinite, high.isFinite else {
+          throw RuntimeError("a loop range needs finite bounds", at: sequenceExpr.range)
+        }
+        var i = low
+        while i <= high {
+          try checkCancel(stmt.range)
+          bind(name, .number(i))
+          _ = try run(body)
+          i += 1
+        }
+      case .tuple(let items):
+        for item in items {
+          try checkCancel(stmt.range)
+          bind(name, item)
+          _ = try run(body)
+        }
+      case .tensor(let t) where t.rank >= 1:
+        for row in 0..<t.shape[0] {
+          try checkCancel(stmt.range)
+          bind(name, .tensor(try t.index(row)))
+          _ = try run(body)
+        }
+      default:
+        throw RuntimeError(
+          "cannot loop over \(sequence.kindName); use a range like 1..10, a tensor or a tuple",
+          at: sequenceExpr.range)
+      }
+      return .none
+    case .whileLoop(let condition, let body):
+      while try truth(evaluate(condition), at: condition.range) {
+        try checkCancel(stmt.range)
+        _ = try run(body)
+      }
+      return .none
+    case .returnValue(let expr):
+      guard !frames.isEmpty else {
+        throw RuntimeError("return is only allowed inside a function", at: stmt.range)
+      }
+      throw Return(value: try expr.map { try evaluate($0) } ?? .none)
+    }
+  }
+
+  /// Runs a block's statements; its value is that of the last one.
+  private func run(_ body: [Stmt]) throws -> Value {
+    var last = Value.none
+    for stmt in body { last = try execute(stmt) }
+    return last
+  }
+
+  private func checkCancel(_ range: SourceRange?) throws {
+    if context.shouldCancel() { throw Interrupted(range: range) }
+  }
+
+  // MARK: Expressions
+
+  public func evaluate(_ expr: Expr) throws -> Value {
+    do {
+      return try evaluateUnchecked(expr)
+    } catch let error as TensorError {
+      // An engine error belongs to the operator or call that raised it.
+      throw RuntimeError(error.message, at: expr.range)
+    } catch var error as RuntimeError {
+      if error.range == nil { error.range = expr.range }
+      throw error
+    } catch let error as DatasetError {
+      throw RuntimeError(error.description, at: expr.range)
+    }
+  }
+
+  private func evaluateUnchecked(_ expr: Expr) throws -> Value {
+    switch expr.kind {
+    case .number(let x): return .number(x)
+    case .string(let s): return .string(s)
+    case .bool(let b): return .bool(b)
+    case .identifier(let name):
+      guard let value = lookup(name) else { throw unknownName(name, at: expr.range) }
+      return value
+    case .list(let elements):
+      return .tensor(try list(elements, at: expr.range))
+    case .tuple(let elements):
+      return .tuple(try elements.map { try evaluate($0) })
+    case .unary(let op, let operand):
+      let value = try evaluate(operand)
+      if op == "!" { return .bool(!(try truth(value, at: operand.range))) }
+      guard let t = Arguments.asTensor(value) else {
+        throw RuntimeError("cannot negate \(value.kindName)", at: expr.range)
+      }
+      return .tensor(-t)
+    case .binary(let op, let left, let right):
+      return try binary(op, left, right, at: expr.range)
+    case .range(let low, let high):
+      let a = try number(evaluate(low), at: low.range, what: "a range bound")
+      let b = try number(evaluate(high), at: high.range, what: "a range bound")
+      return .range(a, b)
+    case .call(let callee, let arguments):
+      return try call(callee, arguments, at: expr.range)
+    case .index(let base, let items):
+      return try index(evaluate(base), items, at: expr.range)
+    case .member(let base, let name):
+      return try member(of: evaluate(base), name)
+    case .transpose(let base):
+      let value = try evaluate(base)
+      guard let t = Arguments.asTensor(value) else {
+        throw RuntimeError("cannot transpose \(value.kindName)", at: expr.range)
+      }
+      return .tensor(t.transposed())
+    case .conditional(let condition, let then, let otherwise):
+      if try truth(evaluate(condition), at: condition.range) { return try run(then) }
+      return try otherwise.map { try run($0) } ?? .none
+    }
+  }
+
+  private func unknownName(_ name: String, at range: SourceRange) -> RuntimeError {
+    var known = Array(globals.keys) + Array(Builtins.all.keys)
+    if let locals = frames.last { known += Array(locals.keys) }
+    if let guess = closestName(to: name, in: known.sorted()) {
+      return RuntimeError("unknown name \(name); did you mean \(guess)?", at: range)
+    }
+    return RuntimeError("unknown name \(name)", at: range)
+  }
+
+  /// `[a, b, c]`: the elements stacked along a new first axis.
+  private func list(_ elements: [Expr], at range: SourceRange) throws -> Tensor {
+    if elements.isEmpty { return try Tensor.zeros([0]) }
+    var tensors: [Tensor] = []
+    for e in elements {
+      let value = try evaluate(e)
+      guard let t = Arguments.asTensor(value) else {
+        throw RuntimeError("a list holds numbers or tensors, not \(value.kindName)", at: e.range)
+      }
+      if let first = tensors.first, first.shape != t.shape {
+        throw RuntimeError(
+          "list elements must have one shape: \(Shape.describe(first.shape)) and "
+            + "\(Shape.describe(t.shape))", at: e.range)
+      }
+      tensors.append(t)
+    }
+    return try Tensor.stack(tensors)
+  }
+
+  private func binary(_ op: String, _ leftExpr: Expr, _ rightExpr: Expr, at range: SourceRange)
+    throws -> Value
+  {
+    if op == "&&" || op == "||" {
+      let left = try truth(evaluate(leftExpr), at: leftExpr.range)
+      if op == "&&" && !left { return .bool(false) }
+      if op == "||" && left { return .bool(true) }
+      return .bool(try truth(evaluate(rightExpr), at: rightExpr.range))
+    }
+    let left = try evaluate(leftExpr)
+    let right = try evaluate(rightExpr)
+    if op == ">>" { return try compose(left, right, at: range) }
+    if case .string(let a) = left, case .string(let b) = right {
+      switch op {
+      case "+": return .string(a + b)
+      case "==": return .bool(a == b)
+      case "!=": return .bool(a != b)
+      default: break
+      }
+    }
+    guard let a = Arguments.asTensor(left), let b = Arguments.asTensor(right) else {
+      if op == "==" || op == "!=" {
+        return .bool((op == "==") == sameValue(left, right))
+      }
+      throw RuntimeError(
+        "cannot apply \(op) to \(left.kindName) and \(right.kindName)", at: range)
+    }
+    let result: Tensor
+    switch op {
+    case "+": result = try a + b
+    case "-": result = try a - b
+    case "*": result = try a * b
+    case "/": result = try a / b
+    case "^": result = try a.pow(b)
+    case "@": result = try Tensor.matmul(a, b)
+    case "==": result = try Tensor.binary(.equal, a, b)
+    case "!=": result = try Tensor.binary(.notEqual, a, b)
+    case "<": result = try Tensor.binary(.less, a, b)
+    case "<=": result = try Tensor.binary(.lessEqual, a, b)
+    case ">": result = try Tensor.binary(.greater, a, b)
+    case ">=": result = try Tensor.binary(.greaterEqual, a, b)
+    default: throw RuntimeError("unknown operator \(op)", at: range)
+    }
+    return .tensor(result)
+  }
+
+  /// Identity for values without a natural equality (models, functions).
+  private func sameValue(_ a: Value, _ b: Value) -> Bool {
+    switch (a, b) {
+    case (.bool(let x), .bool(let y)): x == y
+    case (.none, .none): true
+    case (.layer(let x), .layer(let y)): x === y
+    case (.function(let x), .function(let y)): x.name == y.name
+    default: false
+    }
+  }
+
+  /// `a >> b`: layers compose into a model; data flows into a layer or function.
+  private func compose(_ left: Value, _ right: Value, at range: SourceRange) throws -> Value {
+    if let first = Arguments.asLayer(left), let second = Arguments.asLayer(right) {
+      return .layer(first >> second)
+    }
+    if Arguments.asTensor(left) != nil {
+      if let layer = Arguments.asLayer(right) {
+        return .tensor(try layer(Arguments.asTensor(left)!))
+      }
+      if case .function(let f) = right { return try context.call(f, [left]) }
+    }
+    throw RuntimeError(
+      "cannot compose \(left.kindName) >> \(right.kindName): >> joins layers "
+        + "(dense(2, 4) >> relu) or feeds a tensor into a model (x >> net)", at: range)
+  }
+
+  // MARK: Calls
+
+  private func call(_ calleeExpr: Expr, _ arguments: [Argument], at range: SourceRange) throws
+    -> Value
+  {
+    let callee = try evaluate(calleeExpr)
+    var items: [Arguments.Item] = []
+    for a in arguments {
+      items.append(Arguments.Item(try evaluate(a.value), label: a.label, range: a.range))
+    }
+    switch callee {
+    case .function(let f):
+      return try call(f, items, at: range)
+    case .layer(let layer):
+      guard items.count == 1, items[0].label == nil else {
+        throw RuntimeError("a model takes one argument, the input: net(x)", at: range)
+      }
+      guard let x = Arguments.asTensor(items[0].value) else {
+        throw RuntimeError(
+          "a model takes a tensor, not \(items[0].value.kindName)", at: items[0].range)
+      }
+      return .tensor(try layer(x))
+    default:
+      throw RuntimeError("\(callee.kindName) is not a function and cannot be called", at: range)
+    }
+  }
+
+  /// Calls a function with evaluated arguments.
+  public func call(_ f: Function, _ items: [Arguments.Item], at range: SourceRange?) throws
+    -> Value
+  {
+    switch f.body {
+    case .builtin(let builtin):
+      var arguments = try Arguments(binding: items, to: builtin, callRange: range)
+      do {
+        return try builtin.implementation(&arguments, context)
+      } catch var error as RuntimeError {
+        if error.range == nil { error.range = range }
+        throw error
+      } catch let error as TensorError {
+        // A bad argument value is helped by the signature; a shape or memory error is not.
+        let notes = error.kind == .argument ? ["signature: \(builtin.signature)"] : []
+        throw RuntimeError(error.message, at: range, notes: notes)
+      }
+    case .user(let parameters, let body):
+      if let labelled = items.first(where: { $0.label != nil }) {
+        throw RuntimeError(
+          "\(f.name) takes positional arguments only: \(f)", at: labelled.range)
+      }
+      guard items.count == parameters.count else {
+        throw RuntimeError(
+          "\(f.name) takes \(parameters.count) argument\(parameters.count == 1 ? "" : "s") "
+            + "but got \(items.count)", at: range, notes: ["signature: \(f)"])
+      }
+      guard frames.count < Interpreter.maxCallDepth else {
+        throw RuntimeError(
+          "too deep: more than \(Interpreter.maxCallDepth) nested calls (recursion without end?)",
+          at: range)
+      }
+      try checkCancel(range)
+      frames.append(Dictionary(uniqueKeysWithValues: zip(parameters, items.map(\.value))))
+      defer { frames.removeLast() }
+      do {
+        return try run(body)
+      } catch let r as Return {
+        return r.value
+      }
+    }
+  }
+
+  // MARK: Indexing
+
+  private func index(_ base: Value, _ items: [IndexItem], at range: SourceRange) throws -> Value {
+    switch base {
+    case .tensor(let t):
+      return .tensor(try t[items.map { try tensorIndex($0) }])
+    case .dataset(let d):
+      guard items.count == 1 else {
+        throw RuntimeError("a data set takes one index: data[0] or data[0:10]", at: range)
+      }
+      switch try tensorIndex(items[0]) {
+      case .at(let i):
+        let p = i < 0 ? i + d.count : i
+        guard p >= 0, p < d.count else {
+          throw RuntimeError("sample \(i) is out of range for \(d.count) samples", at: range)
+        }
+        return .dataset(try d.subset([p]))
+      case .range(let start, let end, let step):
+        let positions = try Tensor.rangePositions(start, end, step, size: d.count)
+        return .dataset(try d.subset(positions))
+      }
+    case .tuple(let elements):
+      guard items.count == 1, case .single(let e) = items[0] else {
+        throw RuntimeError("a tuple takes one index: t[0]", at: range)
+      }
+      let i = try integer(evaluate(e), at: e.range)
+      let p = i < 0 ? i + elements.count : i
+      guard p >= 0, p < elements.count else {
+        throw RuntimeError(
+          "index \(i) is out of range for a tuple of \(elements.count)", at: e.range)
+      }
+      return elements[p]
+    default:
+      throw RuntimeError("\(base.kindName) cannot be indexed", at: range)
+    }
+  }
+
+  private func tensorIndex(_ item: IndexItem) throws -> TensorIndex {
+    switch item {
+    case .single(let e):
+      return .at(try integer(evaluate(e), at: e.range))
+    case .slice(let a, let b, let c):
+      func bound(_ e: Expr?) throws -> Int? {
+        try e.map { try integer(evaluate($0), at: $0.range) }
+      }
+      return .range(start: try bound(a), end: try bound(b), step: try bound(c))
+    }
+  }
+
+  // MARK: Conversions
+
+  private func number(_ value: Value, at range: SourceRange, what: String) throws -> Double {
+    guard let t = Arguments.asTensor(value), t.count == 1 else {
+      throw RuntimeError("\(what) must be a number, not \(value.kindName)", at: range)
+    }
+    return t.scalars[0]
+  }
+
+  private func integer(_ value: Value, at range: SourceRange) throws -> Int {
+    let x = try number(value, at: range, what: "an index")
+    guard x == x.rounded(), abs(x) < 1e15 else {
+      throw RuntimeError("an index must be a whole number, not \(x)", at: range)
+    }
+    return Int(x)
+  }
+
+  /// The truth of a condition: a bool, or a single number (nonzero is true).
+  private func truth(_ value: Value, at range: SourceRange) throws -> Bool {
+    switch value {
+    case .bool(let b): return b
+    case .tensor(let t) where t.count == 1: return t.scalars[0] != 0
+    case .tensor(let t):
+      throw RuntimeError(
+        "a condition needs a single value, not a tensor of shape \(Shape.describe(t.shape)); "
+          + "reduce it, e.g. with sum or max", at: range)
+    default:
+      throw RuntimeError(
+        "a condition needs true, false or a number, not \(value.kindName)", at: range)
+    }
+  }
+}

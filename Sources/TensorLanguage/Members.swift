@@ -1,0 +1,100 @@
+import NeuralNet
+import TensorEngine
+
+/// `value.name`: the members each kind of value has.
+public func member(of value: Value, _ name: String) throws -> Value {
+  switch value {
+  case .tensor(let t):
+    switch name {
+    case "shape": return .tensor(Tensor(t.shape.map(Double.init)))
+    case "T": return .tensor(t.transposed())
+    case "grad":
+      guard t.isParameter else {
+        throw RuntimeError(
+          "only a parameter has a gradient: make one with w = param(t), then backward(E) and w.grad"
+        )
+      }
+      return .tensor(try t.grad ?? Tensor.zeros(t.shape))
+    default: break
+    }
+  case .dataset(let d):
+    switch name {
+    case "x": return .tensor(d.x)
+    case "y": return .tensor(d.y)
+    case "n": return .number(Double(d.count))
+    case "classes":
+      guard let classes = d.classes else {
+        throw RuntimeError("\(d.name) is a regression data set; it has no classes")
+      }
+      return .number(Double(classes))
+    default: break
+    }
+  case .layer(let layer):
+    switch name {
+    case "layers": return .tuple(layer.layers.map { .layer($0) })
+    case "params": return .tuple(layer.parameters.map { .tensor($0) })
+    case "w", "b": return try weights(of: layer, name)
+    default: break
+    }
+  case .history(let h):
+    switch name {
+    case "loss": return .tensor(Tensor(h.loss))
+    case "val_loss": return .tensor(Tensor(h.validationLoss))
+    case "accuracy": return .tensor(Tensor(h.accuracy))
+    case "val_accuracy": return .tensor(Tensor(h.validationAccuracy))
+    case "lr": return .tensor(Tensor(h.learningRates))
+    case "epochs": return .number(Double(h.epochs))
+    default: break
+    }
+  case .perceptronResult(let r):
+    switch name {
+    case "converged": return .bool(r.converged)
+    case "epochs": return .number(Double(r.epochs))
+    case "errors": return .number(Double(r.misclassified))
+    default: break
+    }
+  default:
+    break
+  }
+  throw noMember(value, name)
+}
+
+/// The members `value` has, for completion and for error messages.
+public func memberNames(of value: Value) -> [String] {
+  switch value {
+  case .tensor(let t): t.isParameter ? ["shape", "T", "grad"] : ["shape", "T"]
+  case .dataset(let d): d.classes == nil ? ["x", "y", "n"] : ["x", "y", "n", "classes"]
+  case .layer(let layer):
+    layer is ActivationLayer ? ["layers", "params"] : ["layers", "params", "w", "b"]
+  case .history: ["loss", "val_loss", "accuracy", "val_accuracy", "lr", "epochs"]
+  case .perceptronResult: ["converged", "epochs", "errors"]
+  default: []
+  }
+}
+
+/// `.w` or `.b` of a dense layer or perceptron; a model points to its layers.
+private func weights(of layer: any Layer, _ name: String) throws -> Value {
+  let isWeight = name == "w"
+  if let dense = layer as? Dense { return .tensor(isWeight ? dense.weight : dense.bias) }
+  if let p = layer as? Perceptron { return .tensor(isWeight ? p.weight : p.bias) }
+  if layer is Sequential {
+    let index = layer.layers.firstIndex { $0 is Dense || $0 is Perceptron } ?? 0
+    throw RuntimeError(
+      "a model has no single .\(name); take a layer's, e.g. .layers[\(index)].\(name)")
+  }
+  throw RuntimeError("the layer \(layer) has no weights")
+}
+
+private func noMember(_ value: Value, _ name: String) -> RuntimeError {
+  let names = memberNames(of: value)
+  if case .tuple = value {
+    return RuntimeError("a tuple has no members; take an element by its index, e.g. t[0]")
+  }
+  guard !names.isEmpty else {
+    return RuntimeError("\(value.kindName) has no members, so not .\(name)")
+  }
+  var message =
+    "\(value.kindName) has no member \(name) (members: \(names.joined(separator: ", ")))"
+  if let guess = closestName(to: name, in: names) { message += "; did you mean \(guess)?" }
+  return RuntimeError(message)
+}

@@ -1,0 +1,79 @@
+import NeuralNet
+import TensorEngine
+
+/// How the REPL and notebooks show a value: a tensor as its shape then its values, a number
+/// as itself, other values by their one-line descriptions.
+public struct ValueFormatter: Sendable {
+  /// Significant digits of numbers (1 … 17; 17 shows every float64 exactly).
+  public var digits: Int
+  /// The line width a tuple tries to fit on one line.
+  public var width: Int
+
+  public init(digits: Int = 4, width: Int = 80) {
+    self.digits = digits
+    self.width = width
+  }
+
+  private var numbers: TensorFormatter { TensorFormatter(digits: digits) }
+
+  /// The text shown for `value`; empty for `.none`, which is never printed.
+  public func format(_ value: Value) -> String {
+    switch value {
+    case .none: return ""
+    case .tensor(let t):
+      if t.rank == 0 { return numbers.format(t) }
+      return "tensor \(Shape.describe(t.shape))\n" + numbers.format(t)
+    case .bool(let b): return b ? "true" : "false"
+    case .string(let s): return quoted(s)
+    case .range(let low, let high): return numbers.format(low) + ".." + numbers.format(high)
+    case .tuple(let elements): return tuple(elements)
+    case .dataset(let d): return d.description
+    case .layer(let layer):
+      if layer is Sequential { return layer.description }
+      let count = layer.parameterCount
+      return "layer · \(layer) · \(count) parameter" + (count == 1 ? "" : "s")
+    case .optimizer(let o): return o.description
+    case .schedule(let s): return s.description
+    case .history(let h): return h.description
+    case .function(let f): return f.description
+    case .perceptronResult(let r): return r.description
+    case .text(let text): return text
+    }
+  }
+
+  /// A string as it is written in source: quoted, with `\"`, `\\` and `\n` escaped.
+  public func quoted(_ s: String) -> String {
+    var out = "\""
+    for c in s {
+      switch c {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      default: out.append(c)
+      }
+    }
+    return out + "\""
+  }
+
+  /// `(a, b)` on one line when it fits the width, else one element per line.
+  private func tuple(_ elements: [Value]) -> String {
+    let parts = elements.map(inline)
+    let line = "(" + parts.joined(separator: ", ") + ")"
+    if line.count <= width && !line.contains("\n") { return line }
+    let indented = parts.map { $0.replacingOccurrences(of: "\n", with: "\n ") }
+    return "(" + indented.joined(separator: ",\n ") + ")"
+  }
+
+  /// A value among others (in a tuple, or printed with others): tensors without their
+  /// shape header, layers by their description.
+  func inline(_ value: Value) -> String {
+    switch value {
+    case .none: return "none"
+    case .tensor(let t): return numbers.format(t)
+    case .layer(let layer): return layer.description
+    case .tuple(let elements):
+      return "(" + elements.map(inline).joined(separator: ", ") + ")"
+    default: return format(value)
+    }
+  }
+}

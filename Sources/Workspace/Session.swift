@@ -1,0 +1,104 @@
+import Foundation
+import TensorLanguage
+
+/// What evaluating a piece of source gave.
+public enum Evaluation {
+  /// Every statement ran; what they printed went to the output.
+  case complete
+  /// The source stops mid-statement (open bracket or block, trailing operator): a REPL asks
+  /// for another line and evaluates the whole again.
+  case incomplete
+  /// Syntax errors (all the parser found), or the runtime error that stopped evaluation.
+  /// Bindings made by statements before the failing one are kept.
+  case failed([Diagnostic])
+  /// The user interrupted; `at` is where evaluation stopped, when known.
+  case interrupted(at: SourceRange?)
+}
+
+/// A session of the workspace: the bindings, and `evaluate(source)` that every front end
+/// (script runner, REPL, notebook replay) calls.
+public final class Session: Context {
+  public let isTerminal: Bool
+  /// How values are printed (digits, width).
+  public var formatter = ValueFormatter()
+  private let output: (String, Bool) -> Void
+  private let cancellation: () -> Bool
+  private lazy var interpreter = Interpreter(context: self)
+
+  /// - Parameters:
+  ///   - isTerminal: whether output goes to a terminal that can redraw a live line.
+  ///   - cancellation: asked between steps of long work; true stops it (Ctrl-C).
+  ///   - output: receives printed text and whether it is a transient live line.
+  public init(
+    isTerminal: Bool = false, cancellation: @escaping () -> Bool = { false },
+    output: @escaping (_ text: String, _ transient: Bool) -> Void
+  ) {
+    self.isTerminal = isTerminal
+    self.cancellation = cancellation
+    self.output = output
+  }
+
+  /// The current bindings, by name.
+  public var bindings: [String: Value] { interpreter.globals }
+
+  /// Forgets every binding.
+  public func reset() { interpreter.reset() }
+
+  /// Parses `source` and runs its statements in order, printing the value of each
+  /// expression statement and assignment (unless it ends in `;`).
+  public func evaluate(_ source: String) -> Evaluation {
+    // Evaluation recurses with the program's nesting; a thread of our own with a large stack
+    // keeps the language's depth limits, not the caller's thread, in charge.
+    onLargeStack { self.evaluateHere(source) }
+  }
+
+  private func evaluateHere(_ source: String) -> Evaluation {
+    let parsed = Parser.parse(source)
+    if parsed.incomplete { return .incomplete }
+    if !parsed.diagnostics.isEmpty { return .failed(parsed.diagnostics) }
+    for stmt in parsed.statements {
+      do {
+        let value = try interpreter.execute(stmt)
+        echo(stmt, value)
+      } catch let error as RuntimeError {
+        return .failed([
+          Diagnostic(error.message, at: error.range ?? stmt.range, notes: error.notes)
+        ])
+      } catch let interruption as Interrupted {
+        return .interrupted(at: interruption.range ?? stmt.range)
+      } catch {
+        return .failed([Diagnostic("\(error)", at: stmt.range)])
+      }
+      // Work that stops by itself when interrupted (fit) returns normally; stop here too.
+      if cancellation() { return .interrupted(at: stmt.range) }
+    }
+    return .complete
+  }
+
+  private func echo(_ stmt: Stmt, _ value: Value) {
+    switch stmt.kind {
+    case .expression(_, let silent) where !silent:
+      show(value)
+    case .assign(_, _, let silent) where !silent:
+      // fit has already reported its run; its history would only repeat it.
+      if case .history = value { return }
+      show(value)
+    default:
+      break
+    }
+  }
+
+  private func show(_ value: Value) {
+    if case .none = value { return }
+    output(formatter.format(value) + "\n", false)
+  }
+
+  // MARK: Context
+
+  public func write(_ text: String, transient: Bool) { output(text, transient) }
+  public func shouldCancel() -> Bool { cancellation() }
+
+  public func call(_ function: Function, _ arguments: [Value]) throws -> Value {
+    try interpreter.call(function, arguments.map { Arguments.Item($0) }, at: nil)
+  }
+}

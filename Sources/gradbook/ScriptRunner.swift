@@ -1,0 +1,65 @@
+import Foundation
+import Synchronization
+import TensorLanguage
+import Workspace
+
+/// Runs a whole script: all syntax errors are reported together before anything runs; at
+/// the first runtime error it stops. Diagnostics go to standard error as
+/// `FILE:LINE:COL: error: …` with the source line and a caret.
+struct ScriptRunner {
+  let name: String
+  let source: String
+
+  /// The exit status: 0 when the script ran, 1 after an error, 130 when interrupted.
+  func run() -> Int32 {
+    let console = ConsoleOutput()
+    let session = Session(
+      isTerminal: console.isTerminal, cancellation: { interrupted.load(ordering: .relaxed) },
+      output: { console.write($0, transient: $1) })
+    listenForInterrupts()
+    defer { signal(SIGINT, SIG_DFL) }
+    let result = session.evaluate(source)
+    console.finish()
+    let colour =
+      isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    let formatter = DiagnosticFormatter(file: name, colour: colour)
+    switch result {
+    case .complete:
+      return 0
+    case .incomplete:
+      // A script cannot be continued: point just past its last character.
+      let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+      let last = lines.lastIndex { !$0.allSatisfy(\.isWhitespace) } ?? 0
+      let end = SourceLocation(line: last + 1, column: lines[last].count + 1, offset: 0)
+      let reason = Parser.parse(source).diagnostics.first?.message ?? "the statement is unfinished"
+      let d = Diagnostic(
+        "unexpected end of input: \(reason)", at: SourceRange(end, end),
+        notes: ["close every bracket and block, and finish the last expression"])
+      FileHandle.standardError.write(Data(formatter.format(d, in: source).utf8))
+      return 1
+    case .failed(let diagnostics):
+      for d in diagnostics {
+        FileHandle.standardError.write(Data(formatter.format(d, in: source).utf8))
+      }
+      return 1
+    case .interrupted(let range):
+      let place = range.map { "\(name):\($0.start.line):\($0.start.column)" } ?? name
+      FileHandle.standardError.write(Data("\(place): interrupted\n".utf8))
+      return 130
+    }
+  }
+}
+
+/// Set by the SIGINT handler; the session's cancellation check reads it.
+let interrupted = Atomic<Bool>(false)
+
+/// Makes Ctrl-C set `interrupted`. A parent may have left SIGINT ignored or blocked (test
+/// runners do), and both are inherited, so the signal is unblocked here, before the
+/// evaluation thread starts and inherits this thread's mask.
+func listenForInterrupts() {
+  signal(SIGINT) { _ in interrupted.store(true, ordering: .relaxed) }
+  var set = sigset_t()
+  sigemptyset(&set)
+  sigaddset(&set, SIGINT)
+  pthread_sigmask(SIG_UNBLOCK, &set, nil)
+}
