@@ -20,6 +20,16 @@ import Workspace
     #expect(Self.scripts.count >= 10)
   }
 
+  @Test func everyBuiltinIsUsedInAFixture() throws {
+    let sources = try Self.scripts.map {
+      try String(contentsOf: Self.folder.appendingPathComponent($0), encoding: .utf8)
+    }.joined(separator: "\n")
+    let unused = Builtins.all.keys.sorted().filter { name in
+      sources.range(of: #"\b"# + name + #"\b"#, options: .regularExpression) == nil
+    }
+    #expect(unused.isEmpty, "built-ins no fixture uses: \(unused)")
+  }
+
   @Test(arguments: scripts)
   func fixture(name: String) throws {
     let source = try String(contentsOf: Self.folder.appendingPathComponent(name), encoding: .utf8)
