@@ -13,7 +13,11 @@ public final class ConsoleOutput {
   public func write(_ text: String, transient: Bool) {
     if transient {
       guard isTerminal else { return }
-      FileHandle.standardOutput.write(Data("\r\u{1B}[K\(text)".utf8))
+      // A live line wider than the terminal would wrap, and redrawing it would leave one
+      // stale line behind each time, so it is cut to fit.
+      let fitted =
+        text.count < columns ? text : String(text.prefix(Swift.max(1, columns - 2))) + "…"
+      FileHandle.standardOutput.write(Data("\r\u{1B}[K\(fitted)".utf8))
       liveLine = true
       return
     }
@@ -22,6 +26,13 @@ public final class ConsoleOutput {
       liveLine = false
     }
     FileHandle.standardOutput.write(Data(text.utf8))
+  }
+
+  /// The terminal's width in characters, asked each time since the window may be resized.
+  private var columns: Int {
+    var size = winsize()
+    guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+    return Int(size.ws_col)
   }
 
   /// Clears a live line left on the terminal.
