@@ -18,6 +18,9 @@ final class Recorder {
       if isTransient { transient.append(text) } else { printed += text }
     })
 
+  /// Starts counting cancel checks afresh, so each evaluation gets the same budget.
+  func resetChecks() { checks = 0 }
+
   @discardableResult
   func run(_ source: String) -> Evaluation {
     printed = ""
