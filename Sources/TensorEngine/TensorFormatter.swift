@@ -60,6 +60,8 @@ public struct TensorFormatter: Sendable {
     if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
     if digits >= 17 { return "\(x)" }
     let rounded = Double(String(format: "%.\(digits)g", x)) ?? x
+    // Rounding can carry into a whole number (9.9996 → 10): print it as one.
+    if rounded == rounded.rounded(), abs(rounded) < 1e15 { return String(Int(rounded)) }
     return "\(rounded)"
   }
 }

@@ -29,6 +29,13 @@ import Testing
     #expect(TensorFormatter(digits: 40).digits == 17)
   }
 
+  @Test func roundingThatCarriesPrintsAWholeNumber() {
+    // 9.9996 to 4 significant digits is 10.00, and −0.99999 is −1.000.
+    #expect(TensorFormatter(digits: 4).format(9.9996) == "10")
+    #expect(TensorFormatter(digits: 4).format(-0.99999) == "-1")
+    #expect(TensorFormatter(digits: 2).format(9.96) == "10")
+  }
+
   @Test func specialValues() {
     #expect(formatter.format(.nan) == "nan")
     #expect(formatter.format(.infinity) == "inf")
