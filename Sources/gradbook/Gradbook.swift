@@ -42,8 +42,7 @@ struct Gradbook: ParsableCommand {
       }
       status = ScriptRunner(name: "<stdin>", source: source).run()
     } else {
-      let stop = try XorDemo(seed: seed, epochs: 3000, learningRate: 0.5).run()
-      status = stop == .finished ? 0 : 130
+      status = ScriptRunner(name: "demo", source: demoScript, echo: true).run()
     }
     if status != 0 { throw ExitCode(status) }
   }

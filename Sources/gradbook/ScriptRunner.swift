@@ -9,6 +9,9 @@ import Workspace
 struct ScriptRunner {
   let name: String
   let source: String
+  /// Show each line as `gb> line` before what it prints, one line at a time, as a session
+  /// at the prompt would look (the demo uses it).
+  var echo = false
 
   /// The exit status: 0 when the script ran, 1 after an error, 130 when interrupted.
   func run() -> Int32 {
@@ -18,8 +21,21 @@ struct ScriptRunner {
       output: { console.write($0, transient: $1) })
     listenForInterrupts()
     defer { signal(SIGINT, SIG_DFL) }
-    let result = session.evaluate(source)
-    console.finish()
+    let pieces =
+      echo
+      ? source.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") } : [source]
+    for piece in pieces {
+      if echo { console.write("gb> \(piece)\n", transient: false) }
+      let result = session.evaluate(piece)
+      console.finish()
+      let status = report(result, in: piece)
+      if status != 0 { return status }
+    }
+    return 0
+  }
+
+  /// Prints what went wrong, if anything, and gives the exit status for it.
+  private func report(_ result: Evaluation, in source: String) -> Int32 {
     let colour =
       isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     let formatter = DiagnosticFormatter(file: name, colour: colour)
