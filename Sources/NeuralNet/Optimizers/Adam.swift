@@ -13,8 +13,7 @@ public final class Adam: Optimizer {
   public let beta1: Double
   public let beta2: Double
   public let epsilon: Double
-  private var state = ParameterState()
-  private var steps: [ObjectIdentifier: Int] = [:]
+  private var states = ParameterStates()
 
   public init(
     learningRate: Double = 0.001, beta1: Double = 0.9, beta2: Double = 0.999,
@@ -40,22 +39,20 @@ public final class Adam: Optimizer {
     for p in parameters {
       guard let grad = p.grad, grad.count == p.count else { continue }
       let g = grad.scalars
-      let t = (steps[ObjectIdentifier(p)] ?? 0) + 1
-      steps[ObjectIdentifier(p)] = t
-      let c1 = 1 - pow(b1, Double(t))
-      let c2 = 1 - pow(b2, Double(t))
-      state.withBuffers(for: p, count: 2) { buffers in
-        var m = buffers[0]
-        var v = buffers[1]
-        buffers = []
-        p.updateScalars { w in
-          for i in 0..<w.count {
-            m[i] = b1 * m[i] + (1 - b1) * g[i]
-            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-            w[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+      let state = states.state(for: p, moments: 2)
+      state.steps += 1
+      let c1 = 1 - pow(b1, Double(state.steps))
+      let c2 = 1 - pow(b2, Double(state.steps))
+      state.first.withUnsafeMutableBufferPointer { m in
+        state.second.withUnsafeMutableBufferPointer { v in
+          p.updateScalars { w in
+            for i in 0..<w.count {
+              m[i] = b1 * m[i] + (1 - b1) * g[i]
+              v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+              w[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+            }
           }
         }
-        buffers = [m, v]
       }
     }
   }

@@ -9,31 +9,31 @@ public protocol Optimizer: AnyObject, CustomStringConvertible {
   func step(_ parameters: [Tensor])
 }
 
-/// Per-parameter buffers (velocity, moments), kept by parameter identity. The entry holds
-/// the parameter itself so that a freed parameter's identifier is never reused for another.
-struct ParameterState {
-  private var entries: [ObjectIdentifier: (parameter: Tensor, buffers: [[Double]])] = [:]
+/// One parameter's running state: the first and second moments an optimizer keeps
+/// (momentum's velocity, Adam's m and v) and the number of updates. A class, so that an
+/// update writes the buffers in place without copying them.
+final class ParameterState {
+  /// Held so that a freed parameter's identifier is never reused for another one's state.
+  let parameter: Tensor
+  var first: [Double]
+  var second: [Double]
+  var steps = 0
 
-  mutating func buffers(for parameter: Tensor, count: Int) -> [[Double]] {
-    if let entry = entries[ObjectIdentifier(parameter)] { return entry.buffers }
-    let fresh = [[Double]](
-      repeating: [Double](repeating: 0, count: parameter.count), count: count)
-    entries[ObjectIdentifier(parameter)] = (parameter, fresh)
-    return fresh
+  init(_ parameter: Tensor, moments: Int) {
+    self.parameter = parameter
+    first = [Double](repeating: 0, count: parameter.count)
+    second = [Double](repeating: 0, count: moments > 1 ? parameter.count : 0)
   }
+}
 
-  mutating func store(_ buffers: [[Double]], for parameter: Tensor) {
-    entries[ObjectIdentifier(parameter)] = (parameter, buffers)
-  }
+/// The states of the parameters an optimizer has updated, by identity.
+struct ParameterStates {
+  private var states: [ObjectIdentifier: ParameterState] = [:]
 
-  mutating func withBuffers(
-    for parameter: Tensor, count: Int, _ body: (inout [[Double]]) -> Void
-  ) {
-    var b = buffers(for: parameter, count: count)
-    // Remove the stored copy first so that the buffers are uniquely referenced while
-    // `body` writes them, avoiding a copy per step.
-    entries[ObjectIdentifier(parameter)] = (parameter, [])
-    body(&b)
-    store(b, for: parameter)
+  mutating func state(for parameter: Tensor, moments: Int) -> ParameterState {
+    if let state = states[ObjectIdentifier(parameter)] { return state }
+    let state = ParameterState(parameter, moments: moments)
+    states[ObjectIdentifier(parameter)] = state
+    return state
   }
 }

@@ -12,7 +12,7 @@ public final class SGD: Optimizer {
   public var learningRate: Double
   public let momentum: Double
   public let weightDecay: Double
-  private var state = ParameterState()
+  private var states = ParameterStates()
 
   public init(learningRate: Double = 0.01, momentum: Double = 0, weightDecay: Double = 0) throws {
     guard learningRate > 0, learningRate.isFinite else {
@@ -39,13 +39,12 @@ public final class SGD: Optimizer {
           for i in 0..<w.count { w[i] -= lr * (g[i] + wd * w[i]) }
         }
       } else {
-        state.withBuffers(for: p, count: 1) { buffers in
-          buffers[0].withUnsafeMutableBufferPointer { v in
-            p.updateScalars { w in
-              for i in 0..<w.count {
-                v[i] = mu * v[i] + g[i] + wd * w[i]
-                w[i] -= lr * v[i]
-              }
+        let state = states.state(for: p, moments: 1)
+        state.first.withUnsafeMutableBufferPointer { v in
+          p.updateScalars { w in
+            for i in 0..<w.count {
+              v[i] = mu * v[i] + g[i] + wd * w[i]
+              w[i] -= lr * v[i]
             }
           }
         }
