@@ -37,10 +37,12 @@ public final class Interpreter {
   public func lookup(_ name: String) -> Value? {
     if let local = frames.last?[name] { return local }
     if let global = globals[name] { return global }
-    if let builtin = Builtins.all[name] {
-      return .function(Function(name: name, body: .builtin(builtin)))
-    }
-    return nil
+    return Interpreter.builtinFunctions[name].map { .function($0) }
+  }
+
+  /// The built-ins as function values, made once rather than at every lookup.
+  private static let builtinFunctions = Builtins.all.mapValues { builtin in
+    Function(name: builtin.name, body: .builtin(builtin))
   }
 
   private func bind(_ name: String, _ value: Value) {

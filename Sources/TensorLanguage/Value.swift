@@ -49,8 +49,8 @@ public enum Value {
 }
 
 /// A function value: a built-in, or one defined with `fn`.
-public final class Function: CustomStringConvertible {
-  public enum Body {
+public final class Function: CustomStringConvertible, Sendable {
+  public enum Body: Sendable {
     case builtin(Builtin)
     /// Parameters and body of an `fn`; the body's last expression is its value.
     case user(parameters: [String], body: [Stmt])

@@ -100,7 +100,8 @@ public enum Training {
         }
         let count = Swift.min(batch, n - first)
         let (x, t, labels): (Tensor, Tensor, Tensor)
-        if count == n && !(options.shuffle && batch < n) {
+        // A full batch is the whole set in its own order (only smaller batches are shuffled).
+        if count == n {
           (x, t, labels) = (data.x, target, data.y)
         } else {
           let rows = Array(order[first..<(first + count)])
