@@ -22,28 +22,33 @@ extension Layer {
 
   /// The loss on `data` and, for classification, the accuracy.
   public func evaluate(on data: Dataset, loss: Loss) throws -> (loss: Double, accuracy: Double?) {
-    let x = data.x
     let target = try Training.target(
       for: data, outputs: outputShape(for: [data.features]), loss: loss)
+    let step = try lossAndOutput(data.x, target, loss: loss)
+    let accuracy =
+      data.classes == nil
+      ? nil : Self.fractionCorrect(try classesOf(step.output, logits: step.fromLogits), data.y)
+    return (try step.value.item(), accuracy)
+  }
+
+  /// The loss of the model on `x` against `target`, with the output it was computed from:
+  /// the logits when the loss is more stable computed from them (cross-entropy after a
+  /// softmax, BCE after a sigmoid), else the model's output.
+  func lossAndOutput(_ x: Tensor, _ target: Tensor, loss: Loss) throws
+    -> (value: Tensor, output: Tensor, fromLogits: Bool)
+  {
     let activation = outputActivation
-    let value: Tensor
-    let output: Tensor
     if loss.wantsLogits(after: activation) {
       let z = try logits(x)
-      value = try loss.fromLogits(z, target, activation: activation)
-      output = z
-    } else {
-      output = try self(x)
-      value = try loss(output, target)
+      return (try loss.fromLogits(z, target, activation: activation), z, true)
     }
-    let accuracy: Double? =
-      data.classes == nil
-      ? nil
-      : Self.fractionCorrect(
-        try Self.classes(
-          of: output, activation: loss.wantsLogits(after: activation) ? nil : activation,
-          fromLogits: loss.wantsLogits(after: activation)), data.y)
-    return (try value.item(), accuracy)
+    let output = try self(x)
+    return (try loss(output, target), output, false)
+  }
+
+  /// Classes from an output of `lossAndOutput`.
+  func classesOf(_ output: Tensor, logits: Bool) throws -> [Int] {
+    try Self.classes(of: output, activation: logits ? nil : outputActivation, fromLogits: logits)
   }
 
   /// Classes from outputs (or logits, whose threshold for one output is 0).

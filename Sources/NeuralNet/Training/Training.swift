@@ -73,8 +73,6 @@ public enum Training {
             + "training set has \(data.features)")
       }
     }
-    let activation = model.outputActivation
-    let useLogits = loss.wantsLogits(after: activation)
     let n = data.count
     let batch = Swift.min(options.batchSize ?? n, n)
     var order = Array(0..<n)
@@ -86,7 +84,7 @@ public enum Training {
       return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
-    for epoch in 1...Swift.max(options.epochs, 1) where options.epochs > 0 {
+    for epoch in stride(from: 1, through: options.epochs, by: 1) {
       if options.shuffle && batch < n { generator.shuffle(&order) }
       var lossSum = 0.0
       var correct = 0
@@ -111,15 +109,12 @@ public enum Training {
           )
         }
         for p in parameters { p.zeroGrad() }
-        let output = useLogits ? try model.logits(x) : try model(x)
-        let value =
-          useLogits
-          ? try loss.fromLogits(output, t, activation: activation) : try loss(output, t)
+        let (value, output, fromLogits) = try model.lossAndOutput(x, t, loss: loss)
         try value.backward()
         optimizer.step(parameters)
         lossSum += try value.item() * Double(count)
         if data.classes != nil {
-          let predicted = try model.classesOf(output, logits: useLogits)
+          let predicted = try model.classesOf(output, logits: fromLogits)
           correct += zip(predicted, labels.scalars).filter { Double($0) == $1 }.count
         }
       }
@@ -180,12 +175,5 @@ public enum Training {
     var oneHot = [Double](repeating: 0, count: data.count * width)
     for (i, label) in data.y.scalars.enumerated() { oneHot[i * width + Int(label)] = 1 }
     return try Tensor(shape: [data.count, width], scalars: oneHot)
-  }
-}
-
-extension Layer {
-  /// Classes from a training step's output (or logits).
-  func classesOf(_ output: Tensor, logits: Bool) throws -> [Int] {
-    try Self.classes(of: output, activation: logits ? nil : outputActivation, fromLogits: logits)
   }
 }
