@@ -27,7 +27,6 @@ public struct Arguments {
   public init(binding items: [Item], to builtin: Builtin, callRange: SourceRange? = nil) throws {
     self.builtin = builtin
     self.callRange = callRange
-    let signatureNote = "signature: \(builtin.signature)"
     let positional = builtin.parameters.filter { !$0.keywordOnly }
     var next = 0
     for item in items {
@@ -70,6 +69,9 @@ public struct Arguments {
     }
   }
 
+  /// The note every error about this call carries.
+  var signatureNote: String { "signature: \(builtin.signature)" }
+
   /// The argument given for `name`, if any.
   public func item(_ name: String) -> Item? { bound[name] }
   public func value(_ name: String) -> Value? { bound[name]?.value }
@@ -79,7 +81,7 @@ public struct Arguments {
   public func error(_ name: String, _ message: String) -> RuntimeError {
     RuntimeError(
       "\(builtin.name): \(message)", at: bound[name]?.range ?? callRange,
-      notes: ["signature: \(builtin.signature)"])
+      notes: [signatureNote])
   }
 
   private func wrong(_ name: String, _ expected: String, _ value: Value) -> RuntimeError {

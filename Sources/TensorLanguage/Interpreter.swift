@@ -342,7 +342,7 @@ public final class Interpreter {
         throw error
       } catch let error as TensorError {
         // A bad argument value is helped by the signature; a shape or memory error is not.
-        let notes = error.kind == .argument ? ["signature: \(builtin.signature)"] : []
+        let notes = error.kind == .argument ? [arguments.signatureNote] : []
         throw RuntimeError(error.message, at: range, notes: notes)
       }
     case .user(let parameters, let body):

@@ -27,9 +27,6 @@ public enum Builtins {
 // MARK: - Argument helpers shared by the tables
 
 extension Arguments {
-  /// The note every error about this call carries.
-  var signatureNote: String { "signature: \(builtin.signature)" }
-
   /// An error about one argument collected by a variadic parameter, placed at it.
   func error(at item: Item, _ message: String) -> RuntimeError {
     RuntimeError(
