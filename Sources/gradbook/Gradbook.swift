@@ -30,7 +30,11 @@ struct Gradbook: ParsableCommand {
       guard let data = FileManager.default.contents(atPath: file),
         let source = String(data: data, encoding: .utf8)
       else {
-        FileHandle.standardError.write(Data("gradbook: cannot read \(file)\n".utf8))
+        let folder = FileManager.default.currentDirectoryPath
+        let reason =
+          FileManager.default.fileExists(atPath: file)
+          ? "it is not UTF-8 text" : "no such file in \(folder)"
+        FileHandle.standardError.write(Data("gradbook: cannot read \(file): \(reason)\n".utf8))
         throw ExitCode.failure
       }
       status = ScriptRunner(name: file, source: source).run()
