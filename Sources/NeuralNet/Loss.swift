@@ -86,8 +86,15 @@ public enum Loss: String, Sendable, CaseIterable, CustomStringConvertible {
         .shape, "cross_entropy needs logits [n, classes], not \(Shape.describe(logits.shape))")
     }
     let (n, classes) = (z.shape[0], z.shape[1])
+    // Over a single column the softmax is always 1 and the loss always 0: nothing would learn.
+    guard classes >= 2 else {
+      throw TensorError(
+        .shape,
+        "cross_entropy needs one output per class (at least 2), not \(classes); "
+          + "for one sigmoid output use bce")
+    }
     let probabilities: Tensor
-    if target.count == n && (target.rank <= 1 || target.shape.last == 1) && !(classes == 1) {
+    if target.count == n && (target.rank <= 1 || target.shape.last == 1) {
       var oneHot = [Double](repeating: 0, count: n * classes)
       for (i, label) in target.scalars.enumerated() {
         guard label >= 0, label < Double(classes), label == label.rounded() else {

@@ -34,6 +34,18 @@ import Testing
     #expect(throws: TensorError.self) { try Loss.crossEntropy(logits, Tensor([1, 3])) }
   }
 
+  @Test func crossEntropyRefusesASingleOutput() throws {
+    // Over one column the softmax is 1 and the loss 0 whatever the weights: an error, not a
+    // silent no-op.
+    let error = #expect(throws: TensorError.self) {
+      try Loss.crossEntropy(try Tensor([[0.3], [-1.0]]), Tensor([1, 0]))
+    }
+    #expect(
+      error?.message
+        == "cross_entropy needs one output per class (at least 2), not 1; "
+        + "for one sigmoid output use bce")
+  }
+
   @Test func hingeMapsZeroTargetsToMinusOne() throws {
     let y = try Tensor([[0.5], [-2.0], [0.3]])
     let t = try Tensor([[1.0], [0.0], [0.0]])
