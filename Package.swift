@@ -20,20 +20,30 @@ let package = Package(
       pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]
     ),
+    // BSD line editing (Debian libedit-dev); Scripts/setup installs it.
+    .systemLibrary(
+      name: "CLibEdit",
+      pkgConfig: "libedit",
+      providers: [.apt(["libedit-dev"])]
+    ),
     .target(name: "TensorEngine", dependencies: ["CBLAS"]),
     .target(name: "NeuralNet", dependencies: ["TensorEngine"]),
     .target(name: "TensorLanguage", dependencies: ["NeuralNet", "TensorEngine"]),
     .target(name: "Workspace", dependencies: ["TensorLanguage"]),
+    .target(name: "LineEditing", dependencies: ["CLibEdit"]),
+    .target(name: "REPL", dependencies: ["Workspace", "TensorLanguage", "LineEditing"]),
     .executableTarget(
       name: "gradbook",
       dependencies: [
-        "NeuralNet", "TensorLanguage", "Workspace",
+        "NeuralNet", "TensorLanguage", "Workspace", "REPL", "LineEditing",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine"]),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
     .testTarget(name: "TensorLanguageTests", dependencies: ["TensorLanguage"]),
+    .testTarget(name: "LineEditingTests", dependencies: ["LineEditing"]),
+    .testTarget(name: "REPLTests", dependencies: ["REPL", "LineEditing", "Workspace"]),
     .testTarget(
       name: "WorkspaceTests", dependencies: ["Workspace"], resources: [.copy("Fixtures")]),
   ]

@@ -1,21 +1,23 @@
 import ArgumentParser
 import Foundation
+import REPL
 import TensorEngine
 
-/// The `gradbook` command: runs a script from a file or a pipe. On a terminal with no
-/// script it shows the engine at work on XOR until the REPL arrives.
+/// The `gradbook` command: the REPL on a terminal, or a script from a file or a pipe.
 @main
 struct Gradbook: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "gradbook",
     abstract: "A notebook-style REPL for deep learning.",
     discussion: """
-      gradbook FILE.gb runs a script; gradbook - (or a pipe on standard input) runs the \
+      On a terminal, gradbook with no arguments starts the REPL (:help inside it lists \
+      everything). gradbook FILE.gb runs a script; gradbook - (or a pipe on standard input) runs the \
       script it reads. Errors are printed as FILE:LINE:COL: error: … with a caret under the \
-      mistake; the exit status is 1 after an error and 130 when interrupted with Ctrl-C. \
-      Without a script, on a terminal, it trains XOR as a demo (the REPL comes next).
+      mistake; the exit status is 1 after an error and 130 when interrupted with Ctrl-C.
       """,
-    version: "0.2.0")
+    version: version)
+
+  static let version = "0.3.0"
 
   @Argument(help: "A script to run (.gb), or - for standard input.")
   var file: String?
@@ -46,7 +48,8 @@ struct Gradbook: ParsableCommand {
       }
       status = ScriptRunner(name: "<stdin>", source: source).run()
     } else {
-      status = ScriptRunner(name: "demo", source: demoScript, echo: true).run()
+      status = REPL.runInTerminal(
+        welcome: "Gradbook \(Self.version) · :help for help, Ctrl-D to quit")
     }
     if status != 0 { throw ExitCode(status) }
   }

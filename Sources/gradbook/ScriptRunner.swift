@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import REPL
 import TensorLanguage
 import Workspace
 
@@ -9,29 +9,18 @@ import Workspace
 struct ScriptRunner {
   let name: String
   let source: String
-  /// Show each line as `gb> line` before what it prints, one line at a time, as a session
-  /// at the prompt would look (the demo uses it).
-  var echo = false
 
   /// The exit status: 0 when the script ran, 1 after an error, 130 when interrupted.
   func run() -> Int32 {
     let console = ConsoleOutput()
     let session = Session(
-      isTerminal: console.isTerminal, cancellation: { interrupted.load(ordering: .relaxed) },
+      isTerminal: console.isTerminal, cancellation: { Interrupts.requested },
       output: { console.write($0, transient: $1) })
-    listenForInterrupts()
-    defer { signal(SIGINT, SIG_DFL) }
-    let pieces =
-      echo
-      ? source.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") } : [source]
-    for piece in pieces {
-      if echo { console.write("gb> \(piece)\n", transient: false) }
-      let result = session.evaluate(piece)
-      console.finish()
-      let status = report(result, in: piece)
-      if status != 0 { return status }
-    }
-    return 0
+    Interrupts.listen()
+    defer { Interrupts.stopListening() }
+    let result = session.evaluate(source)
+    console.finish()
+    return report(result, in: source)
   }
 
   /// Prints what went wrong, if anything, and gives the exit status for it.
@@ -64,18 +53,4 @@ struct ScriptRunner {
       return 130
     }
   }
-}
-
-/// Set by the SIGINT handler; the session's cancellation check reads it.
-let interrupted = Atomic<Bool>(false)
-
-/// Makes Ctrl-C set `interrupted`. A parent may have left SIGINT ignored or blocked (test
-/// runners do), and both are inherited, so the signal is unblocked here, before the
-/// evaluation thread starts and inherits this thread's mask.
-func listenForInterrupts() {
-  signal(SIGINT) { _ in interrupted.store(true, ordering: .relaxed) }
-  var set = sigset_t()
-  sigemptyset(&set)
-  sigaddset(&set, SIGINT)
-  pthread_sigmask(SIG_UNBLOCK, &set, nil)
 }

@@ -1,0 +1,210 @@
+import Foundation
+import LineEditing
+import TensorLanguage
+
+/// What Tab offers in the REPL, worked out from the text before the cursor: `:` commands,
+/// help names after `?`, file paths inside a string or after `:save`/`:open`, members after
+/// a dot, the keyword arguments of the built-in being called, and names in scope, built-ins
+/// and keywords.
+public struct Completer {
+  /// The session's bindings, asked at each Tab.
+  public var bindings: () -> [String: Value]
+  /// The folder relative paths start from.
+  public var directory: String
+
+  public init(
+    directory: String = FileManager.default.currentDirectoryPath,
+    bindings: @escaping () -> [String: Value]
+  ) {
+    self.bindings = bindings
+    self.directory = directory
+  }
+
+  public func complete(_ before: String) -> Completion {
+    let trimmed = before.drop { $0 == " " }
+    if trimmed.hasPrefix(":") { return command(String(trimmed.dropFirst())) }
+    if trimmed.hasPrefix("?") { return helpName(String(trimmed.dropFirst())) }
+    let scan = Scan(before)
+    if scan.inComment { return .none }
+    if let string = scan.openString { return path(string) }
+    return code(before, calls: scan.calls)
+  }
+
+  // MARK: Commands and help
+
+  private func command(_ text: String) -> Completion {
+    guard let space = text.firstIndex(of: " ") else {
+      let names = Command.all.map(\.name) + Array(Command.later.keys)
+      return Completion(
+        word: ":" + text,
+        candidates: names.filter { $0.hasPrefix(text) }.map { name in
+          let takesArgument = Command.named(name).map { !$0.argument.isEmpty } ?? true
+          return .init(":" + name, suffix: takesArgument ? " " : "")
+        })
+    }
+    let name = String(text[..<space])
+    let rest = String(text[text.index(after: space)...].drop { $0 == " " })
+    switch Command.aliases[name] ?? name {
+    case "save", "open": return path(rest)
+    case "help": return helpName(rest)
+    case "time": return complete(rest)
+    default: return .none
+    }
+  }
+
+  private func helpName(_ word: String) -> Completion {
+    let names = Set(Help.names).filter { $0.hasPrefix(word) }
+    return Completion(word: word, candidates: names.sorted().map { .init($0) })
+  }
+
+  // MARK: Code
+
+  private func code(_ before: String, calls: [String?]) -> Completion {
+    let word = String(
+      before.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
+    if let first = word.first, first.isNumber { return .none }
+    let head = before.dropLast(word.count)
+    if head.last == "." { return members(of: head.dropLast(), word: word) }
+    var candidates: [Completion.Candidate] = []
+    // The keyword arguments of the innermost call, when it is a built-in's, not given yet.
+    if let callee = calls.last ?? nil, let builtin = Builtins.all[callee] {
+      let inside = before.lastIndex(of: "(").map { String(before[$0...]) } ?? ""
+      let given = keywordsGiven(in: inside)
+      for p in builtin.parameters where !p.variadic && !given.contains(p.name) {
+        if !p.isRequired || p.keywordOnly {
+          candidates.append(.init(p.name + ":", suffix: " "))
+        }
+      }
+    }
+    let scope = bindings()
+    for (name, value) in scope {
+      if case .function = value {
+        candidates.append(.init(name, suffix: "("))
+      } else {
+        candidates.append(.init(name))
+      }
+    }
+    for b in Builtins.list where scope[b.name] == nil {
+      candidates.append(.init(b.name, suffix: "("))
+    }
+    for k in Token.keywords { candidates.append(.init(k, suffix: " ")) }
+    guard !word.isEmpty else { return .none }
+    return Completion(word: word, candidates: candidates.filter { $0.text.hasPrefix(word) })
+  }
+
+  /// Members of the value a dotted name like `net.layers` or `data` holds. Only names and
+  /// members are followed, never calls, so Tab runs nothing.
+  private func members(of receiver: Substring, word: String) -> Completion {
+    let path = String(
+      receiver.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }.reversed()
+    )
+    let parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    // `2.5` and `x.` after a number are not members.
+    guard let first = parts.first, let initial = first.first, !initial.isNumber,
+      var value = bindings()[first]
+    else { return .none }
+    for part in parts.dropFirst() {
+      guard memberNames(of: value).contains(part), let next = try? member(of: value, part) else {
+        return .none
+      }
+      value = next
+    }
+    let names = memberNames(of: value).filter { $0.hasPrefix(word) }
+    return Completion(word: word, candidates: names.map { .init($0) })
+  }
+
+  private func keywordsGiven(in call: String) -> Set<String> {
+    var given: Set<String> = []
+    var name = ""
+    for c in call {
+      if c.isLetter || c.isNumber || c == "_" {
+        name.append(c)
+      } else if c == ":" {
+        if !name.isEmpty { given.insert(name) }
+        name = ""
+      } else if c != " " {
+        name = ""
+      }
+    }
+    return given
+  }
+
+  // MARK: Paths
+
+  /// Files and folders starting with `typed`, relative to `directory` unless absolute;
+  /// `~/` is the home folder. Hidden entries only when asked for with a leading dot.
+  private func path(_ typed: String) -> Completion {
+    let slash = typed.lastIndex(of: "/")
+    let folderPart = slash.map { String(typed[...$0]) } ?? ""
+    let prefix = slash.map { String(typed[typed.index(after: $0)...]) } ?? typed
+    var folder = folderPart.isEmpty ? directory : folderPart
+    if folder.hasPrefix("~/") {
+      folder = NSHomeDirectory() + folder.dropFirst()
+    } else if !folder.hasPrefix("/") {
+      folder = directory + "/" + folder
+    }
+    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+      return .none
+    }
+    var candidates: [Completion.Candidate] = []
+    for entry in entries.sorted() where entry.hasPrefix(prefix) {
+      if entry.hasPrefix("."), !prefix.hasPrefix(".") { continue }
+      var isFolder: ObjCBool = false
+      _ = FileManager.default.fileExists(atPath: folder + "/" + entry, isDirectory: &isFolder)
+      candidates.append(.init(folderPart + entry, suffix: isFolder.boolValue ? "/" : ""))
+    }
+    return Completion(word: typed, candidates: candidates)
+  }
+}
+
+/// A light scan of the text before the cursor: whether it ends inside a string or a comment,
+/// and the calls that are open (the name before each unclosed `(`, nil for other brackets).
+struct Scan {
+  var openString: String?
+  var inComment = false
+  var calls: [String?] = []
+
+  init(_ text: String) {
+    var string: String?
+    var escaped = false
+    var name = ""
+    var lastName: String?
+    for c in text {
+      if string != nil {
+        if escaped {
+          escaped = false
+          string?.append(c)
+        } else if c == "\\" {
+          escaped = true
+        } else if c == "\"" {
+          string = nil
+        } else {
+          string?.append(c)
+        }
+        continue
+      }
+      if inComment {
+        if c == "\n" { inComment = false }
+        continue
+      }
+      if c.isLetter || c.isNumber || c == "_" {
+        name.append(c)
+        continue
+      }
+      if !name.isEmpty {
+        lastName = name
+        name = ""
+      }
+      switch c {
+      case "\"": string = ""
+      case "#": inComment = true
+      case "(": calls.append(lastName)
+      case "[", "{": calls.append(nil)
+      case ")", "]", "}": if !calls.isEmpty { calls.removeLast() }
+      default: break
+      }
+      if !c.isWhitespace { lastName = nil }
+    }
+    openString = string
+  }
+}

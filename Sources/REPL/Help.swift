@@ -1,0 +1,141 @@
+import Foundation
+import TensorLanguage
+
+/// The REPL's help: an index of topics and built-ins by group, and one page per built-in,
+/// command, keyword and topic, all made from the tables they describe so none can be left
+/// out.
+public enum Help {
+  /// Topics that are not a built-in's name, with their text.
+  public static let topics: [(name: String, text: String)] = [
+    ("syntax", syntax),
+    ("commands", ""),  // made from Command.all
+    ("keys", keys),
+  ]
+
+  /// Every name `:help NAME` knows: topics, groups, commands, keywords and built-ins.
+  public static var names: [String] {
+    topics.map(\.name) + Builtins.groups + Command.all.map { ":" + $0.name }
+      + keywordHelp.keys.sorted() + Builtins.list.map(\.name)
+  }
+
+  /// `:help` with no name.
+  public static func index(width: Int = 80) -> String {
+    var out = "Type :help NAME (or ?NAME) for one topic, command or built-in.\n"
+    out += "topics    " + topics.map(\.name).joined(separator: "  ") + "\n"
+    out += "commands  " + Command.all.map { ":" + $0.name }.joined(separator: "  ") + "\n"
+    out += "keywords  " + keywordHelp.keys.sorted().joined(separator: " ") + "\n"
+    out += "\nbuilt-ins, by group:\n"
+    let labelWidth = (Builtins.groups.map(\.count).max() ?? 0) + 2
+    for group in Builtins.groups {
+      let names = Builtins.inGroup(group).map(\.name)
+      out += wrap(
+        names, label: group.padding(toLength: labelWidth, withPad: " ", startingAt: 0), width: width
+      )
+    }
+    return out
+  }
+
+  /// The page for `name`, or nil when there is none.
+  public static func page(_ name: String) -> String? {
+    let name = name.trimmingCharacters(in: .whitespaces)
+    if let builtin = Builtins.all[name] {
+      var out = builtin.signature + "\n  " + builtin.summary + "\n"
+      out += "  example: " + builtin.example + "\n"
+      if Builtins.groups.contains(builtin.group) {
+        out += "  group: \(builtin.group) (:help \(builtin.group))\n"
+      }
+      return out
+    }
+    if name == "commands" { return commands() }
+    if let topic = topics.first(where: { $0.name == name }) { return topic.text }
+    if Builtins.groups.contains(name) { return group(name) }
+    if let text = keywordHelp[name] { return text }
+    if name.hasPrefix(":"), let command = Command.named(String(name.dropFirst())) {
+      return command.usage + "\n  " + command.summary + "\n"
+    }
+    return nil
+  }
+
+  /// What to say when there is no page for `name`.
+  public static func missing(_ name: String) -> String {
+    var text = "no help for '\(name)'"
+    if let close = closestName(to: name, in: names) { text += "; did you mean \(close)?" }
+    return text + " (:help lists everything)"
+  }
+
+  private static func commands() -> String {
+    let width = (Command.all.map(\.usage.count).max() ?? 0) + 2
+    return Command.all.map {
+      $0.usage.padding(toLength: width, withPad: " ", startingAt: 0) + $0.summary
+    }
+    .joined(separator: "\n") + "\n?NAME is :help NAME. Ctrl-C stops a running statement.\n"
+  }
+
+  private static func group(_ name: String) -> String {
+    let builtins = Builtins.inGroup(name)
+    let width = (builtins.map(\.name.count).max() ?? 0) + 2
+    return builtins.map {
+      $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + $0.summary
+    }
+    .joined(separator: "\n") + "\n"
+  }
+
+  /// Names after a label, wrapped to `width` with continuation lines under the first name.
+  private static func wrap(_ names: [String], label: String, width: Int) -> String {
+    var out = ""
+    var line = label
+    for name in names {
+      if line.count > label.count, line.count + 1 + name.count > width {
+        out += line + "\n"
+        line = String(repeating: " ", count: label.count)
+      }
+      line += (line.count > label.count ? " " : "") + name
+    }
+    return out + line + "\n"
+  }
+
+  static let keywordHelp: [String: String] = [
+    "fn":
+      "fn NAME(a, b) = EXPR   or   fn NAME(a, b) { STATEMENTS }\n  defines a function; a block's last expression is its value\n  example: fn logistic(z) = 1 / (1 + exp(-z))\n",
+    "if":
+      "if CONDITION { … } else { … }\n  runs one block; the condition must be a scalar; its value is the block's value\n  example: if acc == 1 { \"solved\" } else { \"not yet\" }\n",
+    "else": "see if\n",
+    "for":
+      "for NAME in RANGE_OR_TENSOR { … }\n  repeats a block; a range is inclusive\n  example: for i in 1..3 { print(i) }\n",
+    "in": "see for\n",
+    "while":
+      "while CONDITION { … }\n  repeats a block while a scalar condition holds (Ctrl-C stops it)\n  example: while err > 0.01 { err = err / 2 }\n",
+    "return":
+      "return EXPR\n  leaves the function being run with a value\n  example: fn sign1(x) { if x < 0 { return -1 }\n  1 }\n",
+    "true": "true and false are the two bools; comparisons on tensors give 0/1 tensors\n",
+    "false": "true and false are the two bools; comparisons on tensors give 0/1 tensors\n",
+  ]
+
+  static let syntax = """
+    x = expr                 bind a name (a trailing ; prints nothing)
+    a, b = split(data, 0.8)  destructure a tuple
+    [[1, 2], [3, 4]]         a tensor; 3 is a rank-0 tensor
+    + - * / ^                elementwise, numpy broadcasting;  @ matrix product;  t' transpose
+    == != < <= > >=          elementwise, give 0/1;  && || ! on scalars
+    dense(2, 4) >> relu      compose layers;  x >> net is net(x)
+    t[0]  t[-1]  t[1, :]  t[:, 0]  t[1:3]   zero-based indexing and slices
+    f(a, b, name: value)     call: positional first, then keywords
+    fn f(x) = x^2            a function;  fn g(x) { …; last }  with a block
+    for i in 1..10 { … }     while c { … }   if c { … } else { … }
+    # a comment runs to the end of the line
+    A line ending inside ( [ { or after an operator or comma continues on the next (..>).
+
+    """
+
+  static let keys = """
+    Enter            run the statement (or continue it on a ..> line when unfinished)
+    Tab              complete a name, built-in, keyword argument (fit(net, d, ep<Tab>),
+                     member (data.<Tab>), :command or file path
+    Up / Down        earlier / later entries;  Ctrl-R search the history
+    Ctrl-A / Ctrl-E  start / end of line;  Ctrl-K cut to the end;  Ctrl-Y paste
+    Ctrl-C           drop the line; while running, stop at the next step (bindings kept)
+    Ctrl-D           quit (on an empty line)
+    History is kept in $XDG_STATE_HOME/gradbook/history; ~/.editrc is read (libedit).
+
+    """
+}

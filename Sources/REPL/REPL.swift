@@ -1,0 +1,292 @@
+import Foundation
+import LineEditing
+import TensorLanguage
+import Workspace
+
+/// The interactive loop: reads a statement (over several lines when it is unfinished),
+/// evaluates it in one session, prints its value or what went wrong, and handles the `:`
+/// commands. Line editing, output and the terminal are hooks, so the loop runs the same
+/// over libedit, over a pipe and in tests (code.py's InteractiveConsole over its
+/// InteractiveInterpreter).
+public final class REPL {
+  /// How the REPL looks and where it writes.
+  public struct Options {
+    /// Colour the prompt and errors (a terminal, and NO_COLOR unset).
+    public var colour: Bool
+    /// Output goes to a terminal (a live progress line can be redrawn).
+    public var isTerminal: Bool
+    /// The width tensors and listings are laid out to, asked before each statement.
+    public var width: () -> Int
+    /// The first line shown; nil shows none.
+    public var welcome: String?
+
+    public init(
+      colour: Bool = false, isTerminal: Bool = false, width: @escaping () -> Int = { 80 },
+      welcome: String? = nil
+    ) {
+      self.colour = colour
+      self.isTerminal = isTerminal
+      self.width = width
+      self.welcome = welcome
+    }
+  }
+
+  public let session: Session
+  private let reader: LineReader
+  private let options: Options
+  private let output: (String, Bool) -> Void
+  private let finishOutput: () -> Void
+  /// Lines of a statement that is not finished yet.
+  private var pending: [String] = []
+
+  /// - Parameters:
+  ///   - reader: where lines come from.
+  ///   - output: receives text and whether it is a transient live line.
+  ///   - finish: clears a live line left by the last statement.
+  public init(
+    reader: LineReader, options: Options = Options(),
+    output: @escaping (_ text: String, _ transient: Bool) -> Void,
+    finish: @escaping () -> Void = {}
+  ) {
+    self.reader = reader
+    self.options = options
+    self.output = output
+    self.finishOutput = finish
+    self.session = Session(
+      isTerminal: options.isTerminal, cancellation: { Interrupts.requested }, output: output)
+  }
+
+  /// Tab completion over this REPL's session.
+  public var completer: Completer {
+    Completer { [weak session] in session?.bindings ?? [:] }
+  }
+
+  public static let primaryPrompt = "gb> "
+  public static let continuationPrompt = "..> "
+
+  /// Runs until `:quit` or the end of input; gives the exit status (0).
+  public func run() -> Int32 {
+    if let welcome = options.welcome { say(welcome) }
+    while true {
+      let prompt =
+        pending.isEmpty
+        ? Prompt(Self.primaryPrompt, colour: options.colour ? "1;32" : nil)
+        : Prompt(Self.continuationPrompt, colour: options.colour ? "32" : nil)
+      Interrupts.clear()
+      switch reader.readLine(prompt: prompt) {
+      case .endOfInput:
+        if pending.isEmpty {
+          // Ctrl-D leaves the cursor after the prompt; the shell's prompt wants a fresh line.
+          if options.isTerminal { output("\n", false) }
+          return 0
+        }
+        // An unfinished statement at the end: say so, then a second Ctrl-D quits.
+        let source = pending.joined(separator: "\n")
+        pending = []
+        report(.failed([unfinished(source)]), in: source)
+      case .interrupted:
+        pending = []
+        say("^C")
+      case .line(let line):
+        if case .quit = handle(line) { return 0 }
+      }
+    }
+  }
+
+  enum Outcome { case proceed, quit }
+
+  /// One line typed at the prompt.
+  func handle(_ line: String) -> Outcome {
+    if pending.isEmpty {
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      if trimmed.isEmpty { return .proceed }
+      if trimmed.hasPrefix(":") || trimmed.hasPrefix("?") {
+        reader.addHistory(trimmed)
+        return command(trimmed)
+      }
+    }
+    pending.append(line)
+    let source = pending.joined(separator: "\n")
+    let result = evaluate(source)
+    if case .incomplete = result { return .proceed }
+    pending = []
+    reader.addHistory(source)
+    report(result, in: source)
+    return .proceed
+  }
+
+  private func evaluate(_ source: String) -> Evaluation {
+    session.formatter.width = max(20, options.width())
+    Interrupts.clear()
+    let result = session.evaluate(source)
+    finishOutput()
+    return result
+  }
+
+  private func report(_ result: Evaluation, in source: String) {
+    let formatter = DiagnosticFormatter(colour: options.colour)
+    switch result {
+    case .complete, .incomplete:
+      break
+    case .failed(let diagnostics):
+      for d in diagnostics { output(formatter.format(d, in: source), false) }
+    case .interrupted(let range):
+      let place =
+        range.map { source.contains("\n") ? " at line \($0.start.line)" : "" } ?? ""
+      say(paint("interrupted\(place)", "1;33") + " (bindings are kept)")
+    }
+  }
+
+  private func unfinished(_ source: String) -> Diagnostic {
+    let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+    let last = lines.lastIndex { !$0.allSatisfy(\.isWhitespace) } ?? 0
+    let end = SourceLocation(line: last + 1, column: lines[last].count + 1, offset: 0)
+    return Diagnostic(
+      "unexpected end of input: the statement is unfinished", at: SourceRange(end, end),
+      notes: ["close every bracket and block, and finish the last expression"])
+  }
+
+  // MARK: Commands
+
+  private func command(_ text: String) -> Outcome {
+    if text.hasPrefix("?") {
+      help(String(text.dropFirst()))
+      return .proceed
+    }
+    let body = text.dropFirst()
+    let name = String(body.prefix { !$0.isWhitespace })
+    let argument = body.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+    guard let command = Command.named(name) else {
+      if let feature = Command.later[name] {
+        fail(":\(name) comes with \(feature), which this version does not have yet")
+      } else {
+        let names = Command.all.map(\.name)
+        let close = closestName(to: name, in: names).map { "; did you mean :\($0)?" } ?? ""
+        fail("unknown command :\(name)\(close) (:help commands lists them)")
+      }
+      return .proceed
+    }
+    switch command.name {
+    case "help": help(argument)
+    case "vars": vars()
+    case "reset":
+      let count = session.bindings.count
+      session.reset()
+      say("forgot \(count) binding" + (count == 1 ? "" : "s"))
+    case "history": history(argument)
+    case "time": time(argument)
+    case "quit": return .quit
+    default: break
+    }
+    return .proceed
+  }
+
+  private func help(_ name: String) {
+    let name = name.trimmingCharacters(in: .whitespaces)
+    if name.isEmpty {
+      output(Help.index(width: options.width()), false)
+    } else if let page = Help.page(name) {
+      output(page, false)
+    } else {
+      fail(Help.missing(name))
+    }
+  }
+
+  private func vars() {
+    let bindings = session.bindings
+    guard !bindings.isEmpty else {
+      say("no bindings yet: x = [1, 2, 3] makes one")
+      return
+    }
+    let names = bindings.keys.sorted()
+    let nameWidth = (names.map(\.count).max() ?? 0) + 2
+    let rows = names.map { name -> (String, String) in
+      describe(bindings[name] ?? .none)
+    }
+    let kindWidth = (rows.map(\.0.count).max() ?? 0) + 2
+    let width = options.width()
+    for (name, (kind, detail)) in zip(names, rows) {
+      var line =
+        name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+        + kind.padding(toLength: kindWidth, withPad: " ", startingAt: 0) + detail
+      if line.count > width { line = String(line.prefix(max(1, width - 1))) + "…" }
+      say(line)
+    }
+  }
+
+  /// A binding's kind, and its shape, parameter count or one-line description.
+  func describe(_ value: Value) -> (String, String) {
+    switch value {
+    case .tensor(let t):
+      if t.rank == 0 { return ("number", session.formatter.format(value)) }
+      let kind = t.isParameter ? "parameter" : "tensor"
+      return (kind, "[" + t.shape.map(String.init).joined(separator: ", ") + "]")
+    case .layer(let layer):
+      let count = layer.parameterCount
+      let kind = layer.layers.count > 1 ? "model" : "layer"
+      return (kind, "\(count) parameter" + (count == 1 ? "" : "s") + " · \(layer)")
+    case .dataset(let d):
+      let text = d.description
+      return ("data set", text.hasPrefix("dataset ") ? String(text.dropFirst(8)) : text)
+    case .function(let f): return ("function", f.description)
+    case .history(let h): return ("history", h.description)
+    default:
+      let kind = value.kindName.split(separator: " ", maxSplits: 1).last.map(String.init) ?? ""
+      return (kind, session.formatter.format(value).replacingOccurrences(of: "\n", with: " "))
+    }
+  }
+
+  private func history(_ argument: String) {
+    let entries = reader.history
+    var shown = entries[...]
+    if !argument.isEmpty {
+      guard let n = Int(argument), n > 0 else {
+        fail(":history takes a count of entries, e.g. :history 10")
+        return
+      }
+      shown = entries.suffix(n)
+    }
+    let numberWidth = String(entries.count).count
+    for (offset, entry) in shown.enumerated() {
+      let number = String(entries.count - shown.count + offset + 1)
+      let label = String(repeating: " ", count: numberWidth - number.count) + number + "  "
+      let indent = "\n" + String(repeating: " ", count: label.count)
+      say(label + entry.replacingOccurrences(of: "\n", with: indent))
+    }
+  }
+
+  private func time(_ statement: String) {
+    guard !statement.isEmpty else {
+      fail(":time needs a statement, e.g. :time fit(net, data, epochs: 100)")
+      return
+    }
+    let start = DispatchTime.now().uptimeNanoseconds
+    let result = evaluate(statement)
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    if case .incomplete = result {
+      report(.failed([unfinished(statement)]), in: statement)
+      return
+    }
+    report(result, in: statement)
+    say("time: " + formatDuration(seconds))
+  }
+
+  // MARK: Output
+
+  private func say(_ line: String) { output(line + "\n", false) }
+
+  private func fail(_ message: String) {
+    say(paint("error:", "1;31") + " " + message)
+  }
+
+  private func paint(_ text: String, _ colour: String) -> String {
+    options.colour ? "\u{1B}[\(colour)m\(text)\u{1B}[0m" : text
+  }
+}
+
+/// A wall time for a person: µs, ms or s with three significant digits.
+public func formatDuration(_ seconds: Double) -> String {
+  if seconds < 1e-3 { return String(format: "%.3g µs", seconds * 1e6) }
+  if seconds < 1 { return String(format: "%.3g ms", seconds * 1e3) }
+  return String(format: "%.3g s", seconds)
+}

@@ -1,0 +1,4 @@
+import LineEditing
+import REPL
+
+typealias REPLUnderTest = REPL
