@@ -86,7 +86,8 @@ import Testing
     #expect(help.stdout.contains("USAGE: gradbook [<file>] [--seed <seed>]"))
     let version = try gradbook(["--version"])
     #expect(version.status == 0)
-    #expect(version.stdout == "0.2.0\n")
+    #expect(version.stdout == "0.3.0\n")
+    #expect(help.stdout.contains("starts the REPL"))
   }
 
   @Test func interruptingAScriptExits130() throws {
