@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the REPL through a real pseudo-terminal (pexpect), on the built
+binary: what a person typing at `gradbook` sees. Run by Scripts/test; run alone with
+`python3 Tests/TerminalTests/repl_pty.py [.build/debug/gradbook] [-k NAME]`."""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import termios
+import time
+import traceback
+
+import pexpect
+
+ARGUMENTS = argparse.ArgumentParser(description=__doc__)
+ARGUMENTS.add_argument("binary", nargs="?", default=".build/debug/gradbook")
+ARGUMENTS.add_argument("-k", dest="selected", default="", help="run the tests whose name has this")
+OPTIONS = ARGUMENTS.parse_args()
+BINARY = os.path.abspath(OPTIONS.binary)
+UP = "\x1b[A"
+CTRL_C, CTRL_D, CTRL_R = "\x03", "\x04", "\x12"
+PROMPT = "gb> "
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x01")
+
+
+class REPL:
+    """One gradbook process on a pty, with its own state folder and home."""
+
+    def __init__(self, state=None, home=None, colour=False, size=(40, 100), env=None):
+        self.state = state or tempfile.mkdtemp(prefix="gb-state-")
+        self.home = home or tempfile.mkdtemp(prefix="gb-home-")
+        environment = dict(os.environ, XDG_STATE_HOME=self.state, HOME=self.home, TERM="xterm")
+        environment.pop("EDITRC", None)
+        if colour:
+            environment.pop("NO_COLOR", None)
+        else:
+            environment["NO_COLOR"] = "1"
+        environment.update(env or {})
+        self.child = pexpect.spawn(BINARY, env=environment, encoding="utf-8",
+                                   dimensions=size, timeout=20, cwd=self.home)
+        self.child.expect("Ctrl-D to quit")
+        self.prompt()
+
+    def prompt(self, text=PROMPT):
+        self.child.expect_exact(text)
+
+    def send(self, text):
+        self.child.send(text)
+
+    def run(self, line):
+        """Types a line and Enter; gives what was printed before the next prompt."""
+        self.child.send(line + "\r")
+        self.prompt()
+        out = ANSI.sub("", self.child.before).replace("\r\n", "\n")
+        # Drop the echo of the line itself.
+        return out.split("\n", 1)[1] if "\n" in out else ""
+
+    def quit(self):
+        self.child.send(CTRL_D)
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+        return self.child.exitstatus
+
+
+def expect(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def history_entries(state):
+    """The history file, decoded: libedit writes one entry per line in vis(3) encoding."""
+    path = os.path.join(state, "gradbook", "history")
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    expect(lines and lines[0] == "_HiStOrY_V2_", f"history file header: {lines[:1]}")
+    return [re.sub(r"\\(\d{3})", lambda m: chr(int(m.group(1), 8)), line) for line in lines[1:]]
+
+
+# The tests, in the order of the issue.
+
+def test_an_expression_prints_its_value():
+    r = REPL()
+    expect(r.run("1 + 2") == "3\n", "1 + 2")
+    expect(r.run("[[1, 2], [3, 4]] @ [[1], [1]]") == "tensor [2, 1]\n[[3], [7]]\n", "matmul")
+    expect(r.quit() == 0, "exit status")
+
+
+def test_an_open_bracket_continues_on_a_second_prompt():
+    r = REPL()
+    r.send("x = [1, 2,\r")
+    r.prompt("..> ")
+    out = r.run("3]")
+    expect(out == "tensor [3]\n[1, 2, 3]\n", repr(out))
+    r.send("fn sq(a) {\r")
+    r.prompt("..> ")
+    r.send("a * a\r")
+    r.prompt("..> ")
+    r.send("}\r")
+    r.prompt()
+    expect(r.run("sq(7)") == "49\n", "function defined over three lines")
+    r.quit()
+
+
+def test_a_pasted_block_runs_whole():
+    r = REPL()
+    r.send("fn cube(a) {\r  a * a * a\r}\rcube(3) + 1\r")
+    r.child.expect("28\r\n")
+    r.prompt()
+    r.quit()
+
+
+def test_arrow_up_recalls_the_previous_entry():
+    r = REPL()
+    expect(r.run("40 + 2") == "42\n", "first")
+    r.send(UP)
+    r.child.expect_exact("40 + 2")
+    out = r.run("")
+    expect(out.strip().endswith("42"), repr(out))
+    r.quit()
+
+
+def test_ctrl_r_searches_the_history():
+    r = REPL()
+    r.run("alpha = 11")
+    r.run("beta = 22")
+    r.send(CTRL_R + "alp")
+    r.child.expect_exact("alpha = 11")
+    r.send("\r")
+    r.child.expect("11\r\n")
+    r.prompt()
+    r.quit()
+
+
+def test_the_history_file_outlives_the_session():
+    r = REPL()
+    r.run("first_value = 5")
+    r.send("m = [1,\r")
+    r.prompt("..> ")
+    r.run("2]")
+    expect(r.quit() == 0, "exit")
+    entries = history_entries(r.state)
+    expect(entries == ["first_value = 5", "m = [1,\n2]"], f"history file: {entries}")
+    # A new REPL recalls them: up once for the multi-line entry, twice for the first.
+    again = REPL(state=r.state, home=r.home)
+    again.send(UP + UP)
+    again.child.expect_exact("first_value = 5")
+    out = again.run("")
+    expect(out.strip().endswith("5"), repr(out))
+    again.quit()
+
+
+def test_tab_completes_a_builtin_a_variable_a_keyword_and_a_member():
+    # libedit redraws the line in pieces, so each completion is checked by what the
+    # completed line does when run.
+    r = REPL()
+    r.run("data = xor();")
+    r.run("my_rate = 0.25;")
+    # A built-in, with its bracket: `sigm<Tab>` is `sigmoid(`.
+    expect(r.run("sigm\t0)").strip().endswith("0.5"), "built-in")
+    # A variable.
+    expect(r.run("my_r\t * 4").strip().endswith("1"), "variable")
+    # A keyword argument of the call being typed: `dig<Tab>` is `digits: `.
+    out = r.run("print(1 / 3, dig\t17)")
+    expect(out.strip().endswith("0.3333333333333333"), f"keyword argument: {out!r}")
+    # A member after a dot.
+    out = r.run("data.cl\t")
+    expect(out.strip().endswith("2"), f"member: {out!r}")
+    # Several candidates are listed, in columns.
+    r.send("data.\t")
+    r.child.expect(r"classes\s+n\s+x\s+y")
+    r.send("\x15")  # Ctrl-U drops the line
+    r.run("")
+    r.quit()
+
+
+def test_help_fit_shows_its_signature():
+    r = REPL()
+    out = r.run(":help fit")
+    expect(out.startswith("fit(model, data, loss: mse, opt: sgd(lr: 0.1), epochs: 100"), out)
+    expect("example: " in out, out)
+    expect(r.run("?fit") == out, "?fit is :help fit")
+    index = r.run(":help")
+    expect("training" in index and "accuracy" in index, index)
+    r.quit()
+
+
+def test_ctrl_c_stops_a_long_fit_and_keeps_the_model():
+    r = REPL()
+    r.run("data = xor();")
+    r.run("net = dense(2, 4, tanh) >> dense(4, 1, sigmoid);")
+    before = r.run("net(data.x)")
+    r.send("h = fit(net, data, loss: mse, opt: sgd(lr: 0.5), epochs: 100000000)\r")
+    r.child.expect("epoch [0-9]+/100000000")  # the live progress line
+    time.sleep(0.5)
+    r.send(CTRL_C)
+    r.child.expect("interrupted in epoch")
+    r.prompt()
+    after = r.run("net(data.x)")
+    expect(after.startswith("tensor [4, 1]") and after != before, f"{before!r} → {after!r}")
+    expect(r.run("accuracy(net, data)").strip() == "1", "trained until interrupted")
+    epochs = r.run("h.epochs").strip()
+    expect(epochs.isdigit() and 0 < int(epochs) < 100000000, f"h.epochs = {epochs}")
+    r.quit()
+
+
+def test_ctrl_c_at_the_prompt_drops_the_line():
+    r = REPL()
+    r.send("this is not finished")
+    r.send(CTRL_C)
+    r.prompt()
+    expect(r.run("7") == "7\n", "the dropped text is gone")
+    r.send("x = (1 +\r")
+    r.prompt("..> ")
+    r.send(CTRL_C)
+    r.prompt()
+    expect(r.run("8") == "8\n", "an unfinished statement is dropped too")
+    r.quit()
+
+
+def test_ctrl_d_exits_with_status_0():
+    r = REPL()
+    r.run("1")
+    expect(r.quit() == 0, "status")
+
+
+def test_quit_command_exits_with_status_0():
+    r = REPL()
+    r.send(":quit\r")
+    r.child.expect(pexpect.EOF)
+    r.child.close()
+    expect(r.child.exitstatus == 0, "status")
+
+
+def test_errors_are_red_and_the_prompt_coloured_unless_no_color():
+    r = REPL(colour=True)
+    r.send("1 +* 2\r")
+    r.child.expect_exact("\x1b[1;31merror:\x1b[0m")
+    r.child.expect_exact("\x1b[1;32m")  # the next prompt, in colour
+    r.quit()
+    plain = REPL()
+    plain.send("1 +* 2\r")
+    plain.prompt()
+    expect("\x1b[1;31m" not in plain.child.before, "NO_COLOR leaves errors plain")
+    plain.quit()
+
+
+def test_the_users_editrc_is_honoured():
+    home = tempfile.mkdtemp(prefix="gb-home-")
+    with open(os.path.join(home, ".editrc"), "w") as f:
+        f.write("bind -s ^T '6 * 7'\n")
+    r = REPL(home=home)
+    r.send("\x14")
+    expect(r.run("").strip().endswith("42"), "Ctrl-T typed the bound text")
+    r.quit()
+
+
+def test_the_terminal_is_restored_when_the_process_dies():
+    # SIGTERM and SIGHUP end the process through the same handler that a crash (SIGSEGV,
+    # SIGILL from a Swift trap) passes through before Swift's crash reporter.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        r = REPL()
+        fd = r.child.child_fd
+        lflag = termios.tcgetattr(fd)[3]
+        expect(not lflag & termios.ICANON, "libedit has the terminal in raw mode at the prompt")
+        os.kill(r.child.pid, sig)
+        r.child.expect(pexpect.EOF)
+        lflag = termios.tcgetattr(fd)[3]
+        expect(lflag & termios.ICANON and lflag & termios.ECHO, f"cooked mode after {sig!r}")
+        r.child.close()
+        expect(r.child.signalstatus == sig, f"died of {sig!r}: {r.child.signalstatus}")
+
+
+def test_tensors_are_printed_to_the_terminal_width():
+    r = REPL(size=(40, 40))
+    out = r.run("arange(0, 40) / 7")
+    lines = out.rstrip("\n").split("\n")
+    expect(lines[0] == "tensor [40]", out)
+    expect(len(lines) > 2 and all(len(line) <= 40 for line in lines), out)
+    r.quit()
+
+
+def main():
+    tests = [(n, f) for n, f in globals().items()
+             if n.startswith("test_") and OPTIONS.selected in n]
+    failed = 0
+    for name, test in tests:
+        try:
+            test()
+            print(f"✔ {name}")
+        except Exception as error:  # a failed expect, a pexpect timeout or EOF
+            failed += 1
+            print(f"✘ {name}: {type(error).__name__}: {str(error)[:2000]}")
+            traceback.print_exc(limit=3)
+    print(f"terminal tests: {len(tests) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
