@@ -31,7 +31,8 @@ let package = Package(
     .target(name: "TensorLanguage", dependencies: ["NeuralNet", "TensorEngine"]),
     .target(name: "Workspace", dependencies: ["TensorLanguage"]),
     .target(name: "LineEditing", dependencies: ["CLibEdit"]),
-    .target(name: "REPL", dependencies: ["Workspace", "TensorLanguage", "LineEditing"]),
+    .target(
+      name: "REPL", dependencies: ["Workspace", "TensorLanguage", "NeuralNet", "LineEditing"]),
     .executableTarget(
       name: "gradbook",
       dependencies: [

@@ -36,11 +36,12 @@ public enum Help {
   }
 
   /// The page for `name`, or nil when there is none.
-  public static func page(_ name: String) -> String? {
+  public static func page(_ name: String, width: Int = 80) -> String? {
     let name = name.trimmingCharacters(in: .whitespaces)
     if let builtin = Builtins.all[name] {
-      var out = builtin.signature + "\n  " + builtin.summary + "\n"
-      out += "  example: " + builtin.example + "\n"
+      var out = wrapSignature(builtin.signature, width: width) + "\n"
+      out += wrapWords(builtin.summary, width: width, indent: "  ") + "\n"
+      out += wrapWords("example: " + builtin.example, width: width, indent: "  ") + "\n"
       if Builtins.groups.contains(builtin.group) {
         out += "  group: \(builtin.group) (:help \(builtin.group))\n"
       }
@@ -54,6 +55,44 @@ public enum Help {
       return command.usage + "\n  " + command.summary + "\n"
     }
     return nil
+  }
+
+  /// A long signature broken after commas, continuation lines under the first parameter.
+  static func wrapSignature(_ signature: String, width: Int) -> String {
+    guard signature.count > width, let open = signature.firstIndex(of: "(") else {
+      return signature
+    }
+    let indent = String(
+      repeating: " ", count: signature.distance(from: signature.startIndex, to: open) + 1)
+    var lines: [String] = []
+    var line = ""
+    for piece in signature.split(separator: ", ", omittingEmptySubsequences: false) {
+      let candidate = line.isEmpty ? String(piece) : line + ", " + piece
+      if !line.isEmpty, candidate.count > width {
+        lines.append(line + ",")
+        line = indent + piece
+      } else {
+        line = candidate
+      }
+    }
+    lines.append(line)
+    return lines.joined(separator: "\n")
+  }
+
+  /// Text broken between words to fit `width`, each line starting with `indent`. A word
+  /// longer than a line stays whole.
+  static func wrapWords(_ text: String, width: Int, indent: String) -> String {
+    var lines: [String] = []
+    var line = indent
+    for word in text.split(separator: " ") {
+      if line.count > indent.count, line.count + 1 + word.count > width {
+        lines.append(line)
+        line = indent
+      }
+      line += (line.count > indent.count ? " " : "") + word
+    }
+    lines.append(line)
+    return lines.joined(separator: "\n")
   }
 
   /// What to say when there is no page for `name`.

@@ -1,5 +1,6 @@
 import Foundation
 import LineEditing
+import NeuralNet
 import TensorLanguage
 import Workspace
 
@@ -185,7 +186,7 @@ public final class REPL {
     let name = name.trimmingCharacters(in: .whitespaces)
     if name.isEmpty {
       output(Help.index(width: options.width()), false)
-    } else if let page = Help.page(name) {
+    } else if let page = Help.page(name, width: options.width()) {
       output(page, false)
     } else {
       fail(Help.missing(name))
@@ -223,13 +224,16 @@ public final class REPL {
       return (kind, "[" + t.shape.map(String.init).joined(separator: ", ") + "]")
     case .layer(let layer):
       let count = layer.parameterCount
-      let kind = layer.layers.count > 1 ? "model" : "layer"
-      return (kind, "\(count) parameter" + (count == 1 ? "" : "s") + " · \(layer)")
+      let kind = layer is Sequential ? "model" : "layer"
+      let parts = layer.layers.map(\.description).joined(separator: " >> ")
+      return (kind, "\(count) parameter" + (count == 1 ? "" : "s") + " · \(parts)")
     case .dataset(let d):
       let text = d.description
       return ("data set", text.hasPrefix("dataset ") ? String(text.dropFirst(8)) : text)
     case .function(let f): return ("function", f.description)
-    case .history(let h): return ("history", h.description)
+    case .history(let h):
+      let text = h.description
+      return ("history", text.hasPrefix("history · ") ? String(text.dropFirst(10)) : text)
     default:
       let kind = value.kindName.split(separator: " ", maxSplits: 1).last.map(String.init) ?? ""
       return (kind, session.formatter.format(value).replacingOccurrences(of: "\n", with: " "))

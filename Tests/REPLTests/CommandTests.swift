@@ -13,7 +13,7 @@ import Testing
     // 2·4 + 4 + 4·1 + 1 = 17 parameters.
     #expect(lines.count == 4)
     #expect(lines[0].hasPrefix("lr   number     0.5"))
-    #expect(lines[1].hasPrefix("net  model      17 parameters · "))
+    #expect(lines[1] == "net  model      17 parameters · dense 2→4 tanh >> dense 4→1 sigmoid")
     #expect(lines[2] == "w    parameter  [2]")
     #expect(lines[3] == "x    tensor     [2, 3]")
   }
