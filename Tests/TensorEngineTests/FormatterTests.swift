@@ -58,9 +58,9 @@ import Testing
     let text = formatter.format(long)
     #expect(text.contains("…"))
     #expect(text == "[0, 1, 2, …, 1997, 1998, 1999]")
-    // Every axis longer than twice the edge is elided.
+    // Every axis longer than twice the edge is elided (shown on one line, wide enough).
     let matrix = try Tensor(shape: [40, 50], scalars: (0..<2000).map(Double.init))
-    let lines = formatter.format(matrix)
+    let lines = TensorFormatter(width: .max).format(matrix)
     #expect(lines.hasPrefix("[[0, 1, 2, …, 47, 48, 49], [50, 51, 52, …, 97, 98, 99], [100,"))
     #expect(lines.contains("], …, [1850, 1851, 1852, …, 1897, 1898, 1899], ["))
     #expect(lines.hasSuffix("[1950, 1951, 1952, …, 1997, 1998, 1999]]"))
