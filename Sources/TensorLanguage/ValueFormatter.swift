@@ -6,7 +6,7 @@ import TensorEngine
 public struct ValueFormatter: Sendable {
   /// Significant digits of numbers (1 … 17; 17 shows every float64 exactly).
   public var digits: Int
-  /// The line width a tuple tries to fit on one line.
+  /// The line width: a tuple tries to fit on one line, a tensor wider than it takes several.
   public var width: Int
 
   public init(digits: Int = 4, width: Int = 80) {
@@ -14,7 +14,7 @@ public struct ValueFormatter: Sendable {
     self.width = width
   }
 
-  private var numbers: TensorFormatter { TensorFormatter(digits: digits) }
+  private var numbers: TensorFormatter { TensorFormatter(digits: digits, width: width) }
 
   /// The text shown for `value`; empty for `.none`, which is never printed.
   public func format(_ value: Value) -> String {
@@ -55,9 +55,12 @@ public struct ValueFormatter: Sendable {
     return out + "\""
   }
 
-  /// `(a, b)` on one line when it fits the width, else one element per line.
+  /// `(a, b)` on one line when it fits the width, else one element per line. Elements are
+  /// formatted two characters narrower, for the indent or `(` before them and the `,` or `)`
+  /// after, so that a tensor laid out over several lines still fits.
   private func tuple(_ elements: [Value]) -> String {
-    let parts = elements.map(inline)
+    let narrower = ValueFormatter(digits: digits, width: max(width, 2) - 2)
+    let parts = elements.map(narrower.inline)
     let line = "(" + parts.joined(separator: ", ") + ")"
     if line.count <= width && !line.contains("\n") { return line }
     let indented = parts.map { $0.replacingOccurrences(of: "\n", with: "\n ") }

@@ -16,6 +16,33 @@ extension LanguageTests {
       #expect(f.format(mat([[1.0 / 3]])) == "tensor [1, 1]\n[[0.3333]]")
     }
 
+    @Test func wideTensorsTakeSeveralLinesOfTheWidth() {
+      let narrow = ValueFormatter(width: 20)
+      let m = mat([[1, -2, 3, 4], [5, 6, -7, 8], [9, 10, 11, 12]])
+      #expect(
+        narrow.format(m) == """
+          tensor [3, 4]
+          [[ 1, -2,  3,  4],
+           [ 5,  6, -7,  8],
+           [ 9, 10, 11, 12]]
+          """)
+      // The default width, 80, keeps a small tensor on one line.
+      #expect(f.format(m) == "tensor [3, 4]\n[[1, -2, 3, 4], [5, 6, -7, 8], [9, 10, 11, 12]]")
+    }
+
+    @Test func aTensorInATupleFitsTheWidthWithTheTuplesPunctuation() {
+      // The tensor gets 18 characters, leaving room for the tuple's indent and its `,`.
+      let narrow = ValueFormatter(width: 20)
+      let text = narrow.format(.tuple([mat([[1, -2, 3, 4], [5, 6, -7, 8]]), num(1)]))
+      #expect(
+        text == """
+          ([[ 1, -2,  3,  4],
+            [ 5,  6, -7,  8]],
+           1)
+          """)
+      #expect(text.split(separator: "\n").allSatisfy { $0.count <= 20 })
+    }
+
     @Test func aNumberIsJustTheNumber() {
       #expect(f.format(num(3)) == "3")
       #expect(f.format(num(0.5)) == "0.5")
