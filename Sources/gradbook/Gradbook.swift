@@ -25,10 +25,23 @@ struct Gradbook: ParsableCommand {
   @Option(help: "Seed of the random generator.")
   var seed: UInt64 = 42
 
+  @Flag(
+    name: .shortAndLong,
+    help: "Start the REPL even when standard input is not a terminal (lines are read plainly).")
+  var interactive = false
+
+  private var welcome: String { "Gradbook \(Self.version) · :help for help, Ctrl-D to quit" }
+
   func run() throws {
     RandomGenerator.seed(seed)
     let status: Int32
-    if let file, file != "-" {
+    if interactive {
+      guard file == nil else {
+        FileHandle.standardError.write(Data("gradbook: --interactive takes no script\n".utf8))
+        throw ExitCode.failure
+      }
+      status = REPL.runInTerminal(welcome: welcome)
+    } else if let file, file != "-" {
       guard let data = FileManager.default.contents(atPath: file),
         let source = String(data: data, encoding: .utf8)
       else {
@@ -48,8 +61,7 @@ struct Gradbook: ParsableCommand {
       }
       status = ScriptRunner(name: "<stdin>", source: source).run()
     } else {
-      status = REPL.runInTerminal(
-        welcome: "Gradbook \(Self.version) · :help for help, Ctrl-D to quit")
+      status = REPL.runInTerminal(welcome: welcome)
     }
     if status != 0 { throw ExitCode(status) }
   }

@@ -138,6 +138,7 @@ def test_ctrl_r_searches_the_history():
 def test_the_history_file_outlives_the_session():
     r = REPL()
     r.run("first_value = 5")
+    r.run("first_value = 5")  # the same entry twice in a row is kept once
     r.send("m = [1,\r")
     r.prompt("..> ")
     r.run("2]")

@@ -80,6 +80,19 @@ import Testing
     #expect(result.stderr.hasPrefix("gradbook: cannot read /nonexistent/x.gb: no such file in /"))
   }
 
+  /// `-i` runs the REPL over a pipe, with plain line reading: prompts, values, commands.
+  @Test func interactiveOverAPipe() throws {
+    let result = try gradbook(["-i"], stdin: "x = [1,\n2]\n:vars\n?zeros\n:quit\n")
+    #expect(result.status == 0)
+    let lines = result.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.first?.hasPrefix("Gradbook 0.3.0 · :help") == true)
+    #expect(lines.dropFirst().first == "gb> ..> tensor [2]")
+    #expect(lines.contains("[1, 2]"))
+    #expect(lines.contains("gb> x  tensor  [2]"))
+    #expect(lines.contains { $0.hasPrefix("gb> zeros(") })
+    #expect(result.stdout.hasSuffix("gb> "))
+  }
+
   @Test func helpAndVersion() throws {
     let help = try gradbook(["--help"])
     #expect(help.status == 0)
