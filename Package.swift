@@ -29,7 +29,7 @@ let package = Package(
     .target(name: "TensorEngine", dependencies: ["CBLAS"]),
     .target(name: "NeuralNet", dependencies: ["TensorEngine"]),
     .target(name: "TensorLanguage", dependencies: ["NeuralNet", "TensorEngine"]),
-    .target(name: "Workspace", dependencies: ["TensorLanguage"]),
+    .target(name: "Workspace", dependencies: ["TensorLanguage", "TensorEngine"]),
     .target(name: "LineEditing", dependencies: ["CLibEdit"]),
     .target(
       name: "REPL", dependencies: ["Workspace", "TensorLanguage", "NeuralNet", "LineEditing"]),

@@ -42,10 +42,11 @@ public final class REPL {
 
   /// - Parameters:
   ///   - reader: where lines come from.
+  ///   - seed: where the session's random generator starts.
   ///   - output: receives text and whether it is a transient live line.
   ///   - finish: clears a live line left by the last statement.
   public init(
-    reader: LineReader, options: Options = Options(),
+    reader: LineReader, seed: UInt64 = 42, options: Options = Options(),
     output: @escaping (_ text: String, _ transient: Bool) -> Void,
     finish: @escaping () -> Void = {}
   ) {
@@ -54,7 +55,8 @@ public final class REPL {
     self.output = output
     self.finishOutput = finish
     self.session = Session(
-      isTerminal: options.isTerminal, cancellation: { Interrupts.requested }, output: output)
+      isTerminal: options.isTerminal, seed: seed, cancellation: { Interrupts.requested },
+      output: output)
   }
 
   /// Tab completion over this REPL's session.

@@ -66,17 +66,55 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
   }
 }
 
+/// A generator owned by one session. Installed on a thread with `RandomGenerator.using`, it
+/// takes the place of the process-wide generator there, so two sessions (or tests running in
+/// parallel) never draw from each other's sequence.
+public final class RandomStream: @unchecked Sendable {
+  // Unchecked: only the thread that installed the stream reads or writes it, and a session
+  // evaluates one statement at a time.
+  public var generator: RandomGenerator
+
+  public init(seed: UInt64 = 42) { generator = RandomGenerator(seed: seed) }
+}
+
+/// The stream installed on the current thread, if any.
+private let currentStreamKey: pthread_key_t = {
+  var key = pthread_key_t()
+  pthread_key_create(&key, nil)
+  return key
+}()
+
 extension RandomGenerator {
   private static let shared = Mutex(RandomGenerator(seed: 42))
 
-  /// Restarts the session's generator, which every creation function without an explicit
-  /// generator draws from. The default seed is 42, so a fresh session is reproducible too.
+  /// Restarts the generator every creation function without an explicit generator draws
+  /// from: the current thread's stream when one is installed, else the process-wide one.
+  /// The default seed is 42, so a fresh session is reproducible too.
   public static func seed(_ seed: UInt64) {
-    shared.withLock { $0 = RandomGenerator(seed: seed) }
+    if let stream = currentStream {
+      stream.generator = RandomGenerator(seed: seed)
+    } else {
+      shared.withLock { $0 = RandomGenerator(seed: seed) }
+    }
   }
 
-  /// Runs `body` with the session's generator.
+  /// Runs `body` with the current thread's stream, or the process-wide generator.
   public static func withShared<R>(_ body: (inout RandomGenerator) throws -> R) rethrows -> R {
-    try shared.withLock { try body(&$0) }
+    if let stream = currentStream { return try body(&stream.generator) }
+    return try shared.withLock { try body(&$0) }
+  }
+
+  /// Runs `body` with `stream` as this thread's generator.
+  public static func using<R>(_ stream: RandomStream, _ body: () throws -> R) rethrows -> R {
+    let previous = pthread_getspecific(currentStreamKey)
+    pthread_setspecific(currentStreamKey, Unmanaged.passUnretained(stream).toOpaque())
+    defer { pthread_setspecific(currentStreamKey, previous) }
+    return try body()
+  }
+
+  private static var currentStream: RandomStream? {
+    pthread_getspecific(currentStreamKey).map {
+      Unmanaged<RandomStream>.fromOpaque($0).takeUnretainedValue()
+    }
   }
 }

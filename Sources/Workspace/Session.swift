@@ -1,4 +1,5 @@
 import Foundation
+import TensorEngine
 import TensorLanguage
 
 /// What evaluating a piece of source gave.
@@ -23,17 +24,21 @@ public final class Session: Context {
   public var formatter = ValueFormatter()
   private let output: (String, Bool) -> Void
   private let cancellation: () -> Bool
+  /// This session's random numbers: `seed(n)` and every random draw use it alone.
+  private let random: RandomStream
   private lazy var interpreter = Interpreter(context: self)
 
   /// - Parameters:
   ///   - isTerminal: whether output goes to a terminal that can redraw a live line.
+  ///   - seed: where the session's random generator starts.
   ///   - cancellation: asked between steps of long work; true stops it (Ctrl-C).
   ///   - output: receives printed text and whether it is a transient live line.
   public init(
-    isTerminal: Bool = false, cancellation: @escaping () -> Bool = { false },
+    isTerminal: Bool = false, seed: UInt64 = 42, cancellation: @escaping () -> Bool = { false },
     output: @escaping (_ text: String, _ transient: Bool) -> Void
   ) {
     self.isTerminal = isTerminal
+    self.random = RandomStream(seed: seed)
     self.cancellation = cancellation
     self.output = output
   }
@@ -49,7 +54,7 @@ public final class Session: Context {
   public func evaluate(_ source: String) -> Evaluation {
     // Evaluation recurses with the program's nesting; a thread of our own with a large stack
     // keeps the language's depth limits, not the caller's thread, in charge.
-    onLargeStack { self.evaluateHere(source) }
+    onLargeStack { RandomGenerator.using(self.random) { self.evaluateHere(source) } }
   }
 
   private func evaluateHere(_ source: String) -> Evaluation {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import REPL
-import TensorEngine
 
 /// The `gradbook` command: the REPL on a terminal, or a script from a file or a pipe.
 @main
@@ -33,14 +32,13 @@ struct Gradbook: ParsableCommand {
   private var welcome: String { "Gradbook \(Self.version) · :help for help, Ctrl-D to quit" }
 
   func run() throws {
-    RandomGenerator.seed(seed)
     let status: Int32
     if interactive {
       guard file == nil else {
         FileHandle.standardError.write(Data("gradbook: --interactive takes no script\n".utf8))
         throw ExitCode.failure
       }
-      status = REPL.runInTerminal(welcome: welcome)
+      status = REPL.runInTerminal(welcome: welcome, seed: seed)
     } else if let file, file != "-" {
       guard let data = FileManager.default.contents(atPath: file),
         let source = String(data: data, encoding: .utf8)
@@ -52,16 +50,16 @@ struct Gradbook: ParsableCommand {
         FileHandle.standardError.write(Data("gradbook: cannot read \(file): \(reason)\n".utf8))
         throw ExitCode.failure
       }
-      status = ScriptRunner(name: file, source: source).run()
+      status = ScriptRunner(name: file, source: source, seed: seed).run()
     } else if file == "-" || isatty(STDIN_FILENO) == 0 {
       let data = FileHandle.standardInput.readDataToEndOfFile()
       guard let source = String(data: data, encoding: .utf8) else {
         FileHandle.standardError.write(Data("gradbook: standard input is not UTF-8 text\n".utf8))
         throw ExitCode.failure
       }
-      status = ScriptRunner(name: "<stdin>", source: source).run()
+      status = ScriptRunner(name: "<stdin>", source: source, seed: seed).run()
     } else {
-      status = REPL.runInTerminal(welcome: welcome)
+      status = REPL.runInTerminal(welcome: welcome, seed: seed)
     }
     if status != 0 { throw ExitCode(status) }
   }

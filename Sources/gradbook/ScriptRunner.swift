@@ -9,12 +9,13 @@ import Workspace
 struct ScriptRunner {
   let name: String
   let source: String
+  var seed: UInt64 = 42
 
   /// The exit status: 0 when the script ran, 1 after an error, 130 when interrupted.
   func run() -> Int32 {
     let console = ConsoleOutput()
     let session = Session(
-      isTerminal: console.isTerminal, cancellation: { Interrupts.requested },
+      isTerminal: console.isTerminal, seed: seed, cancellation: { Interrupts.requested },
       output: { console.write($0, transient: $1) })
     Interrupts.listen()
     defer { Interrupts.stopListening() }

@@ -119,3 +119,38 @@ final class Recorder {
     #expect(r.printed == "1\ntensor [1]\n[1]\n")
   }
 }
+
+/// Each session draws from its own random generator, so what one prints never depends on
+/// what another (or the rest of the process) drew.
+@Suite struct SessionRandomnessTests {
+  func printed(_ source: String, seed: UInt64 = 42) -> String {
+    var out = ""
+    let session = Session(seed: seed, output: { text, _ in out += text })
+    _ = session.evaluate(source)
+    return out
+  }
+
+  @Test func aSessionIsReproducibleWhateverElseDraws() {
+    let first = printed("rand(3)")
+    // Draws in between, from the process-wide generator and from another session.
+    _ = try? Tensor.rand([1000])
+    _ = printed("rand(1000);")
+    #expect(printed("rand(3)") == first)
+  }
+
+  @Test func theSeedOfASessionChoosesItsNumbers() {
+    #expect(printed("rand(3)", seed: 1) == printed("rand(3)", seed: 1))
+    #expect(printed("rand(3)", seed: 1) != printed("rand(3)", seed: 2))
+    // seed(n) in a session restarts that session's generator: the same numbers again.
+    let again = printed("a = rand(3);\nseed(42)\nb = rand(3);\na == b")
+    #expect(again == "tensor [3]\n[1, 1, 1]\n")
+  }
+
+  @Test func theDefaultSeedIs42AsInAGeneratorMadeDirectly() throws {
+    var g = RandomGenerator(seed: 42)
+    let expected = try Tensor.rand([2], using: &g)
+    let formatter = TensorFormatter(digits: 17)
+    #expect(
+      printed("print(rand(2), digits: 17)") == "tensor [2]\n" + formatter.format(expected) + "\n")
+  }
+}
