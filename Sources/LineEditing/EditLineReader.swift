@@ -24,6 +24,7 @@ public final class EditLineReader: LineReader {
     historyFile: URL?, capacity: Int = 1000,
     completer: @escaping (String) -> Completion = { _ in .none }
   ) {
+    useUTF8Characters()
     guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1,
       let editLine = gb_el_init("gradbook")
     else { return nil }
@@ -152,6 +153,16 @@ public final class EditLineReader: LineReader {
     let fence = String(UnicodeScalar(UInt8(bitPattern: promptEscape)))
     return "\(fence)\u{1B}[\(colour)m\(fence)\(prompt.text)\(fence)\u{1B}[0m\(fence)"
   }
+}
+
+/// libedit decodes what is typed with the C library's character locale, which is "C" (ASCII)
+/// until a program asks for another: without this, ∂ or é typed at the prompt would vanish.
+/// The user's locale is taken when it is UTF-8, else C.UTF-8 (which Debian always has).
+private func useUTF8Characters() {
+  if setlocale(LC_CTYPE, "") != nil, String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8" {
+    return
+  }
+  setlocale(LC_CTYPE, "C.UTF-8")
 }
 
 /// Marks the start and end of invisible characters in a prompt.

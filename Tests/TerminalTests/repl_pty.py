@@ -222,6 +222,14 @@ def test_ctrl_c_at_the_prompt_drops_the_line():
     r.quit()
 
 
+def test_unicode_is_typed_and_printed_whatever_the_locale():
+    for lang in ("C.UTF-8", ""):
+        r = REPL(env={"LANG": lang, "LC_ALL": "", "LC_CTYPE": ""})
+        out = r.run('"∂E/∂w · é"')
+        expect(out == '"∂E/∂w · é"\n', f"LANG={lang!r}: {out!r}")
+        r.quit()
+
+
 def test_ctrl_d_exits_with_status_0():
     r = REPL()
     r.run("1")
