@@ -7,19 +7,26 @@ public struct Diagnostic: Sendable, Equatable {
   public var range: SourceRange
   /// Lines printed after the caret: a suggestion, a signature.
   public var notes: [String]
+  /// The text `range` points into, when it is not the text being run: an error inside a
+  /// function that an earlier REPL entry defined.
+  public var source: String?
 
   /// An error.
-  public init(_ message: String, at range: SourceRange, notes: [String] = []) {
-    self.init(severity: .error, message, at: range, notes: notes)
+  public init(
+    _ message: String, at range: SourceRange, notes: [String] = [], source: String? = nil
+  ) {
+    self.init(severity: .error, message, at: range, notes: notes, source: source)
   }
 
   public init(
-    severity: Severity, _ message: String, at range: SourceRange, notes: [String] = []
+    severity: Severity, _ message: String, at range: SourceRange, notes: [String] = [],
+    source: String? = nil
   ) {
     self.severity = severity
     self.message = message
     self.range = range
     self.notes = notes
+    self.source = source
   }
 }
 
@@ -41,8 +48,9 @@ public struct DiagnosticFormatter {
     self.colour = colour
   }
 
+  /// - Parameter source: the text that was run; the diagnostic's own `source` wins.
   public func format(_ d: Diagnostic, in source: String) -> String {
-    let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+    let lines = (d.source ?? source).split(separator: "\n", omittingEmptySubsequences: false)
     let label = colour ? "\u{1B}[1;31m\(d.severity.rawValue):\u{1B}[0m" : "\(d.severity.rawValue):"
     var out = ""
     if let file {

@@ -13,6 +13,8 @@ public final class Interpreter {
 
   /// The session's bindings.
   public private(set) var globals: [String: Value] = [:]
+  /// The text being run; functions defined now remember it.
+  public var source: String?
   /// Locals of the user functions being called, innermost last.
   private var frames: [[String: Value]] = []
   private unowned let context: any Context
@@ -81,7 +83,8 @@ public final class Interpreter {
       for (name, item) in zip(names, items) { bind(name, item) }
       return value
     case .function(let name, let parameters, let body):
-      let function = Function(name: name, body: .user(parameters: parameters, body: body))
+      let function = Function(
+        name: name, body: .user(parameters: parameters, body: body), source: source)
       bind(name, .function(function))
       return .none
     case .forLoop(let name, let sequenceExpr, let body):
@@ -367,6 +370,14 @@ public final class Interpreter {
         return try run(body)
       } catch let r as Return {
         return r.value
+      } catch var error as RuntimeError
+        where error.source == nil && error.range != nil && f.source != source
+      {
+        // The error points into the text that defined f, an earlier entry: show it there.
+        error.source = f.source
+        let call = range.map { ", called at line \($0.start.line)" } ?? ""
+        error.notes.append("in \(f.name), defined in an earlier entry\(call)")
+        throw error
       }
     }
   }

@@ -5,6 +5,9 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
   public var range: SourceRange?
   /// Extra lines shown after the message: a signature, a suggestion.
   public var notes: [String]
+  /// The text `range` points into when it is not the text being run (see
+  /// `Diagnostic.source`).
+  public var source: String?
 
   public init(_ message: String, at range: SourceRange? = nil, notes: [String] = []) {
     self.message = message

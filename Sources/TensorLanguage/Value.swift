@@ -58,10 +58,14 @@ public final class Function: CustomStringConvertible, Sendable {
 
   public let name: String
   public let body: Body
+  /// The text an `fn` was defined in, so an error in its body can be shown in its own lines
+  /// when it is called from a later REPL entry.
+  public let source: String?
 
-  public init(name: String, body: Body) {
+  public init(name: String, body: Body, source: String? = nil) {
     self.name = name
     self.body = body
+    self.source = source
   }
 
   /// `fn sigmoid(x)` for a built-in, `fn f(a, b)` for a user function.

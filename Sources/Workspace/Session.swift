@@ -61,13 +61,16 @@ public final class Session: Context {
     let parsed = Parser.parse(source)
     if parsed.incomplete { return .incomplete }
     if !parsed.diagnostics.isEmpty { return .failed(parsed.diagnostics) }
+    interpreter.source = source
     for stmt in parsed.statements {
       do {
         let value = try interpreter.execute(stmt)
         echo(stmt, value)
       } catch let error as RuntimeError {
         return .failed([
-          Diagnostic(error.message, at: error.range ?? stmt.range, notes: error.notes)
+          Diagnostic(
+            error.message, at: error.range ?? stmt.range, notes: error.notes,
+            source: error.source)
         ])
       } catch let interruption as Interrupted {
         return .interrupted(at: interruption.range ?? stmt.range)
