@@ -80,6 +80,14 @@ def history_entries(state):
     return [re.sub(r"\\(\d{3})", lambda m: chr(int(m.group(1), 8)), line) for line in lines[1:]]
 
 
+def recall(r, keys, entry, value):
+    """Presses `keys`, which must bring back `entry`; Enter must then print `value`."""
+    r.send(keys)
+    r.child.expect_exact(entry)
+    out = r.run("")
+    expect(out.strip().endswith(value), f"{entry} printed {out!r}")
+
+
 # The tests, in the order of the issue.
 
 def test_an_expression_prints_its_value():
@@ -116,10 +124,7 @@ def test_a_pasted_block_runs_whole():
 def test_arrow_up_recalls_the_previous_entry():
     r = REPL()
     expect(r.run("40 + 2") == "42\n", "first")
-    r.send(UP)
-    r.child.expect_exact("40 + 2")
-    out = r.run("")
-    expect(out.strip().endswith("42"), repr(out))
+    recall(r, UP, "40 + 2", "42")
     r.quit()
 
 
@@ -147,10 +152,7 @@ def test_the_history_file_outlives_the_session():
     expect(entries == ["first_value = 5", "m = [1,\n2]"], f"history file: {entries}")
     # A new REPL recalls them: up once for the multi-line entry, twice for the first.
     again = REPL(state=r.state, home=r.home)
-    again.send(UP + UP)
-    again.child.expect_exact("first_value = 5")
-    out = again.run("")
-    expect(out.strip().endswith("5"), repr(out))
+    recall(again, UP + UP, "first_value = 5", "5")
     again.quit()
 
 
