@@ -17,7 +17,7 @@ public struct GnuplotReply: Sendable, Equatable {
   }
 }
 
-/// The bridge to one long-lived gnuplot, fed batches of commands through a pipe.
+/// The bridge to one long-lived gnuplot, fed batches of commands on its standard input.
 ///
 /// One process per session, so a plot costs a few milliseconds rather than gnuplot's
 /// start-up, and settings a script relies on stay put. Each batch is followed by a marker
