@@ -27,9 +27,11 @@ let package = Package(
       providers: [.apt(["libedit-dev"])]
     ),
     .target(name: "TensorEngine", dependencies: ["CBLAS"]),
+    // Plot descriptions, their gnuplot scripts and the gnuplot process; no engine inside.
+    .target(name: "Plotting"),
     .target(name: "NeuralNet", dependencies: ["TensorEngine"]),
-    .target(name: "TensorLanguage", dependencies: ["NeuralNet", "TensorEngine"]),
-    .target(name: "Workspace", dependencies: ["TensorLanguage", "TensorEngine"]),
+    .target(name: "TensorLanguage", dependencies: ["NeuralNet", "TensorEngine", "Plotting"]),
+    .target(name: "Workspace", dependencies: ["TensorLanguage", "TensorEngine", "Plotting"]),
     .target(name: "LineEditing", dependencies: ["CLibEdit"]),
     .target(
       name: "REPL", dependencies: ["Workspace", "TensorLanguage", "NeuralNet", "LineEditing"]),
@@ -43,9 +45,11 @@ let package = Package(
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine"]),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
     .testTarget(name: "TensorLanguageTests", dependencies: ["TensorLanguage"]),
+    .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
     .testTarget(name: "LineEditingTests", dependencies: ["LineEditing"]),
     .testTarget(name: "REPLTests", dependencies: ["REPL", "LineEditing", "Workspace"]),
     .testTarget(
-      name: "WorkspaceTests", dependencies: ["Workspace"], resources: [.copy("Fixtures")]),
+      name: "WorkspaceTests", dependencies: ["Workspace"], exclude: ["Support"],
+      resources: [.copy("Fixtures")]),
   ]
 )

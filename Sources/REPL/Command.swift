@@ -13,6 +13,9 @@ public struct Command: Sendable {
     Command(name: "reset", argument: "", summary: "forget every binding"),
     Command(name: "history", argument: "[N]", summary: "show the last N entries (all by default)"),
     Command(name: "time", argument: "STATEMENT", summary: "run a statement and show its wall time"),
+    Command(
+      name: "plot", argument: "[window|text|png|svg|sixel|off|auto]",
+      summary: "where figures go (auto: a window on a display, else text)"),
     Command(name: "quit", argument: "", summary: "leave Gradbook (also :q, :exit, Ctrl-D)"),
   ]
 
@@ -21,7 +24,7 @@ public struct Command: Sendable {
 
   /// The commands of LANGUAGE.md that arrive with plots and notebooks.
   static let later = [
-    "save": "notebooks", "open": "notebooks", "md": "notebooks", "plot": "plots",
+    "save": "notebooks", "open": "notebooks", "md": "notebooks",
   ]
 
   /// The command `name` spells, by its name, an alias, or a prefix only one command has

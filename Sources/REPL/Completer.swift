@@ -1,6 +1,7 @@
 import Foundation
 import LineEditing
 import TensorLanguage
+import Workspace
 
 /// What Tab offers in the REPL, worked out from the text before the cursor: `:` commands,
 /// help names after `?`, file paths inside a string or after `:save`/`:open`, members after
@@ -48,6 +49,10 @@ public struct Completer {
     case "save", "open": return path(rest)
     case "help": return helpName(rest)
     case "time": return complete(rest)
+    case "plot":
+      let settings = Plotter.Setting.allCases.map(\.rawValue) + ["auto"]
+      return Completion(
+        word: rest, candidates: settings.filter { $0.hasPrefix(rest) }.map { .init($0) })
     default: return .none
     }
   }

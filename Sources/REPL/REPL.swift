@@ -178,6 +178,7 @@ public final class REPL {
       say("forgot \(count) binding" + (count == 1 ? "" : "s"))
     case "history": history(argument)
     case "time": time(argument)
+    case "plot": plotSetting(argument)
     case "quit": return .quit
     default: break
     }
@@ -275,6 +276,22 @@ public final class REPL {
     }
     report(result, in: statement)
     say("time: " + formatDuration(seconds))
+  }
+
+  private func plotSetting(_ argument: String) {
+    let plotter = session.plotter
+    if argument.isEmpty {
+      say("figures go to: " + (plotter.setting?.rawValue ?? "auto"))
+    } else if argument == "auto" {
+      plotter.setting = nil
+      say("figures go to: auto")
+    } else if let setting = Plotter.Setting(rawValue: argument) {
+      plotter.setting = setting
+      say("figures go to: \(setting.rawValue)")
+    } else {
+      let names = Plotter.Setting.allCases.map(\.rawValue) + ["auto"]
+      fail(":plot takes one of " + names.joined(separator: " ") + ", not '\(argument)'")
+    }
   }
 
   // MARK: Output

@@ -1,4 +1,5 @@
 import NeuralNet
+import Plotting
 import TensorEngine
 
 /// A built-in function: its signature, its help, and its implementation.
@@ -75,4 +76,21 @@ public protocol Context: AnyObject {
   func shouldCancel() -> Bool
   /// Calls a function value (a built-in or an `fn`) with positional arguments.
   func call(_ function: Function, _ arguments: [Value]) throws -> Value
+  /// Draws a figure where this session shows figures, or into `file`. Gives a line or a
+  /// text picture to print, if any.
+  func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String?
+  /// Redraws a figure that changes while work goes on (fit's loss curve), where such
+  /// figures go: a window, or the file of `:plot png`/`svg`. Nothing for text figures,
+  /// which would fill the screen.
+  func showLive(_ plot: Plot) throws
+  /// Whether fit draws its loss curve live unless told otherwise (figures go to a window).
+  var livePlotsByDefault: Bool { get }
+}
+
+extension Context {
+  public func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String? {
+    throw RuntimeError("plots are not available here")
+  }
+  public func showLive(_ plot: Plot) throws {}
+  public var livePlotsByDefault: Bool { false }
 }

@@ -169,7 +169,7 @@ public final class Interpreter {
       guard let value = lookup(name) else { throw unknownName(name, at: expr.range) }
       return value
     case .list(let elements):
-      return .tensor(try list(elements, at: expr.range))
+      return try list(elements, at: expr.range)
     case .tuple(let elements):
       return .tuple(try elements.map { try evaluate($0) })
     case .unary(let op, let operand):
@@ -212,13 +212,23 @@ public final class Interpreter {
     return RuntimeError("unknown name \(name)", at: range)
   }
 
-  /// `[a, b, c]`: the elements stacked along a new first axis.
-  private func list(_ elements: [Expr], at range: SourceRange) throws -> Tensor {
-    if elements.isEmpty { return try Tensor.zeros([0]) }
+  /// `[a, b, c]`: numbers and tensors stacked along a new first axis; functions (as in
+  /// `plot([relu, tanh], -5..5)`) kept side by side as a tuple.
+  private func list(_ elements: [Expr], at range: SourceRange) throws -> Value {
+    if elements.isEmpty { return .tensor(try Tensor.zeros([0])) }
     var tensors: [Tensor] = []
+    var functions: [Value] = []
     for e in elements {
       let value = try evaluate(e)
-      guard let t = Arguments.asTensor(value) else {
+      if case .function = value, tensors.isEmpty {
+        functions.append(value)
+        continue
+      }
+      guard functions.isEmpty, let t = Arguments.asTensor(value) else {
+        if !functions.isEmpty {
+          throw RuntimeError(
+            "a list of functions holds only functions, not \(value.kindName)", at: e.range)
+        }
         throw RuntimeError("a list holds numbers or tensors, not \(value.kindName)", at: e.range)
       }
       if let first = tensors.first, first.shape != t.shape {
@@ -228,7 +238,7 @@ public final class Interpreter {
       }
       tensors.append(t)
     }
-    return try Tensor.stack(tensors)
+    return functions.isEmpty ? .tensor(try Tensor.stack(tensors)) : .tuple(functions)
   }
 
   private func binary(_ op: String, _ leftExpr: Expr, _ rightExpr: Expr, at range: SourceRange)

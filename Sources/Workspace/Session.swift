@@ -1,4 +1,5 @@
 import Foundation
+import Plotting
 import TensorEngine
 import TensorLanguage
 
@@ -26,19 +27,24 @@ public final class Session: Context {
   private let cancellation: () -> Bool
   /// This session's random numbers: `seed(n)` and every random draw use it alone.
   private let random: RandomStream
+  /// Where figures go; `:plot` changes its setting.
+  public let plotter: Plotter
   private lazy var interpreter = Interpreter(context: self)
 
   /// - Parameters:
   ///   - isTerminal: whether output goes to a terminal that can redraw a live line.
   ///   - seed: where the session's random generator starts.
+  ///   - plotter: where figures go.
   ///   - cancellation: asked between steps of long work; true stops it (Ctrl-C).
   ///   - output: receives printed text and whether it is a transient live line.
   public init(
-    isTerminal: Bool = false, seed: UInt64 = 42, cancellation: @escaping () -> Bool = { false },
+    isTerminal: Bool = false, seed: UInt64 = 42, plotter: Plotter = Plotter(),
+    cancellation: @escaping () -> Bool = { false },
     output: @escaping (_ text: String, _ transient: Bool) -> Void
   ) {
     self.isTerminal = isTerminal
     self.random = RandomStream(seed: seed)
+    self.plotter = plotter
     self.cancellation = cancellation
     self.output = output
   }
@@ -105,6 +111,28 @@ public final class Session: Context {
 
   public func write(_ text: String, transient: Bool) { output(text, transient) }
   public func shouldCancel() -> Bool { cancellation() }
+
+  public func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String? {
+    do {
+      return try plotter.show(plot, file: file, size: size)
+    } catch let error as PlotError {
+      throw RuntimeError(error.message)
+    } catch let error as GnuplotError {
+      throw RuntimeError("\(error)")
+    }
+  }
+
+  public func showLive(_ plot: Plot) throws {
+    do {
+      try plotter.showLive(plot)
+    } catch let error as PlotError {
+      throw RuntimeError(error.message)
+    } catch let error as GnuplotError {
+      throw RuntimeError("\(error)")
+    }
+  }
+
+  public var livePlotsByDefault: Bool { plotter.goesToWindow }
 
   public func call(_ function: Function, _ arguments: [Value]) throws -> Value {
     try interpreter.call(function, arguments.map { Arguments.Item($0) }, at: nil)

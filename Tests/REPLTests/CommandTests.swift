@@ -77,6 +77,20 @@ import Testing
     #expect(out == "error: :save comes with notebooks, which this version does not have yet\n")
   }
 
+  @Test func plotChoosesWhereFiguresGo() {
+    let out = transcript(
+      ScriptedReader([":plot", ":plot text", ":plot", ":plot auto", ":plot paper"]))
+    #expect(
+      out == """
+        figures go to: auto
+        figures go to: text
+        figures go to: text
+        figures go to: auto
+        error: :plot takes one of window text png svg sixel off auto, not 'paper'
+
+        """)
+  }
+
   @Test func durationsReadWell() {
     #expect(formatDuration(0.000_012_34) == "12.3 µs")
     #expect(formatDuration(0.0456) == "45.6 ms")

@@ -210,6 +210,19 @@ def test_ctrl_c_stops_a_long_fit_and_keeps_the_model():
     r.quit()
 
 
+def test_plot_draws_text_figures_inline():
+    r = REPL(size=(40, 90), env={"DISPLAY": "", "GNUTERM": ""})
+    r.run("net = dense(2, 4, tanh) >> dense(4, 1, sigmoid);")
+    r.run("h = fit(net, xor(), loss: mse, opt: sgd(lr: 0.5), epochs: 500);")
+    out = r.run("plot(h)")
+    lines = out.rstrip("\n").split("\n")
+    expect(len(lines) > 15 and all(len(line) <= 90 for line in lines), out)
+    expect("epoch" in out and "500" in out and "loss" in out, out)
+    out = r.run("plot(net, xor())")
+    expect("class 0" in out and ":" in out and "." in out, out)
+    r.quit()
+
+
 def test_ctrl_c_at_the_prompt_drops_the_line():
     r = REPL()
     r.send("this is not finished")

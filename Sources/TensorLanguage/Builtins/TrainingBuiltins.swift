@@ -17,6 +17,7 @@ extension Builtins {
         P("schedule", "schedule", default: "none", keywordOnly: true),
         P("shuffle", "bool", default: "true", keywordOnly: true),
         P("lr", "number", default: "1", keywordOnly: true),
+        P("live", "bool", default: "true in a plot window", keywordOnly: true),
       ],
       group: "training",
       summary: "trains a model by gradient descent and returns its history; "
@@ -44,12 +45,26 @@ extension Builtins {
         batchSize: args.has("batch") ? try args.int("batch", atLeast: 1) : nil,
         shuffle: try args.bool("shuffle", default: true),
         validation: try args.optionalDataset("val"), schedule: schedule)
+      let live = try args.bool("live", default: context.livePlotsByDefault)
+      var curve = History(plannedEpochs: options.epochs)
       var lastDraw = 0.0
+      var lastPlot = 0.0
       let progress: ((EpochReport) -> Void)? =
-        context.isTerminal
+        context.isTerminal || live
         ? { report in
+          if live {
+            curve.loss.append(report.loss)
+            if let v = report.validationLoss { curve.validationLoss.append(v) }
+            // The loss curve, redrawn at most 5 times a second.
+            if report.elapsed - lastPlot >= 0.2,
+              let plot = try? PlotBuilder.history(curve, log: false)
+            {
+              lastPlot = report.elapsed
+              try? context.showLive(plot)
+            }
+          }
           // One live line, redrawn at most 10 times a second.
-          guard report.elapsed - lastDraw >= 0.1 else { return }
+          guard context.isTerminal, report.elapsed - lastDraw >= 0.1 else { return }
           lastDraw = report.elapsed
           context.write(
             progressLine(
@@ -61,6 +76,9 @@ extension Builtins {
       let history = try Training.fit(
         model, on: data, loss: loss, optimizer: optimizer, options: options, progress: progress,
         shouldCancel: { context.shouldCancel() })
+      if live, let plot = try? PlotBuilder.history(history, log: false) {
+        try context.showLive(plot)
+      }
       context.write(summaryLine(history) + "\n", transient: false)
       return .history(history)
     },

@@ -1,0 +1,255 @@
+import Foundation
+
+/// Turns a `Plot` into the gnuplot commands that draw it: the terminal and output, labels,
+/// the data as inline data blocks (numbers only, never file names), and one `plot` command.
+/// Pure: the same plot gives the same text, without gnuplot.
+public enum GnuplotScript {
+  /// Colours of series and classes (marks and lines), then the lighter shades of the same
+  /// hues that fill class regions.
+  public static let colours = [
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+  ]
+  public static let regionColours = [
+    "#aec7e8", "#ff9896", "#98df8a", "#ffbb78", "#c5b0d5", "#c49c94", "#f7b6d2", "#9edae5",
+  ]
+  /// In text, each class's region is drawn with one character and its samples with another.
+  public static let regionCharacters: [Character] = [".", ":", "~", "=", "^", "`", "'", ";"]
+  public static let markerCharacters: [Character] = ["o", "x", "#", "@", "%", "&", "$", "?"]
+
+  public static let defaultImageSize = PlotSize(800, 600)
+  public static let defaultTextSize = PlotSize(80, 25)
+
+  /// The whole script for `plot` drawn on `target`.
+  public static func render(_ plot: Plot, target: PlotTarget, size: PlotSize? = nil) throws
+    -> String
+  {
+    var lines = ["reset", "undefine $*"]
+    lines += try terminal(target, size: size)
+    let text = isText(target)
+    if let title = plot.title { lines.append("set title \(quoted(title)) noenhanced") }
+    if let label = plot.xLabel { lines.append("set xlabel \(quoted(label)) noenhanced") }
+    if let label = plot.yLabel { lines.append("set ylabel \(quoted(label)) noenhanced") }
+    if plot.logY { lines.append("set logscale y") }
+    // Below a decision boundary the legend hides no region and no sample.
+    let placement = plot.grid == nil ? "" : " below horizontal"
+    lines.append("set key noenhanced" + placement + (text ? "" : " box"))
+    if !text { lines.append("set grid lc rgb '#dddddd'") }
+
+    var clauses: [String] = []
+    var blocks: [String] = []
+    if let grid = plot.grid {
+      guard let (x0, x1) = bounds(grid.xs), let (y0, y1) = bounds(grid.ys) else {
+        throw PlotError("a decision boundary needs a grid of at least 2 × 2 points")
+      }
+      lines.append("set xrange [\(number(x0)):\(number(x1))]")
+      lines.append("set yrange [\(number(y0)):\(number(y1))]")
+      let (gridBlocks, gridClauses) = regions(grid, text: text, size: size ?? defaultTextSize)
+      blocks += gridBlocks
+      clauses += gridClauses
+      if let scores = grid.scores, !text {
+        let segments = contour(scores, xs: grid.xs, ys: grid.ys, level: grid.threshold)
+        if !segments.isEmpty {
+          blocks.append(
+            dataBlock(
+              "$boundary",
+              segments.map { "\(number($0.0)) \(number($0.1))\n\(number($0.2)) \(number($0.3))\n" }
+                .joined(separator: "\n")))
+          clauses.append("$boundary using 1:2 with lines lw 2 lc rgb '#333333' title 'boundary'")
+        }
+      }
+    }
+    for (i, series) in plot.series.enumerated() {
+      guard series.x.count == series.y.count else {
+        throw PlotError("series '\(series.name)' has \(series.x.count) x and \(series.y.count) y")
+      }
+      let name = "$s\(i)"
+      let rows = zip(series.x, series.y).map { "\(number($0)) \(number($1))" }
+      blocks.append(dataBlock(name, rows.joined(separator: "\n")))
+      let title = series.name.isEmpty ? "notitle" : "title \(quoted(series.name))"
+      let colour = colours[abs(series.colour) % colours.count]
+      switch series.style {
+      case .lines:
+        clauses.append("\(name) using 1:2 with lines lw 2 lc rgb '\(colour)' \(title)")
+      case .points:
+        let marker =
+          text
+          ? "pt \(quoted(String(markerCharacters[abs(series.colour) % markerCharacters.count])))"
+          : "pt \(pointTypes[abs(series.colour) % pointTypes.count]) ps 1.1"
+        clauses.append("\(name) using 1:2 with points \(marker) lc rgb '\(colour)' \(title)")
+      }
+    }
+    guard !clauses.isEmpty else { throw PlotError("there is nothing to plot") }
+    lines += blocks
+    lines.append("plot " + clauses.joined(separator: ", \\\n  "))
+    // Closing the output finishes the file before the call returns.
+    if case .file = target { lines.append("set output") }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Filled circle, square, triangle, diamond, pentagon… (gnuplot's point types).
+  static let pointTypes = [7, 5, 9, 13, 15, 11, 3, 1]
+
+  static func isText(_ target: PlotTarget) -> Bool {
+    switch target {
+    case .text: true
+    case .file(_, let format): format == .txt
+    default: false
+    }
+  }
+
+  static func terminal(_ target: PlotTarget, size: PlotSize?) throws -> [String] {
+    let image = size ?? defaultImageSize
+    let w = max(50, image.width)
+    let h = max(50, image.height)
+    switch target {
+    case .file(let path, let format):
+      _ = try PlotFile.format(of: path)
+      let terminal: String
+      switch format {
+      case .svg: terminal = "svg size \(w),\(h) noenhanced font 'sans,12' background rgb 'white'"
+      case .png: terminal = "pngcairo size \(w),\(h) noenhanced font 'sans,10'"
+      case .pdf:
+        terminal =
+          "pdfcairo size \(number(Double(w) / 100))in,\(number(Double(h) / 100))in noenhanced"
+      case .txt:
+        let t = size ?? defaultTextSize
+        terminal = "dumb size \(max(20, t.width)),\(max(8, t.height)) noenhanced"
+      }
+      return ["set terminal \(terminal)", "set output \(quoted(path))"]
+    case .window(let name):
+      guard ["qt", "wxt", "x11"].contains(name) else {
+        throw PlotError("no window terminal '\(name)': qt, wxt or x11")
+      }
+      // noraise: the window does not take the keyboard from the REPL.
+      return ["set terminal \(name) size \(w),\(h) noenhanced noraise", "set output"]
+    case .text:
+      let t = size ?? defaultTextSize
+      return [
+        "set terminal dumb size \(max(20, t.width)),\(max(8, t.height)) noenhanced", "set output",
+      ]
+    case .sixel:
+      return ["set terminal sixelgd size \(w),\(h) truecolor noenhanced", "set output"]
+    }
+  }
+
+  /// The class regions: an RGB image on graphics terminals; on text, one character per
+  /// class at grid points thinned to about one per character cell.
+  static func regions(_ grid: Plot.ClassGrid, text: Bool, size: PlotSize) -> ([String], [String]) {
+    let nx = grid.xs.count
+    let ny = grid.ys.count
+    guard grid.classes.count == nx * ny else { return ([], []) }
+    if !text {
+      var rows: [String] = []
+      for r in 0..<ny {
+        for c in 0..<nx {
+          let k = abs(grid.classes[r * nx + c]) % regionColours.count
+          let (red, green, blue) = rgb(regionColours[k])
+          rows.append("\(number(grid.xs[c])) \(number(grid.ys[r])) \(red) \(green) \(blue)")
+        }
+        rows.append("")
+      }
+      return (
+        [dataBlock("$grid", rows.joined(separator: "\n"))],
+        ["$grid using 1:2:3:4:5 with rgbimage notitle"]
+      )
+    }
+    // At least one grid point per character cell of the plot area (a few more than the
+    // cells, so that no column or row of cells is left empty).
+    let columns = max(2, min(nx, 2 * size.width))
+    let lines = max(2, min(ny, 2 * size.height))
+    var byClass: [Int: [String]] = [:]
+    for i in 0..<lines {
+      let r = i * (ny - 1) / max(1, lines - 1)
+      for j in 0..<columns {
+        let c = j * (nx - 1) / max(1, columns - 1)
+        byClass[grid.classes[r * nx + c], default: []].append(
+          "\(number(grid.xs[c])) \(number(grid.ys[r]))")
+      }
+    }
+    var blocks: [String] = []
+    var clauses: [String] = []
+    for k in byClass.keys.sorted() {
+      let name = "$region\(abs(k))"
+      blocks.append(dataBlock(name, byClass[k, default: []].joined(separator: "\n")))
+      let mark = String(regionCharacters[abs(k) % regionCharacters.count])
+      clauses.append("\(name) using 1:2 with points pt \(quoted(mark)) notitle")
+    }
+    return (blocks, clauses)
+  }
+
+  /// The segments where `values` crosses `level`, by marching squares over the grid
+  /// (`values[row * xs.count + column]`), each as (x0, y0, x1, y1).
+  public static func contour(_ values: [Double], xs: [Double], ys: [Double], level: Double)
+    -> [(Double, Double, Double, Double)]
+  {
+    let nx = xs.count
+    let ny = ys.count
+    guard nx >= 2, ny >= 2, values.count == nx * ny else { return [] }
+    var segments: [(Double, Double, Double, Double)] = []
+    func v(_ r: Int, _ c: Int) -> Double { values[r * nx + c] - level }
+    for r in 0..<(ny - 1) {
+      for c in 0..<(nx - 1) {
+        // Corners counter-clockwise from bottom left, and the edges between them.
+        let corners = [(r, c), (r, c + 1), (r + 1, c + 1), (r + 1, c)]
+        var crossings: [(Double, Double)] = []
+        for e in 0..<4 {
+          let (ra, ca) = corners[e]
+          let (rb, cb) = corners[(e + 1) % 4]
+          let a = v(ra, ca)
+          let b = v(rb, cb)
+          guard a.isFinite, b.isFinite, (a < 0) != (b < 0) else { continue }
+          let t = a / (a - b)
+          crossings.append(
+            (xs[ca] + t * (xs[cb] - xs[ca]), ys[ra] + t * (ys[rb] - ys[ra])))
+        }
+        // Two crossings make one segment; four (a saddle) make two.
+        var i = 0
+        while i + 1 < crossings.count {
+          segments.append((crossings[i].0, crossings[i].1, crossings[i + 1].0, crossings[i + 1].1))
+          i += 2
+        }
+      }
+    }
+    return segments
+  }
+
+  /// Text for gnuplot inside single quotes: `'` doubled, control characters removed, so
+  /// nothing in it can end the string or start a new command.
+  public static func quoted(_ text: String) -> String {
+    let cleaned = text.unicodeScalars.filter { !$0.properties.generalCategory.isControl }
+    return "'" + String(String.UnicodeScalarView(cleaned)).replacingOccurrences(of: "'", with: "''")
+      + "'"
+  }
+
+  /// A number as gnuplot reads it; NaN and infinities become NaN, which it skips.
+  static func number(_ x: Double) -> String {
+    guard x.isFinite else { return "NaN" }
+    if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+    return "\(x)"
+  }
+
+  static func dataBlock(_ name: String, _ rows: String) -> String {
+    "\(name) << EOD\n\(rows)\nEOD"
+  }
+
+  static func bounds(_ values: [Double]) -> (Double, Double)? {
+    guard values.count >= 2, let low = values.first, let high = values.last, low < high else {
+      return nil
+    }
+    return (low, high)
+  }
+
+  static func rgb(_ hex: String) -> (Int, Int, Int) {
+    let value = Int(hex.dropFirst(), radix: 16) ?? 0
+    return ((value >> 16) & 255, (value >> 8) & 255, value & 255)
+  }
+}
+
+extension Unicode.GeneralCategory {
+  fileprivate var isControl: Bool {
+    switch self {
+    case .control, .format, .lineSeparator, .paragraphSeparator: true
+    default: false
+    }
+  }
+}

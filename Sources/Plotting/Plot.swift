@@ -1,0 +1,104 @@
+/// A figure, described by its data: what `plot` in the language makes and the script
+/// builder turns into gnuplot commands. Only numbers and display texts; no engine types, so
+/// the description is built and tested without either the engine or gnuplot.
+public struct Plot: Sendable, Equatable {
+  /// One curve or set of points.
+  public struct Series: Sendable, Equatable {
+    public enum Style: Sendable, Equatable {
+      case lines
+      case points
+    }
+
+    /// Legend text; empty leaves the series out of the legend.
+    public var name: String
+    public var x: [Double]
+    public var y: [Double]
+    public var style: Style
+    /// Which colour (and marker) of the palette it takes: the class for samples of a data
+    /// set, the series' position otherwise.
+    public var colour: Int
+
+    public init(_ name: String, x: [Double], y: [Double], style: Style = .lines, colour: Int = 0) {
+      self.name = name
+      self.x = x
+      self.y = y
+      self.style = style
+      self.colour = colour
+    }
+  }
+
+  /// A model's answer over a regular grid: the class at each point, and for a one-output
+  /// classifier its output, whose contour at the threshold is the decision boundary.
+  public struct ClassGrid: Sendable, Equatable {
+    /// Grid positions along x (columns) and y (rows), increasing.
+    public var xs: [Double]
+    public var ys: [Double]
+    /// `classes[row * xs.count + column]`.
+    public var classes: [Int]
+    public var classCount: Int
+    /// The model's single output, laid out as `classes`; nil for several outputs.
+    public var scores: [Double]?
+    /// Where the output changes class: 0.5 after a sigmoid, 0 after tanh.
+    public var threshold: Double
+
+    public init(
+      xs: [Double], ys: [Double], classes: [Int], classCount: Int, scores: [Double]? = nil,
+      threshold: Double = 0.5
+    ) {
+      self.xs = xs
+      self.ys = ys
+      self.classes = classes
+      self.classCount = classCount
+      self.scores = scores
+      self.threshold = threshold
+    }
+  }
+
+  public var title: String?
+  public var xLabel: String?
+  public var yLabel: String?
+  /// A logarithmic y axis (loss curves over many decades).
+  public var logY: Bool
+  public var series: [Series]
+  /// The coloured class regions under a decision boundary plot.
+  public var grid: ClassGrid?
+
+  public init(
+    title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, logY: Bool = false,
+    series: [Series] = [], grid: ClassGrid? = nil
+  ) {
+    self.title = title
+    self.xLabel = xLabel
+    self.yLabel = yLabel
+    self.logY = logY
+    self.series = series
+    self.grid = grid
+  }
+}
+
+/// Where a figure goes.
+public enum PlotTarget: Sendable, Equatable {
+  /// A file whose format comes from its extension.
+  case file(path: String, format: FileFormat)
+  /// A window of a gnuplot window terminal: "qt", "wxt" or "x11".
+  case window(terminal: String)
+  /// Characters, printed inline (gnuplot's dumb terminal).
+  case text
+  /// A sixel image, printed inline, for terminals that show them.
+  case sixel
+
+  public enum FileFormat: String, Sendable, CaseIterable {
+    case svg, png, pdf, txt
+  }
+}
+
+/// A figure's size: pixels for images and windows, characters for text.
+public struct PlotSize: Sendable, Equatable {
+  public var width: Int
+  public var height: Int
+
+  public init(_ width: Int, _ height: Int) {
+    self.width = width
+    self.height = height
+  }
+}

@@ -1,0 +1,157 @@
+import NeuralNet
+import Plotting
+import TensorEngine
+
+/// Turns the values `plot` is given into a `Plot`: a history into its loss curves, a model
+/// and a data set into a decision boundary, functions into curves, tensors and data sets
+/// into points.
+enum PlotBuilder {
+  /// Points along each axis of a decision boundary's grid.
+  static let gridSize = 120
+  /// Points along a function's curve.
+  static let curvePoints = 301
+
+  static func history(_ h: History, log: Bool) throws -> Plot {
+    guard !h.loss.isEmpty else { throw RuntimeError("this history has no epochs to plot") }
+    let epochs = (1...h.loss.count).map(Double.init)
+    var series = [Plot.Series("loss", x: epochs, y: h.loss)]
+    if !h.validationLoss.isEmpty {
+      series.append(
+        Plot.Series(
+          "val_loss", x: (1...h.validationLoss.count).map(Double.init), y: h.validationLoss,
+          colour: 1))
+    }
+    return Plot(xLabel: "epoch", yLabel: "loss", logY: log, series: series)
+  }
+
+  /// The model's classes over a grid padded around the data, with the samples on top.
+  static func boundary(_ model: any Layer, _ data: Dataset) throws -> Plot {
+    guard data.features == 2 else {
+      throw RuntimeError(
+        "a decision boundary needs data with 2 inputs; \(data.name) has \(data.features)")
+    }
+    let outputs: [Int]
+    do { outputs = try model.outputShape(for: [2]) } catch {
+      throw RuntimeError(
+        "a decision boundary needs a model with 2 inputs, to match the plane it is drawn on: "
+          + "\(error)")
+    }
+    guard let classCount = data.classes ?? outputs.last.map({ Swift.max(2, $0) }) else {
+      throw RuntimeError("cannot tell the classes of \(data.name)")
+    }
+    let (x0, x1) = padded(try column(data.x, 0))
+    let (y0, y1) = padded(try column(data.x, 1))
+    let n = gridSize
+    let xs = (0..<n).map { x0 + (x1 - x0) * Double($0) / Double(n - 1) }
+    let ys = (0..<n).map { y0 + (y1 - y0) * Double($0) / Double(n - 1) }
+    var points = [Double]()
+    points.reserveCapacity(2 * n * n)
+    for y in ys {
+      for x in xs { points += [x, y] }
+    }
+    let grid = try Tensor(shape: [n * n, 2], scalars: points)
+    let output = try model(grid).detached
+    let classes = try model.predictClasses(grid)
+    let single = output.count == n * n
+    let threshold = model.outputActivation?.decisionThreshold ?? 0.5
+    var series: [Plot.Series] = []
+    let labels = try self.labels(data)
+    let xsData = try column(data.x, 0)
+    let ysData = try column(data.x, 1)
+    for k in Set(labels).sorted() {
+      let index = labels.indices.filter { labels[$0] == k }
+      series.append(
+        Plot.Series(
+          "class \(k)", x: index.map { xsData[$0] }, y: index.map { ysData[$0] },
+          style: .points, colour: k))
+    }
+    return Plot(
+      xLabel: "x1", yLabel: "x2", series: series,
+      grid: Plot.ClassGrid(
+        xs: xs, ys: ys, classes: classes, classCount: classCount,
+        scores: single ? output.scalars : nil, threshold: threshold))
+  }
+
+  /// Each function evaluated at evenly spaced points of `low…high`.
+  static func functions(_ functions: [Function], _ low: Double, _ high: Double, _ context: Context)
+    throws -> Plot
+  {
+    guard low.isFinite, high.isFinite, low < high else {
+      throw RuntimeError("a curve needs a range low..high with low < high")
+    }
+    let xs = (0..<curvePoints).map { low + (high - low) * Double($0) / Double(curvePoints - 1) }
+    let input = Tensor(xs)
+    var series: [Plot.Series] = []
+    for (i, f) in functions.enumerated() {
+      let value = try context.call(f, [.tensor(input)])
+      guard case .tensor(let t) = value, t.count == xs.count || t.count == 1 else {
+        throw RuntimeError(
+          "\(f.name) must give one number for each x to be plotted, not \(value.kindName)")
+      }
+      let ys = t.count == 1 ? Array(repeating: t.scalars[0], count: xs.count) : t.scalars
+      series.append(Plot.Series(f.name, x: xs, y: ys, colour: i))
+    }
+    return Plot(xLabel: "x", yLabel: "y", series: series)
+  }
+
+  /// y against x: a line when x increases throughout (a function of x), points otherwise.
+  static func xy(_ x: Tensor, _ y: Tensor) throws -> Plot {
+    guard x.count == y.count, x.count > 0 else {
+      throw RuntimeError("plot(x, y) needs as many x as y, not \(x.count) and \(y.count)")
+    }
+    let xs = x.scalars
+    let increasing = zip(xs, xs.dropFirst()).allSatisfy { $0 < $1 }
+    return Plot(
+      xLabel: "x", yLabel: "y",
+      series: [Plot.Series("", x: xs, y: y.scalars, style: increasing ? .lines : .points)])
+  }
+
+  /// A classification set with 2 inputs coloured by class; a regression set with one input
+  /// as y against x.
+  static func dataset(_ d: Dataset) throws -> Plot {
+    if d.classes != nil, d.features == 2 {
+      let labels = try self.labels(d)
+      let xs = try column(d.x, 0)
+      let ys = try column(d.x, 1)
+      let series = Set(labels).sorted().map { k in
+        let index = labels.indices.filter { labels[$0] == k }
+        return Plot.Series(
+          "class \(k)", x: index.map { xs[$0] }, y: index.map { ys[$0] }, style: .points,
+          colour: k)
+      }
+      return Plot(title: d.name, xLabel: "x1", yLabel: "x2", series: series)
+    }
+    guard d.features == 1, d.y.count == d.count else {
+      throw RuntimeError(
+        "plot(data) draws 2-input classification or 1-input regression data; \(d.name) has "
+          + "\(d.features) inputs")
+    }
+    return Plot(
+      title: d.name, xLabel: "x", yLabel: "y",
+      series: [Plot.Series("", x: d.x.scalars, y: d.y.scalars, style: .points)])
+  }
+
+  /// Each sample's class: the index of the largest target of a one-hot row, the class
+  /// number of a single target, or for two classes whether it reaches 0.5.
+  static func labels(_ d: Dataset) throws -> [Int] {
+    let width = d.y.count / Swift.max(1, d.count)
+    if width == 1 {
+      // Class numbers (0, 1, 2, …), or for two classes any target read at 0.5.
+      if (d.classes ?? 2) > 2 { return d.y.scalars.map { Int(Swift.max(0, $0.rounded())) } }
+      return d.y.scalars.map { $0 >= 0.5 ? 1 : 0 }
+    }
+    return try d.y.argmax(axis: 1).scalars.map { Int($0) }
+  }
+
+  static func column(_ x: Tensor, _ j: Int) throws -> [Double] {
+    try x[[.range(start: nil, end: nil, step: nil), .at(j)]].scalars
+  }
+
+  /// The range of `values` with a margin of a tenth on each side (±1 around one value).
+  static func padded(_ values: [Double]) -> (Double, Double) {
+    let finite = values.filter(\.isFinite)
+    guard let low = finite.min(), let high = finite.max() else { return (-1, 1) }
+    let margin = high > low ? (high - low) / 10 : 1
+    return (low - margin, high + margin)
+  }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Plotting
+
+/// Where a session's figures go, and the one gnuplot process that draws them (started on
+/// the first plot, restarted if it dies).
+public final class Plotter {
+  /// The `:plot` setting: a kind of output for every figure without a `file:`.
+  public enum Setting: String, CaseIterable, Sendable {
+    case window, text, png, svg, sixel, off
+  }
+
+  /// Chosen with `:plot`; nil decides by itself (GNUTERM, then a window when there is a
+  /// display, else text).
+  public var setting: Setting?
+  /// The size of text figures: the terminal's, asked at each plot.
+  public var textSize: () -> PlotSize
+  /// Where `:plot png`/`svg` write their numbered files.
+  public var directory: String
+  private let environment: [String: String]
+  private let gnuplot: GnuplotProcess
+  private var windowTerminal: String??
+  private var written = 0
+
+  public init(
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    gnuplot: GnuplotProcess = GnuplotProcess(),
+    directory: String = FileManager.default.currentDirectoryPath,
+    textSize: @escaping () -> PlotSize = { PlotSize(80, 25) }
+  ) {
+    self.environment = environment
+    self.gnuplot = gnuplot
+    self.directory = directory
+    self.textSize = textSize
+  }
+
+  /// Draws `plot`; gives what to print: a text figure, sixel data, or the name of the file
+  /// written by `:plot png`/`svg`.
+  public func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String? {
+    let target: PlotTarget
+    var note: String?
+    if let file {
+      target = .file(path: file, format: try PlotFile.format(of: file))
+    } else {
+      switch setting ?? fromEnvironment() {
+      case .off:
+        return nil
+      case .png, .svg:
+        let format: PlotTarget.FileFormat = setting == .png ? .png : .svg
+        written += 1
+        let name = "plot-\(written).\(format.rawValue)"
+        target = .file(path: directory + "/" + name, format: format)
+        note = "wrote \(name)"
+      case .text:
+        target = .text
+      case .sixel:
+        target = .sixel
+      case .window:
+        target = .window(terminal: try windowTerminalName() ?? "qt")
+      case nil:
+        target = try windowTerminalName().map { .window(terminal: $0) } ?? .text
+      }
+    }
+    let script = try GnuplotScript.render(
+      plot, target: target, size: target == .text ? (size ?? textSize()) : size)
+    let reply = try gnuplot.run(script)
+    switch target {
+    case .text: return Self.tidy(reply.output)
+    case .sixel: return reply.output
+    default: return note
+    }
+  }
+
+  /// The running gnuplot's process id (nil before the first plot); tests kill it.
+  public var gnuplotProcessIdentifier: Int32? { gnuplot.processIdentifier }
+
+  /// Whether figures without a file go to a window.
+  public var goesToWindow: Bool {
+    switch setting ?? fromEnvironment() {
+    case .window: true
+    case nil: (try? windowTerminalName()) != nil
+    default: false
+    }
+  }
+
+  /// Redraws a changing figure: in the window, or in the one file `plot-live.svg`/`.png`
+  /// under `:plot svg`/`png`; text figures are not redrawn.
+  public func showLive(_ plot: Plot) throws {
+    let target: PlotTarget
+    switch setting ?? fromEnvironment() {
+    case .png: target = .file(path: directory + "/plot-live.png", format: .png)
+    case .svg: target = .file(path: directory + "/plot-live.svg", format: .svg)
+    case .window: target = .window(terminal: try windowTerminalName() ?? "qt")
+    case nil:
+      guard let name = try windowTerminalName() else { return }
+      target = .window(terminal: name)
+    case .text, .sixel, .off: return
+    }
+    _ = try gnuplot.run(GnuplotScript.render(plot, target: target))
+  }
+
+  /// The dumb terminal's page without its form feed, trailing spaces and blank last lines.
+  static func tidy(_ page: String) -> String {
+    var lines = page.replacingOccurrences(of: "\u{0C}", with: "")
+      .split(separator: "\n", omittingEmptySubsequences: false)
+      .map { line in String(line.reversed().drop { $0 == " " || $0 == "\r" }.reversed()) }
+    while lines.last?.isEmpty == true { lines.removeLast() }
+    while lines.first?.isEmpty == true { lines.removeFirst() }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// GNUTERM, read the way gnuplot users set it.
+  private func fromEnvironment() -> Setting? {
+    guard let term = environment["GNUTERM"]?.split(separator: " ").first.map(String.init)
+    else { return nil }
+    switch term {
+    case "dumb": return .text
+    case "sixel", "sixelgd": return .sixel
+    case "qt", "wxt", "x11": return .window
+    case "png", "pngcairo": return .png
+    case "svg": return .svg
+    default: return nil
+    }
+  }
+
+  /// The first window terminal gnuplot has, when there is a display to show it on.
+  private func windowTerminalName() throws -> String? {
+    if let known = windowTerminal { return known }
+    var name: String?
+    let display = environment["DISPLAY"] ?? environment["WAYLAND_DISPLAY"] ?? ""
+    if !display.isEmpty {
+      let terminals = try gnuplot.run("set print '-'\nprint GPVAL_TERMINALS\nset print\n").output
+      let names = Set(terminals.split(whereSeparator: \.isWhitespace).map(String.init))
+      // A window terminal named by GNUTERM comes first.
+      let asked = environment["GNUTERM"]?.split(separator: " ").first.map(String.init)
+      name = ([asked].compactMap { $0 } + ["qt", "wxt", "x11"]).first { names.contains($0) }
+    }
+    windowTerminal = .some(name)
+    return name
+  }
+}
