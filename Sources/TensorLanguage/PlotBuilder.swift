@@ -11,16 +11,22 @@ enum PlotBuilder {
   /// Points along a function's curve.
   static let curvePoints = 301
 
-  static func history(_ h: History, log: Bool) throws -> Plot {
+  /// The loss (and validation loss) per epoch; with `points`, only about that many epochs,
+  /// evenly spaced and always the last (a live curve redrawn often stays cheap).
+  static func history(_ h: History, log: Bool, points: Int? = nil) throws -> Plot {
     guard !h.loss.isEmpty else { throw RuntimeError("this history has no epochs to plot") }
-    let epochs = (1...h.loss.count).map(Double.init)
-    var series = [Plot.Series("loss", x: epochs, y: h.loss)]
-    if !h.validationLoss.isEmpty {
-      series.append(
-        Plot.Series(
-          "val_loss", x: (1...h.validationLoss.count).map(Double.init), y: h.validationLoss,
-          colour: 1))
+    func curve(_ name: String, _ values: [Double], _ colour: Int) -> Plot.Series {
+      var epochs = Array(values.indices)
+      if let points, values.count > points {
+        let step = (values.count + points - 1) / points
+        epochs = Array(stride(from: 0, to: values.count, by: step))
+        if epochs.last != values.count - 1 { epochs.append(values.count - 1) }
+      }
+      return Plot.Series(
+        name, x: epochs.map { Double($0 + 1) }, y: epochs.map { values[$0] }, colour: colour)
     }
+    var series = [curve("loss", h.loss, 0)]
+    if !h.validationLoss.isEmpty { series.append(curve("val_loss", h.validationLoss, 1)) }
     return Plot(xLabel: "epoch", yLabel: "loss", logY: log, series: series)
   }
 

@@ -291,3 +291,36 @@ func pngPixels(_ path: String, cells: Int, colours: [String]) throws -> (
   let result = try JSONDecoder().decode(Result.self, from: data)
   return (result.width, result.height, result.cells)
 }
+
+/// fit(…, live: true) redraws its loss curve as it trains.
+@Suite struct LivePlotTests {
+  @Test func aLiveLossCurveIsRedrawnIntoTheLiveFile() throws {
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("gb-live-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let plotter = Plotter(directory: folder.path)
+    plotter.setting = .svg
+    var out = ""
+    let session = Session(plotter: plotter, output: { text, _ in out += text })
+    let result = session.evaluate(
+      """
+      net = dense(2, 4, tanh) >> dense(4, 1, sigmoid);
+      fit(net, xor(), loss: mse, opt: sgd(lr: 0.5), epochs: 300, live: true);
+      """)
+    guard case .complete = result else {
+      Issue.record("\(result) \(out)")
+      return
+    }
+    // The last redraw is of the whole run: 300 epochs on the x axis.
+    let svg = try String(
+      contentsOf: folder.appendingPathComponent("plot-live.svg"), encoding: .utf8)
+    #expect(svg.contains("> 300<"))
+    #expect(svg.contains("<title>loss</title>"))
+    // Without live, nothing is drawn.
+    let quiet = Plotter(directory: folder.path + "/none")
+    quiet.setting = .svg
+    _ = Session(plotter: quiet, output: { _, _ in }).evaluate(
+      "fit(dense(2, 1, sigmoid), xor(), epochs: 10, live: false);")
+    #expect(!FileManager.default.fileExists(atPath: folder.path + "/none/plot-live.svg"))
+  }
+}
