@@ -34,7 +34,8 @@ let package = Package(
     .target(name: "Workspace", dependencies: ["TensorLanguage", "TensorEngine", "Plotting"]),
     .target(name: "LineEditing", dependencies: ["CLibEdit"]),
     .target(
-      name: "REPL", dependencies: ["Workspace", "TensorLanguage", "NeuralNet", "LineEditing"]),
+      name: "REPL",
+      dependencies: ["Workspace", "TensorLanguage", "NeuralNet", "LineEditing", "Plotting"]),
     .executableTarget(
       name: "gradbook",
       dependencies: [

@@ -182,8 +182,12 @@ private let tabCallback: gb_command_fn = { editLine, _ in
 }
 
 /// The terminal's width in characters (80 when it cannot be asked).
-public func terminalWidth() -> Int {
+public func terminalWidth() -> Int { terminalSize().columns }
+
+/// The terminal's columns and rows (80 × 24 when they cannot be asked).
+public func terminalSize() -> (columns: Int, rows: Int) {
   var size = winsize()
-  guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
-  return Int(size.ws_col)
+  guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0
+  else { return (80, 24) }
+  return (Int(size.ws_col), Int(size.ws_row))
 }

@@ -1,6 +1,14 @@
 import Foundation
 import LineEditing
+import Plotting
 import Workspace
+
+/// A text figure as wide as the terminal and about as tall as it, between 15 and 30 rows,
+/// so the prompt and the statement stay in view.
+public func textFigureSize() -> PlotSize {
+  let (columns, rows) = terminalSize()
+  return PlotSize(columns, max(15, min(30, rows - 3)))
+}
 
 extension REPL {
   /// The REPL on this process's terminal: libedit with the history file and completion
@@ -21,6 +29,7 @@ extension REPL {
         welcome: colour ? "\u{1B}[1m\(welcome)\u{1B}[0m" : welcome),
       output: { console.write($0, transient: $1) }, finish: { console.finish() })
     editor?.completer = repl.completer.complete
+    repl.session.plotter.textSize = textFigureSize
     return repl.run()
   }
 }

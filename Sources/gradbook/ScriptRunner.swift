@@ -17,6 +17,7 @@ struct ScriptRunner {
     let session = Session(
       isTerminal: console.isTerminal, seed: seed, cancellation: { Interrupts.requested },
       output: { console.write($0, transient: $1) })
+    if console.isTerminal { session.plotter.textSize = textFigureSize }
     Interrupts.listen()
     defer { Interrupts.stopListening() }
     let result = session.evaluate(source)
