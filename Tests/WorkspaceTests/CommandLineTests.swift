@@ -15,10 +15,13 @@ import Testing
     var stderr: String
   }
 
-  func gradbook(_ arguments: [String], stdin: String? = nil) throws -> Outcome {
+  func gradbook(
+    _ arguments: [String], stdin: String? = nil, environment: [String: String]? = nil
+  ) throws -> Outcome {
     let process = Process()
     process.executableURL = Self.binary
     process.arguments = arguments
+    if let environment { process.environment = environment }
     let input = Pipe()
     let output = Pipe()
     let errors = Pipe()
@@ -91,6 +94,15 @@ import Testing
     #expect(lines.contains("gb> x  tensor  [2]"))
     #expect(lines.contains { $0.hasPrefix("gb> zeros(") })
     #expect(result.stdout.hasSuffix("gb> "))
+  }
+
+  /// With no gnuplot on PATH, plot says how to install it and the REPL goes on.
+  @Test func withoutGnuplotTheSessionGoesOn() throws {
+    let result = try gradbook(
+      ["-i"], stdin: ":plot text\nplot(xor())\n6 * 7\n", environment: ["PATH": "/nonexistent"])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("apt-get install gnuplot-nox"))
+    #expect(result.stdout.contains("gb> 42\n"))
   }
 
   @Test func helpAndVersion() throws {
