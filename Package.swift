@@ -29,17 +29,23 @@ let package = Package(
     .target(name: "TensorEngine", dependencies: ["CBLAS"]),
     // Plot descriptions, their gnuplot scripts and the gnuplot process; no engine inside.
     .target(name: "Plotting"),
+    // The .nb.md format: reading and writing, no engine.
+    .target(name: "NotebookFormat"),
     .target(name: "NeuralNet", dependencies: ["TensorEngine"]),
     .target(name: "TensorLanguage", dependencies: ["NeuralNet", "TensorEngine", "Plotting"]),
-    .target(name: "Workspace", dependencies: ["TensorLanguage", "TensorEngine", "Plotting"]),
+    .target(
+      name: "Workspace",
+      dependencies: ["TensorLanguage", "TensorEngine", "Plotting", "NotebookFormat"]),
     .target(name: "LineEditing", dependencies: ["CLibEdit"]),
     .target(
       name: "REPL",
-      dependencies: ["Workspace", "TensorLanguage", "NeuralNet", "LineEditing", "Plotting"]),
+      dependencies: [
+        "Workspace", "TensorLanguage", "NeuralNet", "LineEditing", "Plotting", "NotebookFormat",
+      ]),
     .executableTarget(
       name: "gradbook",
       dependencies: [
-        "NeuralNet", "TensorLanguage", "Workspace", "REPL", "LineEditing",
+        "NeuralNet", "TensorLanguage", "Workspace", "REPL", "LineEditing", "NotebookFormat",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -47,10 +53,11 @@ let package = Package(
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
     .testTarget(name: "TensorLanguageTests", dependencies: ["TensorLanguage"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+    .testTarget(name: "NotebookFormatTests", dependencies: ["NotebookFormat"]),
     .testTarget(name: "LineEditingTests", dependencies: ["LineEditing"]),
     .testTarget(name: "REPLTests", dependencies: ["REPL", "LineEditing", "Workspace"]),
     .testTarget(
-      name: "WorkspaceTests", dependencies: ["Workspace"], exclude: ["Support"],
+      name: "WorkspaceTests", dependencies: ["Workspace", "NotebookFormat"], exclude: ["Support"],
       resources: [.copy("Fixtures")]),
   ]
 )

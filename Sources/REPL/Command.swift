@@ -13,6 +13,10 @@ public struct Command: Sendable {
     Command(name: "reset", argument: "", summary: "forget every binding"),
     Command(name: "history", argument: "[N]", summary: "show the last N entries (all by default)"),
     Command(name: "time", argument: "STATEMENT", summary: "run a statement and show its wall time"),
+    Command(name: "md", argument: "TEXT", summary: "add a Markdown note to the notebook"),
+    Command(
+      name: "save", argument: "[FILE.nb.md]",
+      summary: "save the session as a notebook (again to the same file without FILE)"),
     Command(
       name: "plot", argument: "[window|text|png|svg|sixel|off|auto]",
       summary: "where figures go (auto: a window on a display, else text)"),
@@ -24,7 +28,7 @@ public struct Command: Sendable {
 
   /// The commands of LANGUAGE.md that arrive with plots and notebooks.
   static let later = [
-    "save": "notebooks", "open": "notebooks", "md": "notebooks",
+    "open": "notebook replay in the REPL"
   ]
 
   /// The command `name` spells, by its name, an alias, or a prefix only one command has

@@ -1,6 +1,7 @@
 import Foundation
 import LineEditing
 import NeuralNet
+import NotebookFormat
 import TensorLanguage
 import Workspace
 
@@ -33,12 +34,19 @@ public final class REPL {
   }
 
   public let session: Session
+  private let capture: Capture
   private let reader: LineReader
   private let options: Options
   private let output: (String, Bool) -> Void
   private let finishOutput: () -> Void
   /// Lines of a statement that is not finished yet.
   private var pending: [String] = []
+  /// The session so far, as a notebook: each entry with what it printed, and `:md` prose.
+  public private(set) var notebook: Notebook
+  /// Where `:save` wrote last; `:save` alone writes there again.
+  private var notebookFile: String?
+  /// What the statement being run printed, for its cell.
+  private var printed = ""
 
   /// - Parameters:
   ///   - reader: where lines come from.
@@ -54,9 +62,15 @@ public final class REPL {
     self.options = options
     self.output = output
     self.finishOutput = finish
+    self.notebook = Notebook(seed: seed)
+    let capture = Capture()
+    self.capture = capture
     self.session = Session(
       isTerminal: options.isTerminal, seed: seed, cancellation: { Interrupts.requested },
-      output: output)
+      output: { text, transient in
+        if !transient { capture.text += text }
+        output(text, transient)
+      })
   }
 
   /// Tab completion over this REPL's session.
@@ -110,11 +124,14 @@ public final class REPL {
     }
     pending.append(line)
     let source = pending.joined(separator: "\n")
+    capture.text = ""
     let result = evaluate(source)
     if case .incomplete = result { return .proceed }
     pending = []
     reader.addHistory(source)
     report(result, in: source)
+    let output = NotebookReplay.cellOutput(capture.text, result, source: source)
+    notebook.blocks.append(.cell(Cell(source: source, output: output)))
     return .proceed
   }
 
@@ -179,6 +196,8 @@ public final class REPL {
     case "history": history(argument)
     case "time": time(argument)
     case "plot": plotSetting(argument)
+    case "md": markdown(argument)
+    case "save": save(argument)
     case "quit": return .quit
     default: break
     }
@@ -278,6 +297,32 @@ public final class REPL {
     say("time: " + formatDuration(seconds))
   }
 
+  private func markdown(_ text: String) {
+    guard !text.isEmpty else {
+      fail(":md takes the text to add, e.g. :md ## Training")
+      return
+    }
+    notebook.blocks.append(.prose(text + "\n\n"))
+  }
+
+  private func save(_ argument: String) {
+    guard var file = argument.isEmpty ? notebookFile : argument else {
+      fail(":save needs a file the first time, e.g. :save xor.nb.md")
+      return
+    }
+    if !file.hasSuffix(".nb.md") { file += ".nb.md" }
+    do {
+      try NotebookFile.write(NotebookWriter.write(notebook), to: file)
+      notebookFile = file
+      let count = notebook.cells.count
+      say("saved \(count) cell" + (count == 1 ? "" : "s") + " to \(file)")
+    } catch let error as NotebookFile.WriteError {
+      fail(error.message)
+    } catch {
+      fail("cannot save \(file): \(error)")
+    }
+  }
+
   private func plotSetting(_ argument: String) {
     let plotter = session.plotter
     if argument.isEmpty {
@@ -305,6 +350,11 @@ public final class REPL {
   private func paint(_ text: String, _ colour: String) -> String {
     options.colour ? "\u{1B}[\(colour)m\(text)\u{1B}[0m" : text
   }
+}
+
+/// What the session printed while one statement ran.
+private final class Capture {
+  var text = ""
 }
 
 /// A wall time for a person: µs, ms or s with three significant digits.

@@ -9,14 +9,28 @@ struct Gradbook: ParsableCommand {
     commandName: "gradbook",
     abstract: "A notebook-style REPL for deep learning.",
     discussion: """
+      gradbook (or gradbook start) starts the REPL on a terminal, or runs a script; gradbook \
+      run and gradbook check replay notebooks.
+      """,
+    version: version,
+    subcommands: [Start.self, RunNotebooks.self, CheckNotebooks.self],
+    defaultSubcommand: Start.self)
+
+  static let version = "0.3.0"
+}
+
+/// The REPL on a terminal, or a script from a file or a pipe.
+struct Start: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "start",
+    abstract: "Start the REPL, or run a script (the default).",
+    discussion: """
       On a terminal, gradbook with no arguments starts the REPL (:help inside it lists \
       everything). gradbook FILE.gb runs a script; gradbook - (or a pipe on standard input) runs the \
       script it reads. Errors are printed as FILE:LINE:COL: error: … with a caret under the \
       mistake; the exit status is 1 after an error and 130 when interrupted with Ctrl-C.
       """,
-    version: version)
-
-  static let version = "0.3.0"
+    version: Gradbook.version)
 
   @Argument(help: "A script to run (.gb), or - for standard input.")
   var file: String?
@@ -29,7 +43,7 @@ struct Gradbook: ParsableCommand {
     help: "Start the REPL even when standard input is not a terminal (lines are read plainly).")
   var interactive = false
 
-  private var welcome: String { "Gradbook \(Self.version) · :help for help, Ctrl-D to quit" }
+  private var welcome: String { "Gradbook \(Gradbook.version) · :help for help, Ctrl-D to quit" }
 
   func run() throws {
     let status: Int32
@@ -39,6 +53,12 @@ struct Gradbook: ParsableCommand {
         throw ExitCode.failure
       }
       status = REPL.runInTerminal(welcome: welcome, seed: seed)
+    } else if let file, file.hasSuffix(".nb.md") {
+      FileHandle.standardError.write(
+        Data(
+          "gradbook: \(file) is a notebook: gradbook run \(file) replays it, gradbook check \(file) checks it\n"
+            .utf8))
+      throw ExitCode.failure
     } else if let file, file != "-" {
       guard let data = FileManager.default.contents(atPath: file),
         let source = String(data: data, encoding: .utf8)

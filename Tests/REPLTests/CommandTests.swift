@@ -73,8 +73,11 @@ import Testing
   }
 
   @Test func notebookAndPlotCommandsSayTheyAreNotHereYet() {
-    let out = transcript(ScriptedReader([":save x.nb.md"]))
-    #expect(out == "error: :save comes with notebooks, which this version does not have yet\n")
+    let out = transcript(ScriptedReader([":open x.nb.md"]))
+    #expect(
+      out
+        == "error: :open comes with notebook replay in the REPL, which this version does not have yet\n"
+    )
   }
 
   @Test func plotChoosesWhereFiguresGo() {

@@ -108,11 +108,15 @@ import Testing
   @Test func helpAndVersion() throws {
     let help = try gradbook(["--help"])
     #expect(help.status == 0)
-    #expect(help.stdout.contains("USAGE: gradbook [<file>] [--seed <seed>]"))
+    for line in ["start (default)", "  run ", "  check "] {
+      #expect(help.stdout.contains(line), "\(line)")
+    }
+    let start = try gradbook(["help", "start"])
+    #expect(start.stdout.contains("USAGE: gradbook start [<file>] [--seed <seed>]"))
+    #expect(start.stdout.contains("starts the REPL"))
     let version = try gradbook(["--version"])
     #expect(version.status == 0)
     #expect(version.stdout == "0.3.0\n")
-    #expect(help.stdout.contains("starts the REPL"))
   }
 
   @Test func interruptingAScriptExits130() throws {

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Reads the text of a `.nb.md` file.
+public enum NotebookReader {
+  public static func read(_ text: String) throws -> Notebook {
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // A final newline leaves one empty piece after it.
+    if lines.last == "" { lines.removeLast() }
+    guard let header = lines.first, let seed = parseHeader(header) else {
+      throw NotebookError(
+        line: 1,
+        "a notebook starts with <!-- gradbook notebook format=\(Notebook.format) seed=N -->")
+    }
+    var notebook = Notebook(seed: seed)
+    var prose = ""
+    var i = 1
+    func flushProse() {
+      if !prose.isEmpty { notebook.blocks.append(.prose(prose)) }
+      prose = ""
+    }
+    while i < lines.count {
+      let line = lines[i]
+      if let (fence, tag, options) = openingFence(line), tag == "gradbook" {
+        let (source, next) = try body(lines, from: i + 1, fence: fence, opened: i + 1)
+        var cell = Cell(source: source, options: options)
+        i = next
+        if i < lines.count, let (outFence, outTag, _) = openingFence(lines[i]), outTag == "output" {
+          let (output, after) = try body(lines, from: i + 1, fence: outFence, opened: i + 1)
+          cell.output = output.isEmpty ? "" : output + "\n"
+          i = after
+        }
+        flushProse()
+        notebook.blocks.append(.cell(cell))
+        continue
+      }
+      if let (_, tag, _) = openingFence(line), tag == "output" {
+        throw NotebookError(
+          line: i + 1, "an output block must follow its gradbook cell directly")
+      }
+      prose += line + "\n"
+      i += 1
+    }
+    flushProse()
+    return notebook
+  }
+
+  /// `<!-- gradbook notebook format=1 seed=42 -->` gives 42.
+  static func parseHeader(_ line: String) -> UInt64? {
+    let words = line.split(separator: " ")
+    guard words.count == 6, words[0] == "<!--", words[1] == "gradbook", words[2] == "notebook",
+      words[3] == "format=\(Notebook.format)", words[4].hasPrefix("seed="), words[5] == "-->"
+    else { return nil }
+    return UInt64(words[4].dropFirst(5))
+  }
+
+  /// A fence line: its backquotes, its tag and the options in braces after it.
+  static func openingFence(_ line: String) -> (String, String, [String])? {
+    let ticks = line.prefix { $0 == "`" }
+    guard ticks.count >= 3 else { return nil }
+    let rest = line.dropFirst(ticks.count)
+    let tag = String(rest.prefix { $0 != " " && $0 != "{" })
+    guard tag == "gradbook" || tag == "output" else { return nil }
+    var options: [String] = []
+    let tail = rest.dropFirst(tag.count).trimmingCharacters(in: .whitespaces)
+    if tail.hasPrefix("{"), tail.hasSuffix("}") {
+      options = tail.dropFirst().dropLast().split(separator: " ").map(String.init)
+    } else if !tail.isEmpty {
+      return nil
+    }
+    return (String(ticks), tag, options)
+  }
+
+  /// The lines up to the closing fence, joined; and the index after it.
+  static func body(_ lines: [String], from start: Int, fence: String, opened: Int) throws
+    -> (String, Int)
+  {
+    var i = start
+    while i < lines.count {
+      if lines[i] == fence { return (lines[start..<i].joined(separator: "\n"), i + 1) }
+      i += 1
+    }
+    throw NotebookError(line: opened, "this block is never closed with \(fence)")
+  }
+}

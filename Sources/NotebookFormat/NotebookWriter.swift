@@ -1,0 +1,34 @@
+/// Writes a notebook as `.nb.md` text: the header, prose as it was, each cell as a
+/// `gradbook` fence with its `output` fence right after.
+public enum NotebookWriter {
+  public static func write(_ notebook: Notebook) -> String {
+    var out = "<!-- gradbook notebook format=\(Notebook.format) seed=\(notebook.seed) -->\n"
+    for block in notebook.blocks {
+      switch block {
+      case .prose(let text): out += text
+      case .cell(let cell):
+        let options = cell.options.isEmpty ? "" : " {" + cell.options.joined(separator: " ") + "}"
+        let fence = self.fence(for: cell.source)
+        out += "\(fence)gradbook\(options)\n\(cell.source)\n\(fence)\n"
+        if let output = cell.output {
+          let fence = self.fence(for: output)
+          let body = output.hasSuffix("\n") || output.isEmpty ? output : output + "\n"
+          out += "\(fence)output\n\(body)\(fence)\n"
+        }
+      }
+    }
+    return out
+  }
+
+  /// Three backquotes, or more than the longest run inside the text, so the text cannot
+  /// close its own block.
+  static func fence(for text: String) -> String {
+    var longest = 0
+    var run = 0
+    for c in text {
+      run = c == "`" ? run + 1 : 0
+      longest = max(longest, run)
+    }
+    return String(repeating: "`", count: max(3, longest + 1))
+  }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import NotebookFormat
+import TensorLanguage
+
+/// Replays notebooks: every cell in order in one fresh session seeded as the notebook says,
+/// its output recorded as the file keeps it (no colour, no timings).
+public enum NotebookReplay {
+  /// The notebook with every cell's output as it is now.
+  public static func run(_ notebook: Notebook) -> Notebook {
+    let recorder = OutputRecorder()
+    let plotter = Plotter()
+    // Figures are not part of notebooks yet; nothing is drawn while replaying.
+    plotter.setting = .off
+    let session = Session(seed: notebook.seed, plotter: plotter) { text, transient in
+      if !transient { recorder.text += text }
+    }
+    var result = notebook
+    for (index, block) in notebook.blocks.enumerated() {
+      guard case .cell(var cell) = block else { continue }
+      recorder.text = ""
+      let evaluation = session.evaluate(cell.source)
+      cell.output = cellOutput(recorder.text, evaluation, source: cell.source)
+      result.blocks[index] = .cell(cell)
+    }
+    return result
+  }
+
+  /// What a cell leaves in the file: what it printed, then its error, without timings; nil
+  /// when it printed nothing.
+  public static func cellOutput(_ printed: String, _ evaluation: Evaluation, source: String)
+    -> String?
+  {
+    var text = printed
+    let formatter = DiagnosticFormatter()
+    switch evaluation {
+    case .complete: break
+    case .incomplete:
+      text += "error: unexpected end of input: the statement is unfinished\n"
+    case .failed(let diagnostics):
+      for d in diagnostics { text += formatter.format(d, in: source) }
+    case .interrupted: text += "interrupted\n"
+    }
+    text = withoutTimings(text)
+    return text.isEmpty ? nil : text
+  }
+
+  /// Each checked cell whose output changed, as a unified diff of its lines.
+  public static func differences(recorded: Notebook, now: Notebook, name: String) -> [String] {
+    var diffs: [String] = []
+    for (number, (old, new)) in zip(recorded.cells, now.cells).enumerated()
+    where old.isChecked && !sameOutput(old.output, new.output, tolerance: old.tolerance) {
+      diffs.append(
+        unifiedDiff(
+          old.output ?? "", new.output ?? "",
+          header: "--- \(name) cell \(number + 1), recorded\n+++ \(name) cell \(number + 1), now\n"
+        ))
+    }
+    return diffs
+  }
+
+  /// Equal text, or with a tolerance, equal once numbers within it are taken as equal.
+  static func sameOutput(_ a: String?, _ b: String?, tolerance: Double?) -> Bool {
+    if a == b { return true }
+    guard let tolerance, let a, let b else { return false }
+    let pattern = #"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?"#
+    func split(_ s: String) -> ([String], [Double]) {
+      let regex = try? NSRegularExpression(pattern: pattern)
+      let range = NSRange(s.startIndex..., in: s)
+      let matches = regex?.matches(in: s, range: range) ?? []
+      let numbers = matches.compactMap { Range($0.range, in: s).flatMap { Double(s[$0]) } }
+      let text = regex?.stringByReplacingMatches(in: s, range: range, withTemplate: "#") ?? s
+      return ([text], numbers)
+    }
+    let (ta, na) = split(a)
+    let (tb, nb) = split(b)
+    guard ta == tb, na.count == nb.count else { return false }
+    return zip(na, nb).allSatisfy { abs($0 - $1) <= tolerance * Swift.max(1, abs($0), abs($1)) }
+  }
+}
+
+/// Drops the ` · 0.04 s` a training run ends its line with: timings go to the terminal, never
+/// into a notebook, so the same notebook gives the same file on every machine.
+public func withoutTimings(_ text: String) -> String {
+  text.replacingOccurrences(
+    of: #" · [0-9]+(\.[0-9]+)? s(?=\n|$)"#, with: "", options: .regularExpression)
+}
+
+/// Collects a session's output; a class so the output closure can fill it.
+private final class OutputRecorder {
+  var text = ""
+}
+
+/// The lines of `old` and `new` as a unified diff (one hunk with all lines, `-` removed,
+/// `+` added, a space kept), from their longest common subsequence.
+public func unifiedDiff(_ old: String, _ new: String, header: String) -> String {
+  let a = old.split(separator: "\n", omittingEmptySubsequences: false).dropLast(
+    old.hasSuffix("\n") ? 1 : 0
+  ).map(String.init)
+  let b = new.split(separator: "\n", omittingEmptySubsequences: false).dropLast(
+    new.hasSuffix("\n") ? 1 : 0
+  ).map(String.init)
+  // lcs[i][j]: the longest common subsequence of a[i...] and b[j...].
+  var lcs = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+  for i in stride(from: a.count - 1, through: 0, by: -1) {
+    for j in stride(from: b.count - 1, through: 0, by: -1) {
+      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : Swift.max(lcs[i + 1][j], lcs[i][j + 1])
+    }
+  }
+  var out = header + "@@ -1,\(a.count) +1,\(b.count) @@\n"
+  var i = 0
+  var j = 0
+  while i < a.count || j < b.count {
+    if i < a.count, j < b.count, a[i] == b[j] {
+      out += " \(a[i])\n"
+      i += 1
+      j += 1
+    } else if i < a.count, j == b.count || lcs[i + 1][j] >= lcs[i][j + 1] {
+      // Removed lines before added ones, as diff prints them.
+      out += "-\(a[i])\n"
+      i += 1
+    } else {
+      out += "+\(b[j])\n"
+      j += 1
+    }
+  }
+  return out
+}

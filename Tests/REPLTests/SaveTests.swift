@@ -1,0 +1,50 @@
+import Foundation
+import NotebookFormat
+import Testing
+import Workspace
+
+@testable import REPL
+
+/// `:save` writes the session as a notebook that replays to the same outputs.
+@Suite struct SaveTests {
+  @Test func aSavedSessionIsANotebookThatChecksClean() throws {
+    let file = FileManager.default.temporaryDirectory
+      .appendingPathComponent("gb-save-\(UUID().uuidString)").path
+    let reader = ScriptedReader([
+      ":md # XOR", "data = xor()", "net = dense(2, 4, tanh) >>", "  dense(4, 1, sigmoid)",
+      "fit(net, data, loss: mse, opt: sgd(lr: 0.5), epochs: 500);", "accuracy(net, data)",
+      "1 +* 2", ":vars", ":save \(file)",
+    ])
+    let out = transcript(reader)
+    #expect(out.hasSuffix("saved 5 cells to \(file).nb.md\n"))
+    let text = try String(contentsOfFile: file + ".nb.md", encoding: .utf8)
+    let notebook = try NotebookReader.read(text)
+    #expect(notebook.seed == 42)
+    #expect(text.hasPrefix("<!-- gradbook notebook format=1 seed=42 -->\n# XOR\n\n```gradbook\n"))
+    // One cell per entry, a multi-line entry whole; commands are not cells.
+    #expect(
+      notebook.cells.map(\.source)
+        == [
+          "data = xor()", "net = dense(2, 4, tanh) >>\n  dense(4, 1, sigmoid)",
+          "fit(net, data, loss: mse, opt: sgd(lr: 0.5), epochs: 500);", "accuracy(net, data)",
+          "1 +* 2", "net",
+        ].dropLast())
+    #expect(notebook.cells[3].output == "1\n")
+    // The error is an output too, plain (no colour).
+    #expect(
+      notebook.cells[4].output?.hasPrefix("error: expected an expression but found '*'\n") == true)
+    // The training summary, without its timing.
+    let summary = try #require(notebook.cells[2].output)
+    #expect(summary.hasPrefix("epoch 500/500 · loss ") && summary.hasSuffix("accuracy 1\n"))
+    // Replayed in a fresh session, every output is the same.
+    let now = NotebookReplay.run(notebook)
+    #expect(NotebookReplay.differences(recorded: notebook, now: now, name: "saved").isEmpty)
+  }
+
+  @Test func saveWithoutAFileTheFirstTimeExplains() {
+    #expect(
+      transcript(ScriptedReader(["1", ":save"])).hasSuffix(
+        "error: :save needs a file the first time, e.g. :save xor.nb.md\n"))
+    #expect(transcript(ScriptedReader([":md"])).hasPrefix("error: :md takes the text"))
+  }
+}
