@@ -11,7 +11,9 @@ let package = Package(
     .library(name: "TensorLanguage", targets: ["TensorLanguage"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
   ],
   targets: [
     // OpenBLAS's C interface (Debian libopenblas-dev); Scripts/setup installs it.
@@ -30,7 +32,11 @@ let package = Package(
     // Plot descriptions, their gnuplot scripts and the gnuplot process; no engine inside.
     .target(name: "Plotting"),
     // The .nb.md format: reading and writing, no engine.
-    .target(name: "NotebookFormat"),
+    .target(
+      name: "NotebookFormat",
+      dependencies: [
+        .product(name: "Crypto", package: "swift-crypto"), .product(name: "Ink", package: "Ink"),
+      ]),
     .target(name: "NeuralNet", dependencies: ["TensorEngine"]),
     .target(name: "TensorLanguage", dependencies: ["NeuralNet", "TensorEngine", "Plotting"]),
     .target(
@@ -46,6 +52,7 @@ let package = Package(
       name: "gradbook",
       dependencies: [
         "NeuralNet", "TensorLanguage", "Workspace", "REPL", "LineEditing", "NotebookFormat",
+        "Plotting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -34,11 +34,16 @@ public struct Cell: Sendable, Equatable {
   public var options: [String]
   /// What it printed, each line ending in a newline; nil when the cell has no output block.
   public var output: String?
+  /// The figures it drew, in order.
+  public var figures: [Figure]
 
-  public init(source: String, options: [String] = [], output: String? = nil) {
+  public init(
+    source: String, options: [String] = [], output: String? = nil, figures: [Figure] = []
+  ) {
     self.source = source
     self.options = options
     self.output = output
+    self.figures = figures
   }
 
   /// `{no-check}`: the output is not expected to repeat.
@@ -50,5 +55,41 @@ public struct Cell: Sendable, Equatable {
       guard option.hasPrefix("tolerance=") else { return nil }
       return Double(option.dropFirst("tolerance=".count))
     }.first
+  }
+}
+
+/// A figure a cell drew, kept beside the notebook in `NAME.nb.assets/` and linked from it:
+///
+///     ![decision boundary](xor.nb.assets/cell-2.svg)
+///     <!-- figure cell=2 kind=boundary data-sha256=9f2c… -->
+public struct Figure: Sendable, Equatable {
+  /// The link's text: the figure's title or what it shows.
+  public var title: String
+  /// Relative to the notebook's folder, inside its assets folder.
+  public var path: String
+  /// The number of the cell that drew it, from 1.
+  public var cell: Int
+  /// What kind of plot: `loss`, `boundary`, `functions`, `points`.
+  public var kind: String
+  /// SHA-256 of the numbers that were plotted (hex); replay compares it, never the image.
+  public var hash: String
+
+  public init(title: String, path: String, cell: Int, kind: String, hash: String) {
+    self.title = title
+    self.path = path
+    self.cell = cell
+    self.kind = kind
+    self.hash = hash
+  }
+
+  /// Whether `path` stays inside the assets folder of `notebookName` (`xor` for
+  /// xor.nb.md): relative, no `..`, no backslash, a plain file name after the folder.
+  public func isSafe(notebookName: String) -> Bool {
+    let prefix = notebookName + ".nb.assets/"
+    guard path.hasPrefix(prefix) else { return false }
+    let name = path.dropFirst(prefix.count)
+    return !name.isEmpty && !name.contains("/") && !name.contains("\\") && name != "."
+      && name != ".." && !name.hasPrefix(".")
+      && name.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
   }
 }

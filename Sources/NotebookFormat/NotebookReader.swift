@@ -29,6 +29,10 @@ public enum NotebookReader {
           cell.output = output.isEmpty ? "" : output + "\n"
           i = after
         }
+        while i + 1 < lines.count, let figure = try figure(lines[i], lines[i + 1], line: i + 1) {
+          cell.figures.append(figure)
+          i += 2
+        }
         flushProse()
         notebook.blocks.append(.cell(cell))
         continue
@@ -42,6 +46,27 @@ public enum NotebookReader {
     }
     flushProse()
     return notebook
+  }
+
+  /// A figure's link line and the comment under it.
+  static func figure(_ link: String, _ comment: String, line: Int) throws -> Figure? {
+    guard link.hasPrefix("!["), link.hasSuffix(")"), let close = link.range(of: "]("),
+      comment.hasPrefix("<!-- figure ")
+    else { return nil }
+    let title = String(link[link.index(link.startIndex, offsetBy: 2)..<close.lowerBound])
+    let path = String(link[close.upperBound..<link.index(before: link.endIndex)])
+    var fields: [String: String] = [:]
+    for word in comment.split(separator: " ") where word.contains("=") {
+      let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+      fields[parts[0]] = parts.count > 1 ? parts[1] : ""
+    }
+    guard comment.hasSuffix(" -->"), let cell = fields["cell"].flatMap({ Int($0) }),
+      let kind = fields["kind"], let hash = fields["data-sha256"]
+    else {
+      throw NotebookError(
+        line: line + 1, "a figure comment reads <!-- figure cell=N kind=K data-sha256=H -->")
+    }
+    return Figure(title: title, path: path, cell: cell, kind: kind, hash: hash)
   }
 
   /// `<!-- gradbook notebook format=1 seed=42 -->` gives 42.

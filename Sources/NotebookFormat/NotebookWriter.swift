@@ -15,9 +15,19 @@ public enum NotebookWriter {
           let body = output.hasSuffix("\n") || output.isEmpty ? output : output + "\n"
           out += "\(fence)output\n\(body)\(fence)\n"
         }
+        for figure in cell.figures {
+          out += "![\(linkText(figure.title))](\(figure.path))\n"
+          out +=
+            "<!-- figure cell=\(figure.cell) kind=\(figure.kind) data-sha256=\(figure.hash) -->\n"
+        }
       }
     }
     return out
+  }
+
+  /// A title as a Markdown link's text: brackets, backslashes and line breaks taken out.
+  static func linkText(_ title: String) -> String {
+    String(title.filter { !"[]\\\n\r".contains($0) })
   }
 
   /// Three backquotes, or more than the longest run inside the text, so the text cannot

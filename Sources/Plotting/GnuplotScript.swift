@@ -31,7 +31,9 @@ public enum GnuplotScript {
     if let label = plot.yLabel { lines.append("set ylabel \(quoted(label)) noenhanced") }
     if plot.logY { lines.append("set logscale y") }
     // Below a decision boundary the legend hides no region and no sample.
-    let placement = plot.grid == nil ? "" : " below horizontal"
+    // Rising curves leave the top left free.
+    let placement =
+      plot.grid != nil ? " below horizontal" : plot.kind == "functions" ? " left top" : ""
     lines.append("set key noenhanced" + placement + (text ? "" : " box"))
     if !text { lines.append("set grid lc rgb '#dddddd'") }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A figure, described by its data: what `plot` in the language makes and the script
 /// builder turns into gnuplot commands. Only numbers and display texts; no engine types, so
 /// the description is built and tested without either the engine or gnuplot.
@@ -54,6 +56,8 @@ public struct Plot: Sendable, Equatable {
     }
   }
 
+  /// What it shows: "loss", "boundary", "functions" or "points" (a notebook records it).
+  public var kind: String
   public var title: String?
   public var xLabel: String?
   public var yLabel: String?
@@ -64,9 +68,10 @@ public struct Plot: Sendable, Equatable {
   public var grid: ClassGrid?
 
   public init(
-    title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, logY: Bool = false,
-    series: [Series] = [], grid: ClassGrid? = nil
+    kind: String = "plot", title: String? = nil, xLabel: String? = nil, yLabel: String? = nil,
+    logY: Bool = false, series: [Series] = [], grid: ClassGrid? = nil
   ) {
+    self.kind = kind
     self.title = title
     self.xLabel = xLabel
     self.yLabel = yLabel
@@ -100,5 +105,36 @@ public struct PlotSize: Sendable, Equatable {
   public init(_ width: Int, _ height: Int) {
     self.width = width
     self.height = height
+  }
+}
+
+extension Plot {
+  /// The numbers and names a figure shows, as text: what a notebook hashes to tell whether a
+  /// replay drew the same figure. Numbers are written to 6 significant digits, so the last
+  /// bits of floating point, which differ between machines, do not count.
+  public var fingerprint: String {
+    func n(_ x: Double) -> String { x.isFinite ? String(format: "%.6g", x) : "nan" }
+    var out = "kind \(kind)\ntitle \(title ?? "")\nlog \(logY)\n"
+    for s in series {
+      out += "series \(s.name) \(s.style) \(s.colour)\n"
+      out += zip(s.x, s.y).map { n($0) + " " + n($1) }.joined(separator: "\n") + "\n"
+    }
+    if let g = grid {
+      out += "grid \(g.xs.count)x\(g.ys.count) classes \(g.classCount)\n"
+      out += g.xs.map(n).joined(separator: " ") + "\n" + g.ys.map(n).joined(separator: " ") + "\n"
+      out += g.classes.map(String.init).joined(separator: " ") + "\n"
+    }
+    return out
+  }
+
+  /// The words a notebook links the figure with.
+  public var caption: String {
+    if let title, !title.isEmpty { return title }
+    switch kind {
+    case "loss": return "loss curve"
+    case "boundary": return "decision boundary"
+    case "functions": return series.map(\.name).joined(separator: ", ")
+    default: return "data"
+    }
   }
 }

@@ -2,6 +2,7 @@ import Foundation
 import LineEditing
 import NeuralNet
 import NotebookFormat
+import Plotting
 import TensorLanguage
 import Workspace
 
@@ -45,8 +46,8 @@ public final class REPL {
   public private(set) var notebook: Notebook
   /// Where `:save` wrote last; `:save` alone writes there again.
   private var notebookFile: String?
-  /// What the statement being run printed, for its cell.
-  private var printed = ""
+  /// The plots each cell of `notebook` drew, by cell, for the figures `:save` writes.
+  private var cellPlots: [[Plot]] = []
 
   /// - Parameters:
   ///   - reader: where lines come from.
@@ -71,6 +72,8 @@ public final class REPL {
         if !transient { capture.text += text }
         output(text, transient)
       })
+    // Every plot is kept too, to be saved as the notebook's figure.
+    session.plotter.recording = true
   }
 
   /// Tab completion over this REPL's session.
@@ -125,6 +128,7 @@ public final class REPL {
     pending.append(line)
     let source = pending.joined(separator: "\n")
     capture.text = ""
+    session.plotter.recorded = []
     let result = evaluate(source)
     if case .incomplete = result { return .proceed }
     pending = []
@@ -132,6 +136,7 @@ public final class REPL {
     report(result, in: source)
     let output = NotebookReplay.cellOutput(capture.text, result, source: source)
     notebook.blocks.append(.cell(Cell(source: source, output: output)))
+    cellPlots.append(session.plotter.recorded)
     return .proceed
   }
 
@@ -311,8 +316,26 @@ public final class REPL {
       return
     }
     if !file.hasSuffix(".nb.md") { file += ".nb.md" }
+    // Figures are named after the notebook, so they are made now that its name is known.
+    let name = Figure.notebookName(of: file)
+    var drawn: [(Figure, Plot)] = []
+    var saved = notebook
+    var number = 0
+    for (index, block) in saved.blocks.enumerated() {
+      guard case .cell(var cell) = block else { continue }
+      let plots = number < cellPlots.count ? cellPlots[number] : []
+      number += 1
+      cell.figures = NotebookFigures.figures(for: plots, cell: number, notebookName: name)
+      drawn += zip(cell.figures, plots).map { ($0, $1) }
+      saved.blocks[index] = .cell(cell)
+    }
     do {
-      try NotebookFile.write(NotebookWriter.write(notebook), to: file)
+      try NotebookFigures.write(drawn, besideNotebook: file, plotter: session.plotter)
+    } catch {
+      fail("the figures of \(file) could not be drawn: \(error)")
+    }
+    do {
+      try NotebookFile.write(NotebookWriter.write(saved), to: file)
       notebookFile = file
       let count = notebook.cells.count
       say("saved \(count) cell" + (count == 1 ? "" : "s") + " to \(file)")

@@ -1,28 +1,46 @@
 import Foundation
 import NotebookFormat
+import Plotting
 import TensorLanguage
 
 /// Replays notebooks: every cell in order in one fresh session seeded as the notebook says,
 /// its output recorded as the file keeps it (no colour, no timings).
 public enum NotebookReplay {
-  /// The notebook with every cell's output as it is now.
-  public static func run(_ notebook: Notebook) -> Notebook {
+  /// A replay: the notebook as it is now, and the figures its cells drew with their plots.
+  public struct Result {
+    public var notebook: Notebook
+    public var drawn: [(Figure, Plot)]
+    /// The plotter that drew them, to render the figures with.
+    public var plotter: Plotter
+  }
+
+  /// The notebook `name` (as in NAME.nb.md) with every cell's output and figures as they
+  /// are now. Figures are recorded, not shown.
+  public static func run(_ notebook: Notebook, name: String = "notebook") -> Result {
     let recorder = OutputRecorder()
     let plotter = Plotter()
-    // Figures are not part of notebooks yet; nothing is drawn while replaying.
     plotter.setting = .off
+    plotter.writesFiles = false
+    plotter.recording = true
     let session = Session(seed: notebook.seed, plotter: plotter) { text, transient in
       if !transient { recorder.text += text }
     }
     var result = notebook
+    var drawn: [(Figure, Plot)] = []
+    var number = 0
     for (index, block) in notebook.blocks.enumerated() {
       guard case .cell(var cell) = block else { continue }
+      number += 1
       recorder.text = ""
+      plotter.recorded = []
       let evaluation = session.evaluate(cell.source)
       cell.output = cellOutput(recorder.text, evaluation, source: cell.source)
+      cell.figures = NotebookFigures.figures(
+        for: plotter.recorded, cell: number, notebookName: name)
+      drawn += zip(cell.figures, plotter.recorded).map { ($0, $1) }
       result.blocks[index] = .cell(cell)
     }
-    return result
+    return Result(notebook: result, drawn: drawn, plotter: plotter)
   }
 
   /// What a cell leaves in the file: what it printed, then its error, without timings; nil
@@ -47,13 +65,23 @@ public enum NotebookReplay {
   /// Each checked cell whose output changed, as a unified diff of its lines.
   public static func differences(recorded: Notebook, now: Notebook, name: String) -> [String] {
     var diffs: [String] = []
-    for (number, (old, new)) in zip(recorded.cells, now.cells).enumerated()
-    where old.isChecked && !sameOutput(old.output, new.output, tolerance: old.tolerance) {
-      diffs.append(
-        unifiedDiff(
-          old.output ?? "", new.output ?? "",
-          header: "--- \(name) cell \(number + 1), recorded\n+++ \(name) cell \(number + 1), now\n"
-        ))
+    for (number, (old, new)) in zip(recorded.cells, now.cells).enumerated() where old.isChecked {
+      let header =
+        "--- \(name) cell \(number + 1), recorded\n+++ \(name) cell \(number + 1), now\n"
+      if !sameOutput(old.output, new.output, tolerance: old.tolerance) {
+        diffs.append(unifiedDiff(old.output ?? "", new.output ?? "", header: header))
+      }
+      // Figures compare by the hash of their data, never by the image.
+      let before = old.figures.map { "figure \($0.path) \($0.kind) data-sha256=\($0.hash)" }
+      let after = new.figures.map { "figure \($0.path) \($0.kind) data-sha256=\($0.hash)" }
+      if before != after {
+        diffs.append(
+          unifiedDiff(
+            before.map { $0 + "\n" }.joined(), after.map { $0 + "\n" }.joined(), header: header))
+      }
+    }
+    if recorded.cells.count != now.cells.count {
+      diffs.append("\(name): \(recorded.cells.count) cells recorded, \(now.cells.count) now\n")
     }
     return diffs
   }

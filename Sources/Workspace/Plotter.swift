@@ -36,8 +36,10 @@ public final class Plotter {
   /// Draws `plot`; gives what to print: a text figure, sixel data, or the name of the file
   /// written by `:plot png`/`svg`.
   public func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String? {
+    if recording { recorded.append(plot) }
     let target: PlotTarget
     var note: String?
+    if file != nil, !writesFiles { return nil }
     if let file {
       target = .file(path: file, format: try PlotFile.format(of: file))
     } else {
@@ -72,6 +74,19 @@ public final class Plotter {
 
   /// The running gnuplot's process id (nil before the first plot); tests kill it.
   public var gnuplotProcessIdentifier: Int32? { gnuplot.processIdentifier }
+
+  /// False while replaying a notebook someone else wrote: `file:` is ignored, so a replay
+  /// writes nowhere but beside the notebook (its figures are recorded all the same).
+  public var writesFiles = true
+
+  /// While true, every figure shown is also kept in `recorded`, for a notebook.
+  public var recording = false
+  public var recorded: [Plot] = []
+
+  /// Draws `plot` into an SVG file (a notebook's figure), whatever `:plot` says.
+  public func render(_ plot: Plot, svg path: String) throws {
+    _ = try gnuplot.run(GnuplotScript.render(plot, target: .file(path: path, format: .svg)))
+  }
 
   /// Whether figures without a file go to a window.
   public var goesToWindow: Bool {

@@ -13,7 +13,7 @@ struct Gradbook: ParsableCommand {
       run and gradbook check replay notebooks.
       """,
     version: version,
-    subcommands: [Start.self, RunNotebooks.self, CheckNotebooks.self],
+    subcommands: [Start.self, RunNotebooks.self, CheckNotebooks.self, ExportNotebook.self],
     defaultSubcommand: Start.self)
 
   static let version = "0.3.0"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NotebookFormat
+import Plotting
 import Workspace
 
 /// `gradbook run FILE…`: re-executes each notebook in a fresh session and rewrites its
@@ -18,9 +19,9 @@ struct RunNotebooks: ParsableCommand {
     for file in files {
       do {
         let notebook = try readNotebook(file)
-        let now = NotebookReplay.run(notebook)
-        try write(NotebookWriter.write(now), to: file)
-        print("\(file): ran \(now.cells.count) cells")
+        let replay = NotebookReplay.run(notebook, name: Figure.notebookName(of: file))
+        try save(replay, to: file)
+        print("\(file): ran \(replay.notebook.cells.count) cells")
       } catch let error as CommandFailure {
         FileHandle.standardError.write(Data("gradbook: \(error.message)\n".utf8))
         failed = true
@@ -48,12 +49,13 @@ struct CheckNotebooks: ParsableCommand {
     for file in files {
       do {
         let notebook = try readNotebook(file)
-        let now = NotebookReplay.run(notebook)
+        let replay = NotebookReplay.run(notebook, name: Figure.notebookName(of: file))
+        let now = replay.notebook
         let diffs = NotebookReplay.differences(recorded: notebook, now: now, name: file)
         if diffs.isEmpty {
           print("\(file): \(now.cells.count) cells, every output as recorded")
         } else if update {
-          try write(NotebookWriter.write(now), to: file)
+          try save(replay, to: file)
           print("\(file): updated \(diffs.count) of \(now.cells.count) cells")
         } else {
           print(diffs.joined(), terminator: "")
@@ -83,6 +85,20 @@ func readNotebook(_ file: String) throws -> Notebook {
   } catch let error as NotebookError {
     throw CommandFailure(message: "\(file):\(error.line): \(error.message)")
   }
+}
+
+/// Writes a replayed notebook and draws its figures beside it.
+func save(_ replay: NotebookReplay.Result, to file: String) throws {
+  do {
+    try NotebookFigures.write(replay.drawn, besideNotebook: file, plotter: replay.plotter)
+  } catch let error as PlotError {
+    throw CommandFailure(message: "\(file): \(error.message)")
+  } catch let error as GnuplotError {
+    throw CommandFailure(message: "\(file): cannot draw its figures: \(error)")
+  } catch {
+    throw CommandFailure(message: "\(file): cannot draw its figures: \(error)")
+  }
+  try write(NotebookWriter.write(replay.notebook), to: file)
 }
 
 func write(_ text: String, to file: String) throws {

@@ -37,7 +37,7 @@ import Workspace
     let summary = try #require(notebook.cells[2].output)
     #expect(summary.hasPrefix("epoch 500/500 · loss ") && summary.hasSuffix("accuracy 1\n"))
     // Replayed in a fresh session, every output is the same.
-    let now = NotebookReplay.run(notebook)
+    let now = NotebookReplay.run(notebook).notebook
     #expect(NotebookReplay.differences(recorded: notebook, now: now, name: "saved").isEmpty)
   }
 

@@ -1,0 +1,118 @@
+import Foundation
+import Ink
+
+extension NotebookExport {
+  /// `notebook` as one self-contained HTML page: a file to mail or publish that needs no
+  /// assets folder, no network and no Gradbook.
+  ///
+  /// Prose is rendered from Markdown; each cell's source and output are shown verbatim,
+  /// HTML-escaped, since they are program text, not markup. Figures are embedded as data
+  /// URIs in `<img>`, never inline `<svg>`: an image cannot run scripts an SVG might carry.
+  /// A Content-Security-Policy allows nothing but the page's own style and `data:` images,
+  /// so raw HTML in the prose of a notebook someone else wrote cannot run scripts or fetch
+  /// anything either.
+  ///
+  /// - Parameters:
+  ///   - figures: the bytes of each figure file, keyed by `Figure.path`; a figure without
+  ///     bytes is shown as a note naming its path.
+  ///   - title: the page's title when the notebook has no `# ` heading, e.g. its file name.
+  public static func html(_ notebook: Notebook, figures: [String: Data], title: String) -> String
+  {
+    let parser = MarkdownParser()
+    var body = ""
+    var pageTitle: String?
+    var cellCount = 0
+    for block in notebook.blocks {
+      switch block {
+      case .prose(let text):
+        guard let prose = trimmedProse(text) else { continue }
+        let markdown = parser.parse(prose)
+        if pageTitle == nil, let heading = markdown.title, !heading.isEmpty { pageTitle = heading }
+        body += "<section class=\"prose\">\n\(markdown.html)\n</section>\n"
+      case .cell(let cell):
+        cellCount += 1
+        body += "<section class=\"cell\" id=\"cell-\(cellCount)\">\n"
+        body += "<pre class=\"source\"><code>\(escape(cell.source))</code></pre>\n"
+        if let output = cell.output, !output.isEmpty {
+          // The final newline would show as an empty last line in some browsers.
+          let shown = output.hasSuffix("\n") ? String(output.dropLast()) : output
+          body += "<pre class=\"output\">\(escape(shown))</pre>\n"
+        }
+        for figure in cell.figures {
+          body += figureHTML(figure, bytes: figures[figure.path]) + "\n"
+        }
+        body += "</section>\n"
+      }
+    }
+    return """
+      <!DOCTYPE html>
+      <html>
+      <head>
+      <meta charset="utf-8">
+      <meta http-equiv="Content-Security-Policy" content="default-src 'none'; \
+      img-src data:; style-src 'unsafe-inline'">
+      <meta name="viewport" content="width=device-width, initial-scale=1">
+      <meta name="generator" content="Gradbook">
+      <title>\(escape(pageTitle ?? title))</title>
+      <style>
+      \(stylesheet)
+      </style>
+      </head>
+      <body>
+      <main>
+      \(body)</main>
+      </body>
+      </html>
+
+      """
+  }
+
+  /// A figure as an `<img>` with a data URI, its title as `alt` and caption.
+  static func figureHTML(_ figure: Figure, bytes: Data?) -> String {
+    guard let bytes, let type = mediaType(of: figure) else {
+      return "<p class=\"missing\">figure \(escape(figure.path)) could not be embedded</p>"
+    }
+    let source = "data:\(type);base64,\(bytes.base64EncodedString())"
+    return """
+      <figure><img src="\(source)" alt="\(escape(figure.title))">\
+      <figcaption>\(escape(figure.title))</figcaption></figure>
+      """
+  }
+
+  /// `text` safe in HTML text and in attribute values, quoted either way.
+  static func escape(_ text: String) -> String {
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    for c in text {
+      switch c {
+      case "&": out += "&amp;"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\"": out += "&quot;"
+      case "'": out += "&#39;"
+      default: out.append(c)
+      }
+    }
+    return out
+  }
+
+  /// Enough style to read comfortably on screen and on paper; no fonts or files to fetch.
+  static let stylesheet = """
+    body { margin: 0; background: #fcfcfc; color: #1f2328;
+      font: 16px/1.6 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+    main { max-width: 52rem; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
+    h1, h2, h3 { line-height: 1.25; }
+    pre, code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+    pre { font-size: 14px; line-height: 1.45; padding: 0.6rem 0.8rem; overflow-x: auto;
+      border-radius: 6px; white-space: pre; }
+    :not(pre) > code { background: #eff1f3; padding: 0.1em 0.3em; border-radius: 4px; }
+    .cell { margin: 1rem 0; }
+    pre.source { background: #f1f4f9; border-left: 3px solid #4a78c2; margin-bottom: 0.3rem; }
+    pre.output { background: #fff; border: 1px solid #e1e4e8; margin-top: 0.3rem; }
+    figure { margin: 0.8rem 0; text-align: center; }
+    figure img { max-width: 100%; height: auto; background: #fff; }
+    figcaption { color: #59636e; font-size: 0.9rem; }
+    .missing { color: #b3261e; }
+    @media print { pre { white-space: pre-wrap; } main { max-width: none; } }
+    """
+}

@@ -1,0 +1,42 @@
+import Foundation
+import NotebookFormat
+import Plotting
+
+/// A notebook's figures: named after their cell, hashed from their data, drawn as SVG into
+/// `NAME.nb.assets/` beside the notebook, and the folder kept to the figures linked.
+public enum NotebookFigures {
+  /// The figures for the plots one cell drew: `NAME.nb.assets/cell-N.svg`, then
+  /// `cell-N-2.svg`, ….
+  public static func figures(for plots: [Plot], cell: Int, notebookName: String) -> [Figure] {
+    plots.enumerated().map { k, plot in
+      let file = k == 0 ? "cell-\(cell).svg" : "cell-\(cell)-\(k + 1).svg"
+      return Figure(
+        title: plot.caption, path: "\(notebookName).nb.assets/\(file)", cell: cell,
+        kind: plot.kind, hash: Figure.hash(of: plot.fingerprint))
+    }
+  }
+
+  /// Draws each figure into the assets folder beside `file`, then removes the files there
+  /// that no figure links to. A figure path that would leave the folder is refused.
+  public static func write(
+    _ drawn: [(Figure, Plot)], besideNotebook file: String, plotter: Plotter
+  ) throws {
+    let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+    let name = Figure.notebookName(of: file)
+    let assets = folder.appendingPathComponent("\(name).nb.assets")
+    if !drawn.isEmpty {
+      try FileManager.default.createDirectory(at: assets, withIntermediateDirectories: true)
+    }
+    for (figure, plot) in drawn {
+      guard figure.isSafe(notebookName: name) else {
+        throw PlotError("a figure's path must stay in \(name).nb.assets/, not \(figure.path)")
+      }
+      try plotter.render(plot, svg: folder.appendingPathComponent(figure.path).path)
+    }
+    let linked = Set(drawn.map { URL(fileURLWithPath: $0.0.path).lastPathComponent })
+    let present = (try? FileManager.default.contentsOfDirectory(atPath: assets.path)) ?? []
+    for stale in present where !linked.contains(stale) && stale.hasPrefix("cell-") {
+      try? FileManager.default.removeItem(at: assets.appendingPathComponent(stale))
+    }
+  }
+}
