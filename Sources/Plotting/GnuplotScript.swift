@@ -215,12 +215,15 @@ public enum GnuplotScript {
     return segments
   }
 
-  /// Text for gnuplot inside single quotes: `'` doubled, control characters removed, so
-  /// nothing in it can end the string or start a new command.
+  /// Text for gnuplot inside single quotes, where nothing is substituted (double quotes
+  /// would run backquoted commands). gnuplot reads a doubled quote as a quote only between
+  /// other characters (`'''a'` and `'a'''' b'` are syntax errors), so an apostrophe becomes
+  /// a typographic one (’) instead, and control characters are removed: nothing in the text
+  /// can end the string or start a new command.
   public static func quoted(_ text: String) -> String {
     let cleaned = text.unicodeScalars.filter { !$0.properties.generalCategory.isControl }
-    return "'" + String(String.UnicodeScalarView(cleaned)).replacingOccurrences(of: "'", with: "''")
-      + "'"
+      .map { $0 == "'" ? "\u{2019}" : $0 }
+    return "'" + String(String.UnicodeScalarView(cleaned)) + "'"
   }
 
   /// A number as gnuplot reads it; NaN and infinities become NaN, which it skips.

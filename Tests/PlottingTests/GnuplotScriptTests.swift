@@ -36,8 +36,9 @@ import Testing
   }
 
   @Test func quotedTextCannotEndItsString() {
-    #expect(GnuplotScript.quoted("it's") == "'it''s'")
-    #expect(GnuplotScript.quoted("a\nset output '|rm x'\r\u{7}") == "'aset output ''|rm x'''")
+    #expect(GnuplotScript.quoted("it's") == "'it’s'")
+    #expect(GnuplotScript.quoted("a\nset output '|rm x'\r\u{7}") == "'aset output ’|rm x’'")
+    #expect(GnuplotScript.quoted("'''") == "'’’’'")
     #expect(GnuplotScript.quoted("`id` system(\"id\")") == "'`id` system(\"id\")'")
   }
 
@@ -46,8 +47,8 @@ import Testing
     plot.title = "x'\nsystem('touch /tmp/gb-pwned')\n#"
     plot.series[0].name = "a'b\nprint 1"
     let script = try GnuplotScript.render(plot, target: .text)
-    #expect(script.contains("set title 'x''system(''touch /tmp/gb-pwned'')#' noenhanced\n"))
-    #expect(script.contains("title 'a''bprint 1'"))
+    #expect(script.contains("set title 'x’system(’touch /tmp/gb-pwned’)#' noenhanced\n"))
+    #expect(script.contains("title 'a’bprint 1'"))
     #expect(!script.split(separator: "\n").contains { $0.hasPrefix("system(") })
   }
 

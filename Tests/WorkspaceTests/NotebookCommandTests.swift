@@ -117,3 +117,110 @@ import Workspace
     }
   }
 }
+
+/// Figures in notebooks, and notebooks from strangers.
+@Suite struct NotebookFigureTests {
+  let cli = CommandLineTests()
+
+  func folder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory
+      .appendingPathComponent("gb-nb-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
+  @Test func runDrawsFiguresBesideTheNotebookAndCheckComparesTheirHashes() throws {
+    let dir = try folder()
+    let file = dir.appendingPathComponent("curves.nb.md").path
+    try """
+    <!-- gradbook notebook format=1 seed=42 -->
+    ```gradbook
+    plot([relu, tanh], -2..2)
+    ```
+    ```gradbook
+    plot(xor())
+    ```
+
+    """.write(toFile: file, atomically: true, encoding: .utf8)
+    #expect(try cli.gradbook(["run", file]).status == 0)
+    let text = try String(contentsOfFile: file, encoding: .utf8)
+    let notebook = try NotebookReader.read(text)
+    let figures = notebook.cells.flatMap(\.figures)
+    #expect(figures.map(\.path) == ["curves.nb.assets/cell-1.svg", "curves.nb.assets/cell-2.svg"])
+    #expect(figures.map(\.kind) == ["functions", "points"])
+    #expect(figures.map(\.title) == ["relu, tanh", "xor"])
+    #expect(figures.allSatisfy { $0.hash.count == 64 })
+    for figure in figures {
+      let svg = try String(
+        contentsOf: dir.appendingPathComponent(figure.path), encoding: .utf8)
+      #expect(svg.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("</svg>"))
+    }
+    #expect(try cli.gradbook(["check", file]).status == 0)
+    // A changed hash means the figure's data changed: check says so.
+    let first = try #require(figures.first)
+    try text.replacingOccurrences(of: first.hash, with: String(repeating: "0", count: 64))
+      .write(toFile: file, atomically: true, encoding: .utf8)
+    let check = try cli.gradbook(["check", file])
+    #expect(check.status == 1)
+    #expect(check.stdout.contains("-figure curves.nb.assets/cell-1.svg functions data-sha256=000"))
+    // A figure no cell links to any more is removed when the notebook is run again.
+    try "<!-- gradbook notebook format=1 seed=42 -->\n```gradbook\n1\n```\n"
+      .write(toFile: file, atomically: true, encoding: .utf8)
+    #expect(try cli.gradbook(["run", file]).status == 0)
+    let left = try FileManager.default.contentsOfDirectory(
+      atPath: dir.appendingPathComponent("curves.nb.assets").path)
+    #expect(left.isEmpty)
+  }
+
+  /// A stranger's notebook: figure links leaving the folder, a plot to a file elsewhere,
+  /// titles trying gnuplot's shell escapes. Replaying writes only beside the notebook and
+  /// runs nothing.
+  @Test func aHostileNotebookWritesNothingOutsideItsFolderAndRunsNothing() throws {
+    let outside = try folder()
+    let top = try folder()
+    // Two levels down, so that ../../x.svg would land in `top`, which must stay as it is.
+    let dir = top.appendingPathComponent("a/b")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let marker = outside.appendingPathComponent("pwned").path
+    let file = dir.appendingPathComponent("evil.nb.md").path
+    try """
+    <!-- gradbook notebook format=1 seed=42 -->
+    ```gradbook
+    plot(xor(), file: "\(outside.path)/written.svg", title: "');system('touch \(marker)');#")
+    ```
+    ![x](../../x.svg)
+    <!-- figure cell=1 kind=points data-sha256=00 -->
+    ```gradbook
+    plot(xor(), title: "`touch \(marker)`")
+    ```
+    ![y](\(outside.path)/y.svg)
+    <!-- figure cell=2 kind=points data-sha256=00 -->
+
+    """.write(toFile: file, atomically: true, encoding: .utf8)
+    let check = try cli.gradbook(["check", file])
+    #expect(check.status == 1)  // the recorded figures differ from the replay's
+    let run = try cli.gradbook(["run", file])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: top.path) == ["a"])
+    // The figures now live in the assets folder, under names of the notebook's own.
+    let paths = try NotebookReader.read(String(contentsOfFile: file, encoding: .utf8)).cells
+      .flatMap(\.figures).map(\.path)
+    #expect(paths == ["evil.nb.assets/cell-1.svg", "evil.nb.assets/cell-2.svg"])
+    let names = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
+    #expect(names == ["evil.nb.md", "evil.nb.assets"])
+  }
+
+  @Test func figurePathsMustStayInTheAssetsFolder() {
+    func figure(_ path: String) -> Figure {
+      Figure(title: "t", path: path, cell: 1, kind: "loss", hash: "00")
+    }
+    #expect(figure("xor.nb.assets/cell-1.svg").isSafe(notebookName: "xor"))
+    for bad in [
+      "../../x.svg", "/etc/x.svg", "xor.nb.assets/../x.svg", "xor.nb.assets/a/b.svg",
+      "other.nb.assets/cell-1.svg", "xor.nb.assets/.hidden", "xor.nb.assets/",
+    ] {
+      #expect(!figure(bad).isSafe(notebookName: "xor"), "\(bad)")
+    }
+  }
+}
