@@ -36,6 +36,8 @@ public final class REPL {
 
   public let session: Session
   private let capture: Capture
+  /// Where each finished cell is written at once, to survive a crash.
+  private let journal: Journal?
   private let reader: LineReader
   private let options: Options
   private let output: (String, Bool) -> Void
@@ -52,10 +54,11 @@ public final class REPL {
   /// - Parameters:
   ///   - reader: where lines come from.
   ///   - seed: where the session's random generator starts.
+  ///   - journal: where each finished cell is appended at once.
   ///   - output: receives text and whether it is a transient live line.
   ///   - finish: clears a live line left by the last statement.
   public init(
-    reader: LineReader, seed: UInt64 = 42, options: Options = Options(),
+    reader: LineReader, seed: UInt64 = 42, journal: Journal? = nil, options: Options = Options(),
     output: @escaping (_ text: String, _ transient: Bool) -> Void,
     finish: @escaping () -> Void = {}
   ) {
@@ -64,6 +67,7 @@ public final class REPL {
     self.output = output
     self.finishOutput = finish
     self.notebook = Notebook(seed: seed)
+    self.journal = journal
     let capture = Capture()
     self.capture = capture
     self.session = Session(
@@ -135,7 +139,9 @@ public final class REPL {
     reader.addHistory(source)
     report(result, in: source)
     let output = NotebookReplay.cellOutput(capture.text, result, source: source)
-    notebook.blocks.append(.cell(Cell(source: source, output: output)))
+    let cell = Cell(source: source, output: output)
+    notebook.blocks.append(.cell(cell))
+    journal?.append(.cell(cell))
     cellPlots.append(session.plotter.recorded)
     return .proceed
   }
@@ -308,6 +314,7 @@ public final class REPL {
       return
     }
     notebook.blocks.append(.prose(text + "\n\n"))
+    journal?.append(.prose(text + "\n\n"))
   }
 
   private func save(_ argument: String) {

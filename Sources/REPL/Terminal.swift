@@ -22,8 +22,10 @@ extension REPL {
     let colour =
       console.isTerminal && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
     let editor = EditLineReader(historyFile: historyFileURL())
+    let journal = try? Journal(
+      folder: stateDirectory().appendingPathComponent("sessions"), seed: seed)
     let repl = REPL(
-      reader: editor ?? PlainLineReader(), seed: seed,
+      reader: editor ?? PlainLineReader(), seed: seed, journal: journal,
       options: Options(
         colour: colour, isTerminal: console.isTerminal, width: terminalWidth,
         welcome: colour ? "\u{1B}[1m\(welcome)\u{1B}[0m" : welcome),

@@ -223,6 +223,29 @@ def test_plot_draws_text_figures_inline():
     r.quit()
 
 
+def test_a_killed_repl_is_recovered_from_its_journal():
+    r = REPL()
+    r.run("a = 2")
+    r.run(":md Three cells, then a kill.")
+    r.run("b = a * 21")
+    r.run("b + 1")
+    os.kill(r.child.pid, signal.SIGKILL)
+    r.child.expect(pexpect.EOF)
+    r.child.close()
+    folder = tempfile.mkdtemp(prefix="gb-recover-")
+    env = dict(os.environ, XDG_STATE_HOME=r.state)
+    out = pexpect.run(f"{BINARY} recover", cwd=folder, env=env, encoding="utf-8")
+    expect(out.startswith("recovered 3 cells from "), out)
+    with open(os.path.join(folder, "recovered.nb.md"), encoding="utf-8") as f:
+        text = f.read()
+    expected = ("<!-- gradbook notebook format=1 seed=42 -->\n"
+                "```gradbook\na = 2\n```\n```output\n2\n```\n"
+                "Three cells, then a kill.\n\n"
+                "```gradbook\nb = a * 21\n```\n```output\n42\n```\n"
+                "```gradbook\nb + 1\n```\n```output\n43\n```\n")
+    expect(text == expected, repr(text))
+
+
 def test_ctrl_c_at_the_prompt_drops_the_line():
     r = REPL()
     r.send("this is not finished")
