@@ -13,7 +13,9 @@ struct Gradbook: ParsableCommand {
       run and gradbook check replay notebooks.
       """,
     version: version,
-    subcommands: [Start.self, RunNotebooks.self, CheckNotebooks.self, ExportNotebook.self],
+    subcommands: [
+      Start.self, RunNotebooks.self, CheckNotebooks.self, RecoverNotebook.self, ExportNotebook.self,
+    ],
     defaultSubcommand: Start.self)
 
   static let version = "0.3.0"
