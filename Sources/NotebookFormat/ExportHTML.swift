@@ -16,8 +16,7 @@ extension NotebookExport {
   ///   - figures: the bytes of each figure file, keyed by `Figure.path`; a figure without
   ///     bytes is shown as a note naming its path.
   ///   - title: the page's title when the notebook has no `# ` heading, e.g. its file name.
-  public static func html(_ notebook: Notebook, figures: [String: Data], title: String) -> String
-  {
+  public static func html(_ notebook: Notebook, figures: [String: Data], title: String) -> String {
     let parser = MarkdownParser()
     var body = ""
     var pageTitle: String?
@@ -26,7 +25,7 @@ extension NotebookExport {
       switch block {
       case .prose(let text):
         guard let prose = trimmedProse(text) else { continue }
-        let markdown = parser.parse(prose)
+        let markdown = parser.parse(joiningWrappedCode(prose))
         if pageTitle == nil, let heading = markdown.title, !heading.isEmpty { pageTitle = heading }
         body += "<section class=\"prose\">\n\(markdown.html)\n</section>\n"
       case .cell(let cell):
@@ -65,6 +64,36 @@ extension NotebookExport {
       </html>
 
       """
+  }
+
+  /// `prose` with each line that starts with inline code joined to the paragraph line before
+  /// it. Ink (0.6) ends a paragraph at a line that starts with a backquote, so a hard-wrapped
+  /// sentence continuing with `code` would be cut in two; joined, it reads as CommonMark (and
+  /// GitHub) read it. Fenced blocks, headings, tables, HTML, quotes, indented code and hard
+  /// line breaks are left alone.
+  static func joiningWrappedCode(_ prose: String) -> String {
+    var lines: [String] = []
+    var fence: Substring?
+    for line in prose.split(separator: "\n", omittingEmptySubsequences: false) {
+      let trimmed = line.drop { $0 == " " }
+      if let open = fence {
+        if trimmed.hasPrefix(open) { fence = nil }
+      } else if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+        fence = trimmed.prefix(3)
+      } else if line.hasPrefix("`"), let previous = lines.last, continuesParagraph(previous) {
+        lines[lines.count - 1] = previous + " " + line
+        continue
+      }
+      lines.append(String(line))
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// Whether the next line of text may continue `line`'s paragraph.
+  static func continuesParagraph(_ line: String) -> Bool {
+    let indent = line.prefix { $0 == " " }.count
+    guard indent < 4, let first = line.dropFirst(indent).first else { return false }
+    return !"#|<>`~".contains(first) && !line.hasSuffix("  ") && !line.hasSuffix("\\")
   }
 
   /// A figure as an `<img>` with a data URI, its title as `alt` and caption.

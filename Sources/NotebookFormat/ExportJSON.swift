@@ -27,7 +27,10 @@ enum JSON: Equatable {
     case .integer(let value): out += String(value)
     case .unsigned(let value): out += String(value)
     case .array(let values):
-      guard !values.isEmpty else { return out += "[]" }
+      guard !values.isEmpty else {
+        out += "[]"
+        return
+      }
       out += "["
       for (i, value) in values.enumerated() {
         out += (i == 0 ? "\n" : ",\n") + String(repeating: " ", count: indent + 1)
@@ -35,10 +38,15 @@ enum JSON: Equatable {
       }
       out += "\n" + String(repeating: " ", count: indent) + "]"
     case .object(let members):
-      guard !members.isEmpty else { return out += "{}" }
+      guard !members.isEmpty else {
+        out += "{}"
+        return
+      }
       out += "{"
       // Python sorts keys by code point; comparing the scalars does the same.
-      let keys = members.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+      let keys = members.keys.sorted {
+        $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars)
+      }
       for (i, key) in keys.enumerated() {
         out += (i == 0 ? "\n" : ",\n") + String(repeating: " ", count: indent + 1)
         JSON.quote(key, to: &out)

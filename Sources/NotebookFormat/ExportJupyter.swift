@@ -11,14 +11,15 @@ extension NotebookExport {
   ///
   /// Prose becomes markdown cells; each gradbook cell a code cell numbered from 1, its output
   /// one `stdout` stream and each figure a `display_data` (SVG as text, PNG as base64, the
-  /// title as `text/plain` for viewers that show no images). Keys are sorted, so the same
-  /// notebook always gives the same bytes.
+  /// title as `text/plain` for viewers that show no images). It is written the way
+  /// nbformat writes (keys sorted, one-space indent, text split into lines), so the same
+  /// notebook gives the same bytes everywhere, and rewriting it with nbformat changes none.
   ///
   /// - Parameter figures: the bytes of each figure file, keyed by `Figure.path`.
   /// - Throws: `ExportError` when a figure's bytes are missing, its kind is neither SVG nor
   ///   PNG, or an SVG is not UTF-8.
   public static func ipynb(_ notebook: Notebook, figures: [String: Data]) throws -> String {
-    var cells: [[String: Any]] = []
+    var cells: [JSON] = []
     var markdownCount = 0
     var codeCount = 0
     for block in notebook.blocks {
@@ -26,45 +27,58 @@ extension NotebookExport {
       case .prose(let text):
         guard let prose = trimmedProse(text) else { continue }
         markdownCount += 1
-        cells.append([
-          "cell_type": "markdown", "id": "md-\(markdownCount)", "metadata": [String: Any](),
-          "source": lines(prose),
-        ])
+        cells.append(
+          .object([
+            "cell_type": .string("markdown"), "id": .string("md-\(markdownCount)"),
+            "metadata": .object([:]), "source": .strings(lines(prose)),
+          ]))
       case .cell(let cell):
         codeCount += 1
-        var outputs: [[String: Any]] = []
+        var outputs: [JSON] = []
         if let output = cell.output, !output.isEmpty {
-          outputs.append(["output_type": "stream", "name": "stdout", "text": lines(output)])
+          outputs.append(
+            .object([
+              "output_type": .string("stream"), "name": .string("stdout"),
+              "text": .strings(lines(output)),
+            ]))
         }
         for figure in cell.figures {
           outputs.append(try displayData(figure, figures: figures))
         }
-        // Options such as {tolerance=1e-6} mean nothing to Jupyter, but keeping them lets
-        // the notebook be read back into Gradbook terms.
-        let metadata: [String: Any] =
-          cell.options.isEmpty ? [:] : ["gradbook": ["options": cell.options]]
-        cells.append([
-          "cell_type": "code", "id": "cell-\(codeCount)", "metadata": metadata,
-          "source": lines(cell.source), "execution_count": codeCount, "outputs": outputs,
-        ])
+        // Options such as {tolerance=1e-6} mean nothing to Jupyter, but keeping them keeps
+        // what the author said about the cell.
+        let metadata: [String: JSON] =
+          cell.options.isEmpty ? [:] : ["gradbook": .object(["options": .strings(cell.options)])]
+        cells.append(
+          .object([
+            "cell_type": .string("code"), "id": .string("cell-\(codeCount)"),
+            "metadata": .object(metadata), "source": .strings(lines(cell.source)),
+            "execution_count": .integer(Int64(codeCount)), "outputs": .array(outputs),
+          ]))
       }
     }
-    let document: [String: Any] = [
-      "nbformat": nbformat, "nbformat_minor": nbformatMinor, "cells": cells,
-      "metadata": [
-        "kernelspec": ["name": "gradbook", "display_name": "Gradbook", "language": "gradbook"],
-        "language_info": ["name": "gradbook", "file_extension": ".gb"],
+    let document = JSON.object([
+      "nbformat": .integer(Int64(nbformat)), "nbformat_minor": .integer(Int64(nbformatMinor)),
+      "cells": .array(cells),
+      "metadata": .object([
+        "kernelspec": .object([
+          "name": .string("gradbook"), "display_name": .string("Gradbook"),
+          "language": .string("gradbook"),
+        ]),
+        "language_info": .object([
+          "name": .string("gradbook"), "file_extension": .string(".gb"),
+        ]),
         // The seed the outputs were made with: replaying needs it.
-        "gradbook": ["format": Notebook.format, "seed": notebook.seed],
-      ],
-    ]
-    let data = try JSONSerialization.data(
-      withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    return String(decoding: data, as: UTF8.self) + "\n"
+        "gradbook": .object([
+          "format": .integer(Int64(Notebook.format)), "seed": .unsigned(notebook.seed),
+        ]),
+      ]),
+    ])
+    return document.text
   }
 
   /// One figure as a `display_data` output.
-  static func displayData(_ figure: Figure, figures: [String: Data]) throws -> [String: Any] {
+  static func displayData(_ figure: Figure, figures: [String: Data]) throws -> JSON {
     guard let bytes = figures[figure.path] else {
       throw ExportError(message: "figure \(figure.path) was not loaded")
     }
@@ -72,18 +86,18 @@ extension NotebookExport {
       throw ExportError(
         message: "figure \(figure.path) is neither SVG nor PNG; only those can be embedded")
     }
-    let image: Any
+    let image: JSON
     if type == "image/png" {
-      image = bytes.base64EncodedString()
+      image = .string(bytes.base64EncodedString())
     } else {
       guard let svg = String(data: bytes, encoding: .utf8) else {
         throw ExportError(message: "figure \(figure.path) is not UTF-8 text, so not an SVG")
       }
-      image = lines(svg)
+      image = .strings(lines(svg))
     }
-    return [
-      "output_type": "display_data", "metadata": [String: Any](),
-      "data": [type: image, "text/plain": figure.title],
-    ]
+    return .object([
+      "output_type": .string("display_data"), "metadata": .object([:]),
+      "data": .object([type: image, "text/plain": .strings(lines(figure.title))]),
+    ])
   }
 }

@@ -58,7 +58,8 @@ struct ExportNotebook: ParsableCommand {
     }
     let destination = output ?? String(file.dropLast(suffix.count)) + "." + format.rawValue
     guard !sameFile(destination, file) else {
-      throw CommandFailure(message: "\(destination) is the notebook itself; choose another --output")
+      throw CommandFailure(
+        message: "\(destination) is the notebook itself; choose another --output")
     }
     let notebook = try readNotebook(file)
     let figures = try loadFigures(
@@ -96,7 +97,8 @@ struct ExportNotebook: ParsableCommand {
       }
       guard NotebookExport.mediaType(of: figure) != nil else {
         throw CommandFailure(
-          message: "\(file): figure \(figure.path) is neither SVG nor PNG; export embeds only those")
+          message: "\(file): figure \(figure.path) is neither SVG nor PNG; export embeds only those"
+        )
       }
       let url = folder.appendingPathComponent(figure.path)
       for (path, expected) in [
