@@ -15,6 +15,9 @@ public struct Command: Sendable {
     Command(name: "time", argument: "STATEMENT", summary: "run a statement and show its wall time"),
     Command(name: "md", argument: "TEXT", summary: "add a Markdown note to the notebook"),
     Command(
+      name: "open", argument: "FILE.nb.md",
+      summary: "replay a notebook into this session and continue it"),
+    Command(
       name: "save", argument: "[FILE.nb.md]",
       summary: "save the session as a notebook (again to the same file without FILE)"),
     Command(
@@ -25,11 +28,6 @@ public struct Command: Sendable {
 
   /// Other spellings people type out of habit.
   static let aliases = ["q": "quit", "exit": "quit", "h": "help", "?": "help"]
-
-  /// The commands of LANGUAGE.md that arrive with plots and notebooks.
-  static let later = [
-    "open": "notebook replay in the REPL"
-  ]
 
   /// The command `name` spells, by its name, an alias, or a prefix only one command has
   /// (`:his` is `:history`).

@@ -35,7 +35,7 @@ public struct Completer {
 
   private func command(_ text: String) -> Completion {
     guard let space = text.firstIndex(of: " ") else {
-      let names = Command.all.map(\.name) + Array(Command.later.keys)
+      let names = Command.all.map(\.name)
       return Completion(
         word: ":" + text,
         candidates: names.filter { $0.hasPrefix(text) }.map { name in

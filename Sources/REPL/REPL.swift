@@ -39,8 +39,8 @@ public final class REPL {
   /// Where each finished cell is written at once, to survive a crash.
   private let journal: Journal?
   private let reader: LineReader
-  private let options: Options
-  private let output: (String, Bool) -> Void
+  let options: Options
+  let output: (String, Bool) -> Void
   private let finishOutput: () -> Void
   /// Lines of a statement that is not finished yet.
   private var pending: [String] = []
@@ -89,8 +89,8 @@ public final class REPL {
   public static let continuationPrompt = "..> "
 
   /// Runs until `:quit` or the end of input; gives the exit status (0).
-  public func run() -> Int32 {
-    if let welcome = options.welcome { say(welcome) }
+  public func run(welcome: Bool = true) -> Int32 {
+    if welcome, let text = options.welcome { say(text) }
     while true {
       let prompt =
         pending.isEmpty
@@ -131,19 +131,28 @@ public final class REPL {
     }
     pending.append(line)
     let source = pending.joined(separator: "\n")
+    if record(source) {
+      pending = []
+      reader.addHistory(source)
+    }
+    return .proceed
+  }
+
+  /// Evaluates a statement and keeps it as a notebook cell with what it printed and drew;
+  /// false when it is unfinished (nothing is kept then).
+  @discardableResult
+  private func record(_ source: String, options: [String] = []) -> Bool {
     capture.text = ""
     session.plotter.recorded = []
     let result = evaluate(source)
-    if case .incomplete = result { return .proceed }
-    pending = []
-    reader.addHistory(source)
+    if case .incomplete = result { return false }
     report(result, in: source)
     let output = NotebookReplay.cellOutput(capture.text, result, source: source)
-    let cell = Cell(source: source, output: output)
+    let cell = Cell(source: source, options: options, output: output)
     notebook.blocks.append(.cell(cell))
     journal?.append(.cell(cell))
     cellPlots.append(session.plotter.recorded)
-    return .proceed
+    return true
   }
 
   private func evaluate(_ source: String) -> Evaluation {
@@ -188,13 +197,9 @@ public final class REPL {
     let name = String(body.prefix { !$0.isWhitespace })
     let argument = body.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
     guard let command = Command.named(name) else {
-      if let feature = Command.later[name] {
-        fail(":\(name) comes with \(feature), which this version does not have yet")
-      } else {
-        let names = Command.all.map(\.name)
-        let close = closestName(to: name, in: names).map { "; did you mean :\($0)?" } ?? ""
-        fail("unknown command :\(name)\(close) (:help commands lists them)")
-      }
+      let names = Command.all.map(\.name)
+      let close = closestName(to: name, in: names).map { "; did you mean :\($0)?" } ?? ""
+      fail("unknown command :\(name)\(close) (:help commands lists them)")
       return .proceed
     }
     switch command.name {
@@ -208,6 +213,7 @@ public final class REPL {
     case "time": time(argument)
     case "plot": plotSetting(argument)
     case "md": markdown(argument)
+    case "open": open(argument)
     case "save": save(argument)
     case "quit": return .quit
     default: break
@@ -306,6 +312,53 @@ public final class REPL {
     }
     report(result, in: statement)
     say("time: " + formatDuration(seconds))
+  }
+
+  /// Replays a notebook into this session, showing each cell as if typed, then lets the
+  /// user continue it; `:save` then writes back to it. While replaying, `file:` in a plot is
+  /// ignored, so a stranger's notebook writes nothing.
+  public func open(_ file: String) {
+    guard !file.isEmpty else {
+      fail(":open needs a notebook, e.g. :open xor.nb.md")
+      return
+    }
+    let opened: Notebook
+    do {
+      guard let data = FileManager.default.contents(atPath: file),
+        let text = String(data: data, encoding: .utf8)
+      else {
+        fail("cannot read \(file)")
+        return
+      }
+      opened = try NotebookReader.read(text)
+    } catch let error as NotebookError {
+      fail("\(file):\(error.line): \(error.message)")
+      return
+    } catch {
+      fail("cannot read \(file): \(error)")
+      return
+    }
+    session.reseed(opened.seed)
+    notebook = Notebook(seed: opened.seed)
+    cellPlots = []
+    notebookFile = file
+    session.plotter.writesFiles = false
+    defer { session.plotter.writesFiles = true }
+    for block in opened.blocks {
+      switch block {
+      case .prose(let text):
+        notebook.blocks.append(.prose(text))
+      case .cell(let cell):
+        let lines = cell.source.split(separator: "\n", omittingEmptySubsequences: false)
+        for (i, line) in lines.enumerated() {
+          say((i == 0 ? Self.primaryPrompt : Self.continuationPrompt) + line)
+        }
+        record(cell.source, options: cell.options)
+      }
+    }
+    let count = opened.cells.count
+    say(
+      "opened \(file): \(count) cell" + (count == 1 ? "" : "s") + " replayed; :save writes it back")
   }
 
   private func markdown(_ text: String) {

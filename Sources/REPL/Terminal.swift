@@ -14,7 +14,10 @@ extension REPL {
   /// The REPL on this process's terminal: libedit with the history file and completion
   /// (plain lines when libedit cannot start), colour unless NO_COLOR is set, Ctrl-C caught,
   /// and the terminal put back as it was however the process ends.
-  public static func runInTerminal(welcome: String, seed: UInt64 = 42) -> Int32 {
+  /// - Parameter notebook: a notebook to open (replay) first, as `:open` does.
+  public static func runInTerminal(welcome: String, seed: UInt64 = 42, notebook: String? = nil)
+    -> Int32
+  {
     restoreTerminalOnExit()
     Interrupts.listen()
     defer { Interrupts.stopListening() }
@@ -32,6 +35,11 @@ extension REPL {
       output: { console.write($0, transient: $1) }, finish: { console.finish() })
     editor?.completer = repl.completer.complete
     repl.session.plotter.textSize = textFigureSize
+    if let notebook {
+      if let welcome = repl.options.welcome { repl.output(welcome + "\n", false) }
+      repl.open(notebook)
+      return repl.run(welcome: false)
+    }
     return repl.run()
   }
 }

@@ -52,6 +52,9 @@ public final class Session: Context {
   /// The current bindings, by name.
   public var bindings: [String: Value] { interpreter.globals }
 
+  /// Restarts the session's random generator, as `seed(n)` does.
+  public func reseed(_ seed: UInt64) { random.generator = RandomGenerator(seed: seed) }
+
   /// Forgets every binding.
   public func reset() { interpreter.reset() }
 

@@ -55,6 +55,8 @@ struct Start: ParsableCommand {
         throw ExitCode.failure
       }
       status = REPL.runInTerminal(welcome: welcome, seed: seed)
+    } else if let file, file.hasSuffix(".nb.md"), isatty(STDIN_FILENO) == 1 {
+      status = REPL.runInTerminal(welcome: welcome, seed: seed, notebook: file)
     } else if let file, file.hasSuffix(".nb.md") {
       FileHandle.standardError.write(
         Data(

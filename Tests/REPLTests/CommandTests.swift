@@ -72,12 +72,9 @@ import Testing
     #expect(Command.named("") == nil)
   }
 
-  @Test func notebookAndPlotCommandsSayTheyAreNotHereYet() {
-    let out = transcript(ScriptedReader([":open x.nb.md"]))
-    #expect(
-      out
-        == "error: :open comes with notebook replay in the REPL, which this version does not have yet\n"
-    )
+  @Test func openingAMissingNotebookSaysSo() {
+    let out = transcript(ScriptedReader([":open missing.nb.md", "1"]))
+    #expect(out == "error: cannot read missing.nb.md\n1\n")
   }
 
   @Test func plotChoosesWhereFiguresGo() {

@@ -41,6 +41,37 @@ import Workspace
     #expect(NotebookReplay.differences(recorded: notebook, now: now, name: "saved").isEmpty)
   }
 
+  @Test func openReplaysANotebookAndSaveWritesItBack() throws {
+    let file = FileManager.default.temporaryDirectory
+      .appendingPathComponent("gb-open-\(UUID().uuidString).nb.md").path
+    try """
+    <!-- gradbook notebook format=1 seed=5 -->
+    # Opened
+
+    ```gradbook
+    r = rand(2)
+    ```
+    ```gradbook
+    w = [1,
+      2]
+    ```
+
+    """.write(toFile: file, atomically: true, encoding: .utf8)
+    let reader = ScriptedReader([":open \(file)", "w * 10", ":save"])
+    let out = transcript(reader)
+    #expect(out.hasPrefix("gb> r = rand(2)\ntensor [2]\n"))
+    #expect(out.contains("gb> w = [1,\n..>   2]\ntensor [2]\n[1, 2]\n"))
+    #expect(out.contains("opened \(file): 2 cells replayed; :save writes it back\n"))
+    #expect(out.hasSuffix("saved 3 cells to \(file)\n"))
+    let saved = try NotebookReader.read(String(contentsOfFile: file, encoding: .utf8))
+    #expect(saved.seed == 5)
+    #expect(saved.cells.map(\.source) == ["r = rand(2)", "w = [1,\n  2]", "w * 10"])
+    #expect(saved.cells[2].output == "tensor [2]\n[10, 20]\n")
+    // The notebook's seed was used: the same numbers as a fresh replay.
+    let replay = NotebookReplay.run(saved).notebook
+    #expect(replay.cells[0].output == saved.cells[0].output)
+  }
+
   @Test func saveWithoutAFileTheFirstTimeExplains() {
     #expect(
       transcript(ScriptedReader(["1", ":save"])).hasSuffix(

@@ -30,7 +30,7 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x01")
 class REPL:
     """One gradbook process on a pty, with its own state folder and home."""
 
-    def __init__(self, state=None, home=None, colour=False, size=(40, 100), env=None):
+    def __init__(self, state=None, home=None, colour=False, size=(40, 100), env=None, args=()):
         self.state = state or tempfile.mkdtemp(prefix="gb-state-")
         self.home = home or tempfile.mkdtemp(prefix="gb-home-")
         environment = dict(os.environ, XDG_STATE_HOME=self.state, HOME=self.home, TERM="xterm")
@@ -40,7 +40,7 @@ class REPL:
         else:
             environment["NO_COLOR"] = "1"
         environment.update(env or {})
-        self.child = pexpect.spawn(BINARY, env=environment, encoding="utf-8",
+        self.child = pexpect.spawn(BINARY, list(args), env=environment, encoding="utf-8",
                                    dimensions=size, timeout=20, cwd=self.home)
         self.child.expect("Ctrl-D to quit")
         self.prompt()
@@ -244,6 +244,22 @@ def test_a_killed_repl_is_recovered_from_its_journal():
                 "```gradbook\nb = a * 21\n```\n```output\n42\n```\n"
                 "```gradbook\nb + 1\n```\n```output\n43\n```\n")
     expect(text == expected, repr(text))
+
+
+def test_a_notebook_given_on_the_command_line_opens_in_the_repl():
+    folder = tempfile.mkdtemp(prefix="gb-open-")
+    path = os.path.join(folder, "sums.nb.md")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("<!-- gradbook notebook format=1 seed=42 -->\n```gradbook\nb = 40\n```\n")
+    r = REPL(args=[path])  # the first "gb> " it waits for is the replayed cell's
+    r.child.expect_exact("1 cell replayed")
+    r.prompt()
+    expect(r.run("b + 2") == "42\n", "the notebook's bindings are there")
+    r.run(":save")
+    r.quit()
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    expect("```gradbook\nb + 2\n```\n```output\n42\n```\n" in text, text)
 
 
 def test_ctrl_c_at_the_prompt_drops_the_line():
