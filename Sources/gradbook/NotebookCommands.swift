@@ -15,19 +15,11 @@ struct RunNotebooks: ParsableCommand {
   var files: [String]
 
   func run() throws {
-    var failed = false
-    for file in files {
-      do {
-        let notebook = try readNotebook(file)
-        let replay = NotebookReplay.run(notebook, name: Figure.notebookName(of: file))
-        try save(replay, to: file)
-        print("\(file): ran \(replay.notebook.cells.count) cells")
-      } catch let error as CommandFailure {
-        FileHandle.standardError.write(Data("gradbook: \(error.message)\n".utf8))
-        failed = true
-      }
+    try replayEach(files) { file, _, replay in
+      try save(replay, to: file)
+      print("\(file): ran \(replay.notebook.cells.count) cells")
+      return true
     }
-    if failed { throw ExitCode.failure }
   }
 }
 
@@ -45,31 +37,42 @@ struct CheckNotebooks: ParsableCommand {
   var update = false
 
   func run() throws {
-    var failed = false
-    for file in files {
-      do {
-        let notebook = try readNotebook(file)
-        let replay = NotebookReplay.run(notebook, name: Figure.notebookName(of: file))
-        let now = replay.notebook
-        let diffs = NotebookReplay.differences(recorded: notebook, now: now, name: file)
-        if diffs.isEmpty {
-          print("\(file): \(now.cells.count) cells, every output as recorded")
-        } else if update {
-          try save(replay, to: file)
-          print("\(file): updated \(diffs.count) of \(now.cells.count) cells")
-        } else {
-          print(diffs.joined(), terminator: "")
-          print(
-            "\(file): \(diffs.count) of \(now.cells.count) cells differ (--update accepts them)")
-          failed = true
-        }
-      } catch let error as CommandFailure {
-        FileHandle.standardError.write(Data("gradbook: \(error.message)\n".utf8))
-        failed = true
+    try replayEach(files) { file, notebook, replay in
+      let now = replay.notebook
+      let diffs = NotebookReplay.differences(recorded: notebook, now: now, name: file)
+      if diffs.isEmpty {
+        print("\(file): \(now.cells.count) cells, every output as recorded")
+      } else if update {
+        try save(replay, to: file)
+        print("\(file): updated \(diffs.count) of \(now.cells.count) cells")
+      } else {
+        print(diffs.joined(), terminator: "")
+        print("\(file): \(diffs.count) of \(now.cells.count) cells differ (--update accepts them)")
+        return false
       }
+      return true
     }
-    if failed { throw ExitCode.failure }
   }
+}
+
+/// Replays each notebook in a fresh session and hands `body` the file, the notebook as
+/// recorded and its replay; `body` says whether all is well. A notebook that cannot be read
+/// is reported and the others still run; exit status 1 when any failed.
+func replayEach(
+  _ files: [String], _ body: (String, Notebook, NotebookReplay.Result) throws -> Bool
+) throws {
+  var failed = false
+  for file in files {
+    do {
+      let notebook = try readNotebook(file)
+      let replay = NotebookReplay.run(notebook, name: Figure.notebookName(of: file))
+      if try !body(file, notebook, replay) { failed = true }
+    } catch let error as CommandFailure {
+      FileHandle.standardError.write(Data("gradbook: \(error.message)\n".utf8))
+      failed = true
+    }
+  }
+  if failed { throw ExitCode.failure }
 }
 
 struct CommandFailure: Error {
