@@ -76,8 +76,10 @@ public final class REPL {
         if !transient { capture.text += text }
         output(text, transient)
       })
-    // Every plot is kept too, to be saved as the notebook's figure.
+    // Every plot is kept too, to be saved as the notebook's figure; a text figure on the
+    // screen is not part of the cell's output.
     session.plotter.recording = true
+    session.displayOutput = { text in output(text, false) }
   }
 
   /// Tab completion over this REPL's session.

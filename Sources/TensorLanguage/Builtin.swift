@@ -72,6 +72,9 @@ public protocol Context: AnyObject {
   func write(_ text: String, transient: Bool)
   /// Whether output goes to a terminal that can redraw a live line.
   var isTerminal: Bool { get }
+  /// Shows text that belongs to the screen, not to the record of the session: a figure drawn
+  /// as characters, the name of a file a figure went to. A notebook keeps the figure itself.
+  func display(_ text: String)
   /// Whether the user asked to stop (Ctrl-C); long work checks it between steps.
   func shouldCancel() -> Bool
   /// Calls a function value (a built-in or an `fn`) with positional arguments.
@@ -88,6 +91,8 @@ public protocol Context: AnyObject {
 }
 
 extension Context {
+  public func display(_ text: String) { write(text, transient: false) }
+
   public func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String? {
     throw RuntimeError("plots are not available here")
   }

@@ -113,6 +113,13 @@ public final class Session: Context {
   // MARK: Context
 
   public func write(_ text: String, transient: Bool) { output(text, transient) }
+
+  /// Where text for the screen only goes (a text figure); nil sends it with the output.
+  public var displayOutput: ((String) -> Void)?
+
+  public func display(_ text: String) {
+    if let displayOutput { displayOutput(text) } else { output(text, false) }
+  }
   public func shouldCancel() -> Bool { cancellation() }
 
   public func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String? {

@@ -72,6 +72,24 @@ import Workspace
     #expect(replay.cells[0].output == saved.cells[0].output)
   }
 
+  /// A text figure on the screen is not the cell's output; the notebook keeps the figure as
+  /// an SVG beside it.
+  @Test func aPlotIsSavedAsAFigureNotAsItsTextPicture() throws {
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("gb-fig-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let file = folder.appendingPathComponent("pic.nb.md").path
+    let out = transcript(ScriptedReader([":plot text", "plot(xor())", ":save \(file)"]))
+    #expect(out.contains("class 0"))  // drawn on the screen, as text
+    let saved = try NotebookReader.read(String(contentsOfFile: file, encoding: .utf8))
+    #expect(saved.cells.count == 1)
+    #expect(saved.cells[0].output == nil)
+    #expect(saved.cells[0].figures.map(\.path) == ["pic.nb.assets/cell-1.svg"])
+    #expect(
+      FileManager.default.fileExists(
+        atPath: folder.appendingPathComponent("pic.nb.assets/cell-1.svg").path))
+  }
+
   @Test func saveWithoutAFileTheFirstTimeExplains() {
     #expect(
       transcript(ScriptedReader(["1", ":save"])).hasSuffix(

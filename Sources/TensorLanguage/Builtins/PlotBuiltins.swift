@@ -29,7 +29,7 @@ extension Builtins {
         }
       }
       let text = try context.show(figure, file: file, size: try plotSize(args))
-      if let text { context.write(text.hasSuffix("\n") ? text : text + "\n", transient: false) }
+      if let text { context.display(text.hasSuffix("\n") ? text : text + "\n") }
       return .none
     }
   ]
