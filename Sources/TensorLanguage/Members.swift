@@ -44,6 +44,7 @@ public func member(of value: Value, _ name: String) throws -> Value {
     case "val_accuracy": return .tensor(Tensor(h.validationAccuracy))
     case "lr": return .tensor(Tensor(h.learningRates))
     case "epochs": return .number(Double(h.epochs))
+    case "seconds": return .number(h.seconds)
     default: break
     }
   case .perceptronResult(let r):
@@ -66,7 +67,7 @@ public func memberNames(of value: Value) -> [String] {
   case .dataset(let d): d.classes == nil ? ["x", "y", "n"] : ["x", "y", "n", "classes"]
   case .layer(let layer):
     layer is ActivationLayer ? ["layers", "params"] : ["layers", "params", "w", "b"]
-  case .history: ["loss", "val_loss", "accuracy", "val_accuracy", "lr", "epochs"]
+  case .history: ["loss", "val_loss", "accuracy", "val_accuracy", "lr", "epochs", "seconds"]
   case .perceptronResult: ["converged", "epochs", "errors"]
   default: []
   }

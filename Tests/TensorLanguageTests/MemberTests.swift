@@ -84,6 +84,7 @@ extension LanguageTests {
       h.loss = [0.5, 0.25]
       h.accuracy = [0.5, 1]
       h.learningRates = [0.1, 0.01]
+      h.seconds = 1.25
       let history = Value.history(h)
       #expect(matches(try member(of: history, "loss"), [2], [0.5, 0.25]))
       #expect(matches(try member(of: history, "accuracy"), [2], [0.5, 1]))
@@ -91,6 +92,7 @@ extension LanguageTests {
       #expect(matches(try member(of: history, "val_accuracy"), [0], []))
       #expect(matches(try member(of: history, "lr"), [2], [0.1, 0.01]))
       #expect(number(try member(of: history, "epochs")) == 2)
+      #expect(number(try member(of: history, "seconds")) == 1.25)
     }
 
     @Test func perceptronResultMembers() throws {
