@@ -1,0 +1,127 @@
+"""Runs the benchmark's workloads on Gradbook and, when they are installed, on numpy and
+PyTorch, alternating and repeated, and prints one table of medians and ratios. Started by
+Scripts/bench; see the README's Performance section."""
+
+import argparse
+import datetime
+import importlib.util
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import workloads as w  # noqa: E402
+
+parser = argparse.ArgumentParser(description=__doc__)
+parser.add_argument("--gradbook", required=True, help="the release binary")
+parser.add_argument("--reps", type=int, default=5, help="repetitions of each workload")
+args = parser.parse_args()
+has_numpy = importlib.util.find_spec("numpy") is not None
+has_torch = importlib.util.find_spec("torch") is not None
+g = args.gradbook
+
+
+def peers(numpy_fn=None, torch_fn=None):
+    out = {}
+    if has_numpy and numpy_fn:
+        out["numpy"] = numpy_fn
+    if has_torch and torch_fn:
+        out["PyTorch f64"] = lambda: torch_fn("float64")
+        out["PyTorch f32"] = lambda: torch_fn("float32")
+    return out
+
+
+# name, unit, Gradbook, peers, and whether bigger is better (GFLOP/s).
+table = [
+    ("W1 XOR 2-4-1, per step", "µs", lambda: w.gradbook_xor(g), peers(w.numpy_xor, w.torch_xor)),
+    ("W2 spiral 2-64-64-3, per step", "µs", lambda: w.gradbook_spiral(g), peers(None, w.torch_spiral)),
+]
+for n in w.MATMUL_SIZES:
+    table.append((
+        f"W3 matmul {n}", "GFLOP/s", (lambda n=n: w.gradbook_matmul(g, n)),
+        {k: v for k, v in {
+            "numpy": (lambda n=n: w.numpy_matmul(n)) if has_numpy else None,
+            "PyTorch f64": (lambda n=n: w.torch_matmul(n)) if has_torch else None,
+        }.items() if v}))
+for op in ("add", "matmul"):
+    table.append((
+        f"W5 4×4 {op}", "µs", (lambda op=op: w.gradbook_small(g, op)),
+        {k: v for k, v in {
+            "numpy": (lambda op=op: w.numpy_small(op)) if has_numpy else None,
+            "PyTorch f64": (lambda op=op: w.torch_small(op)) if has_torch else None,
+        }.items() if v}))
+table.append(("S startup, pipe to answer", "ms", lambda: w.gradbook_startup(g),
+              {"PyTorch f64": lambda: w.torch_startup(sys.executable)} if has_torch else {}))
+
+
+def peak_rss_kib(command, stdin=None):
+    """The peak resident size of a fresh process running `command`, from wait4."""
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, text=True)
+    process.stdin.write(stdin or "")
+    process.stdin.close()
+    _, status, usage = os.wait4(process.pid, 0)
+    return usage.ru_maxrss
+
+
+columns = ["Gradbook", "numpy", "PyTorch f64", "PyTorch f32"]
+rows = []
+for name, unit, mine, others in table:
+    results = {c: [] for c in ["Gradbook"] + list(others)}
+    notes = {}
+    for _ in range(args.reps):  # alternating, so drift hits every column alike
+        for column, fn in [("Gradbook", mine)] + list(others.items()):
+            seconds, note = fn()
+            results[column].append(seconds)
+            notes[column] = note
+    medians = {c: statistics.median(v) for c, v in results.items()}
+    rows.append((name, unit, medians, notes))
+    print(f"  {name}: " + ", ".join(f"{c} {notes[c]}" for c in medians), file=sys.stderr)
+
+
+def shown(unit, seconds, note):
+    if unit == "GFLOP/s":
+        return note.split()[0]
+    scale = {"µs": 1e6, "ms": 1e3}[unit]
+    return f"{seconds * scale:.3g}"
+
+
+memory = None
+if has_torch:
+    s = w.SPIRAL
+    script = (f"data = spiral({s['points']}, classes: {s['classes']});\n"
+              f"net = dense(2, {s['hidden']}, relu) >> dense({s['hidden']}, {s['hidden']}, relu) >> dense({s['hidden']}, {s['classes']}, softmax);\n"
+              f"fit(net, data, loss: cross_entropy, opt: sgd(lr: {s['lr']}, momentum: {s['momentum']}), batch: {s['batch']}, epochs: {s['epochs']});\n")
+    mine_kib = peak_rss_kib([g], script)
+    torch_kib = peak_rss_kib([sys.executable, "-c",
+                              "import sys; sys.path.insert(0, %r); import workloads; workloads.torch_spiral('float64')"
+                              % os.path.dirname(os.path.abspath(__file__))])
+    memory = (mine_kib, torch_kib)
+
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+versions = [f"Python {platform.python_version()}"]
+if has_numpy:
+    import numpy
+    versions.append(f"numpy {numpy.__version__}")
+if has_torch:
+    import torch
+    versions.append(f"torch {torch.__version__} ({torch.get_num_threads()} threads)")
+gb_version = subprocess.run([g, "--version"], capture_output=True, text=True).stdout.strip()
+print(f"Gradbook {gb_version} benchmark, {datetime.date.today()}, {cpu}, {os.cpu_count()} cores")
+print("; ".join(versions) + f"; OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
+print(f"medians of {args.reps} alternating runs; ratio = peer time / Gradbook time (for GFLOP/s: Gradbook / peer); > 1 means Gradbook is ahead")
+print()
+print("| workload | unit | Gradbook | numpy | PyTorch f64 | PyTorch f32 | vs numpy | vs PyTorch f64 |")
+print("|---|---|---|---|---|---|---|---|")
+for name, unit, medians, notes in rows:
+    cells = [shown(unit, medians[c], notes[c]) if c in medians else "–" for c in columns]
+
+    def ratio(peer):
+        # Times are compared for every workload; for GFLOP/s that is Gradbook's rate over the peer's.
+        return f"{medians[peer] / medians['Gradbook']:.2f}×" if peer in medians else "–"
+    print(f"| {name} | {unit} | " + " | ".join(cells) + f" | {ratio('numpy')} | {ratio('PyTorch f64')} |")
+if memory:
+    mine_kib, torch_kib = memory
+    print(f"| M peak memory of W2 | MiB | {mine_kib / 1024:.0f} | – | {torch_kib / 1024:.0f} | – | – | {torch_kib / mine_kib:.2f}× |")

@@ -1,0 +1,230 @@
+"""The benchmark's workloads, written for it, in Gradbook, numpy and PyTorch: the same data,
+models, initialisation scheme and hyperparameters everywhere. Each function returns
+(seconds of the measured part, what it computed) so a reader sees the work was done."""
+
+import subprocess
+import time
+
+XOR_EPOCHS = 10_000
+SPIRAL = dict(points=900, classes=3, hidden=64, epochs=200, batch=64, lr=0.05, momentum=0.9)
+MATMUL_SIZES = (256, 512, 1024, 2048)
+
+
+# Gradbook: scripts run by the release binary, the way a user runs them.
+
+def gradbook(binary, script):
+    """Runs a script; gives its output lines."""
+    out = subprocess.run([binary], input=script, capture_output=True, text=True, check=True)
+    return out.stdout.strip().split("\n")
+
+
+def gradbook_xor(binary):
+    lines = gradbook(binary, f"""
+data = xor();
+net = dense(2, 4, tanh) >> dense(4, 1, sigmoid);
+h = fit(net, data, loss: mse, opt: sgd(lr: 0.5), epochs: {XOR_EPOCHS});
+print(h.seconds, digits: 17)
+print(h.loss[-1], digits: 17)
+""")
+    return float(lines[-2]) / XOR_EPOCHS, f"loss {float(lines[-1]):.3g}"
+
+
+def gradbook_spiral(binary):
+    s = SPIRAL
+    lines = gradbook(binary, f"""
+data = spiral({s['points']}, classes: {s['classes']});
+net = dense(2, {s['hidden']}, relu) >> dense({s['hidden']}, {s['hidden']}, relu) >> dense({s['hidden']}, {s['classes']}, softmax);
+h = fit(net, data, loss: cross_entropy, opt: sgd(lr: {s['lr']}, momentum: {s['momentum']}), batch: {s['batch']}, epochs: {s['epochs']});
+print(h.seconds, digits: 17)
+print(accuracy(net, data), digits: 17)
+""")
+    steps = s["epochs"] * -(-s["points"] // s["batch"])
+    return float(lines[-2]) / steps, f"accuracy {float(lines[-1]):.3g}"
+
+
+def gradbook_timed(binary, setup, statement, repeat):
+    """Seconds per run of `statement`, timed by the REPL's :time over `repeat` runs in a loop."""
+    script = setup + f"\n:time for i in 1..{repeat} {{ {statement} }}\n"
+    out = subprocess.run([binary, "-i"], input=script, capture_output=True, text=True, check=True)
+    line = [l for l in out.stdout.split("\n") if "time: " in l][-1]
+    value, unit = line.split("time: ")[1].split()
+    seconds = float(value) * {"s": 1, "ms": 1e-3, "µs": 1e-6}[unit]
+    return seconds / repeat
+
+
+def gradbook_matmul(binary, n):
+    seconds = gradbook_timed(binary, f"a = randn({n}, {n});\nb = randn({n}, {n});", "c = a @ b;", 3 if n >= 1024 else 10)
+    return seconds, f"{2 * n**3 / seconds / 1e9:.1f} GFLOP/s"
+
+
+def gradbook_small(binary, op):
+    statement = "c = a + b;" if op == "add" else "c = a @ b;"
+    loop = gradbook_timed(binary, "a = randn(4, 4);\nb = randn(4, 4);", statement, 100_000)
+    empty = gradbook_timed(binary, "a = 1;", "c = a;", 100_000)
+    return max(loop - empty, 1e-9), "4×4"
+
+
+def gradbook_startup(binary):
+    start = time.perf_counter()
+    out = subprocess.run([binary], input="[[1, 2], [3, 4]] @ [[1], [1]]\n", capture_output=True, text=True, check=True)
+    return time.perf_counter() - start, out.stdout.split("\n")[-2]
+
+
+# numpy, written by hand as a student would.
+
+def numpy_xor():
+    import numpy as np
+    rng = np.random.default_rng(1)
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+    y = np.array([[0], [1], [1], [0]], dtype=np.float64)
+    # Xavier uniform, as Gradbook's dense.
+    w1 = rng.uniform(-1, 1, (2, 4)) * np.sqrt(6 / 6)
+    b1 = np.zeros(4)
+    w2 = rng.uniform(-1, 1, (4, 1)) * np.sqrt(6 / 5)
+    b2 = np.zeros(1)
+    start = time.perf_counter()
+    for _ in range(XOR_EPOCHS):
+        h = np.tanh(x @ w1 + b1)
+        o = 1 / (1 + np.exp(-(h @ w2 + b2)))
+        d_o = (o - y) * (2 / y.size) * o * (1 - o)
+        d_h = (d_o @ w2.T) * (1 - h * h)
+        w2 -= 0.5 * (h.T @ d_o)
+        b2 -= 0.5 * d_o.sum(0)
+        w1 -= 0.5 * (x.T @ d_h)
+        b1 -= 0.5 * d_h.sum(0)
+    seconds = time.perf_counter() - start
+    return seconds / XOR_EPOCHS, f"loss {float(((o - y) ** 2).mean()):.3g}"
+
+
+def numpy_matmul(n):
+    import numpy as np
+    a = np.random.standard_normal((n, n))
+    b = np.random.standard_normal((n, n))
+    a @ b
+    repeat = 3 if n >= 1024 else 10
+    start = time.perf_counter()
+    for _ in range(repeat):
+        a @ b
+    seconds = (time.perf_counter() - start) / repeat
+    return seconds, f"{2 * n**3 / seconds / 1e9:.1f} GFLOP/s"
+
+
+def numpy_small(op):
+    import numpy as np
+    a = np.random.standard_normal((4, 4))
+    b = np.random.standard_normal((4, 4))
+    repeat = 100_000
+    start = time.perf_counter()
+    if op == "add":
+        for _ in range(repeat):
+            c = a + b
+    else:
+        for _ in range(repeat):
+            c = a @ b
+    loop = time.perf_counter() - start
+    start = time.perf_counter()
+    for _ in range(repeat):
+        c = a
+    empty = time.perf_counter() - start
+    return max(loop - empty, 1e-9) / repeat, "4×4"
+
+
+# PyTorch on the CPU.
+
+def torch_xor(dtype_name):
+    import torch
+    dtype = getattr(torch, dtype_name)
+    torch.manual_seed(1)
+    x = torch.tensor([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=dtype)
+    y = torch.tensor([[0], [1], [1], [0]], dtype=dtype)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1), torch.nn.Sigmoid()).to(dtype)
+    opt = torch.optim.SGD(net.parameters(), lr=0.5)
+    loss_fn = torch.nn.MSELoss()
+    start = time.perf_counter()
+    for _ in range(XOR_EPOCHS):
+        opt.zero_grad()
+        loss = loss_fn(net(x), y)
+        loss.backward()
+        opt.step()
+    seconds = time.perf_counter() - start
+    return seconds / XOR_EPOCHS, f"loss {loss.item():.3g}"
+
+
+def spiral_data(points, classes, seed=1):
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    per = points // classes
+    xs, ys = [], []
+    for k in range(classes):
+        r = np.linspace(0.0, 1, per)
+        t = np.linspace(k * 4, (k + 1) * 4, per) + rng.standard_normal(per) * 0.2
+        xs.append(np.c_[r * np.sin(t), r * np.cos(t)])
+        ys += [k] * per
+    return np.concatenate(xs), np.array(ys)
+
+
+def torch_spiral(dtype_name):
+    import torch
+    s = SPIRAL
+    dtype = getattr(torch, dtype_name)
+    torch.manual_seed(1)
+    x_np, y_np = spiral_data(s["points"], s["classes"])
+    x = torch.tensor(x_np, dtype=dtype)
+    y = torch.tensor(y_np)
+    h = s["hidden"]
+    net = torch.nn.Sequential(torch.nn.Linear(2, h), torch.nn.ReLU(), torch.nn.Linear(h, h), torch.nn.ReLU(), torch.nn.Linear(h, s["classes"])).to(dtype)
+    opt = torch.optim.SGD(net.parameters(), lr=s["lr"], momentum=s["momentum"])
+    loss_fn = torch.nn.CrossEntropyLoss()
+    steps = 0
+    start = time.perf_counter()
+    for _ in range(s["epochs"]):
+        order = torch.randperm(len(x))
+        for i in range(0, len(x), s["batch"]):
+            idx = order[i:i + s["batch"]]
+            opt.zero_grad()
+            loss = loss_fn(net(x[idx]), y[idx])
+            loss.backward()
+            opt.step()
+            steps += 1
+    seconds = time.perf_counter() - start
+    accuracy = (net(x).argmax(1) == y).double().mean().item()
+    return seconds / steps, f"accuracy {accuracy:.3g}"
+
+
+def torch_matmul(n):
+    import torch
+    a = torch.randn(n, n, dtype=torch.float64)
+    b = torch.randn(n, n, dtype=torch.float64)
+    a @ b
+    repeat = 3 if n >= 1024 else 10
+    start = time.perf_counter()
+    for _ in range(repeat):
+        a @ b
+    seconds = (time.perf_counter() - start) / repeat
+    return seconds, f"{2 * n**3 / seconds / 1e9:.1f} GFLOP/s"
+
+
+def torch_small(op):
+    import torch
+    a = torch.randn(4, 4, dtype=torch.float64)
+    b = torch.randn(4, 4, dtype=torch.float64)
+    repeat = 100_000
+    start = time.perf_counter()
+    if op == "add":
+        for _ in range(repeat):
+            c = a + b
+    else:
+        for _ in range(repeat):
+            c = a @ b
+    loop = time.perf_counter() - start
+    start = time.perf_counter()
+    for _ in range(repeat):
+        c = a
+    empty = time.perf_counter() - start
+    return max(loop - empty, 1e-9) / repeat, "4×4"
+
+
+def torch_startup(python):
+    start = time.perf_counter()
+    out = subprocess.run([python, "-c", "import torch; print(torch.tensor([[1., 2], [3, 4]]) @ torch.tensor([[1.], [1]]))"], capture_output=True, text=True, check=True)
+    return time.perf_counter() - start, out.stdout.split("\n")[0]
