@@ -109,10 +109,8 @@ def numpy_matmul(n):
     return seconds, f"{2 * n**3 / seconds / 1e9:.1f} GFLOP/s"
 
 
-def numpy_small(op):
-    import numpy as np
-    a = np.random.standard_normal((4, 4))
-    b = np.random.standard_normal((4, 4))
+def time_small(a, b, op):
+    """Seconds per `a + b` or `a @ b` in a Python loop, less the cost of the loop itself."""
     repeat = 100_000
     start = time.perf_counter()
     if op == "add":
@@ -126,7 +124,13 @@ def numpy_small(op):
     for _ in range(repeat):
         c = a
     empty = time.perf_counter() - start
+    del c
     return max(loop - empty, 1e-9) / repeat, "4×4"
+
+
+def numpy_small(op):
+    import numpy as np
+    return time_small(np.random.standard_normal((4, 4)), np.random.standard_normal((4, 4)), op)
 
 
 # PyTorch on the CPU.
@@ -206,22 +210,7 @@ def torch_matmul(n):
 
 def torch_small(op):
     import torch
-    a = torch.randn(4, 4, dtype=torch.float64)
-    b = torch.randn(4, 4, dtype=torch.float64)
-    repeat = 100_000
-    start = time.perf_counter()
-    if op == "add":
-        for _ in range(repeat):
-            c = a + b
-    else:
-        for _ in range(repeat):
-            c = a @ b
-    loop = time.perf_counter() - start
-    start = time.perf_counter()
-    for _ in range(repeat):
-        c = a
-    empty = time.perf_counter() - start
-    return max(loop - empty, 1e-9) / repeat, "4×4"
+    return time_small(torch.randn(4, 4, dtype=torch.float64), torch.randn(4, 4, dtype=torch.float64), op)
 
 
 def torch_startup(python):
