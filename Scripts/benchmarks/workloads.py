@@ -96,10 +96,8 @@ def numpy_xor():
     return seconds / XOR_EPOCHS, f"loss {float(((o - y) ** 2).mean()):.3g}"
 
 
-def numpy_matmul(n):
-    import numpy as np
-    a = np.random.standard_normal((n, n))
-    b = np.random.standard_normal((n, n))
+def time_matmul(a, b, n):
+    """Seconds per n × n product `a @ b` (after one warm-up), with its rate."""
     a @ b
     repeat = 3 if n >= 1024 else 10
     start = time.perf_counter()
@@ -107,6 +105,11 @@ def numpy_matmul(n):
         a @ b
     seconds = (time.perf_counter() - start) / repeat
     return seconds, f"{2 * n**3 / seconds / 1e9:.1f} GFLOP/s"
+
+
+def numpy_matmul(n):
+    import numpy as np
+    return time_matmul(np.random.standard_normal((n, n)), np.random.standard_normal((n, n)), n)
 
 
 def time_small(a, b, op):
@@ -197,15 +200,7 @@ def torch_spiral(dtype_name):
 
 def torch_matmul(n):
     import torch
-    a = torch.randn(n, n, dtype=torch.float64)
-    b = torch.randn(n, n, dtype=torch.float64)
-    a @ b
-    repeat = 3 if n >= 1024 else 10
-    start = time.perf_counter()
-    for _ in range(repeat):
-        a @ b
-    seconds = (time.perf_counter() - start) / repeat
-    return seconds, f"{2 * n**3 / seconds / 1e9:.1f} GFLOP/s"
+    return time_matmul(torch.randn(n, n, dtype=torch.float64), torch.randn(n, n, dtype=torch.float64), n)
 
 
 def torch_small(op):
