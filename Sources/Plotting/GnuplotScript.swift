@@ -30,12 +30,18 @@ public enum GnuplotScript {
     if let label = plot.xLabel { lines.append("set xlabel \(quoted(label)) noenhanced") }
     if let label = plot.yLabel { lines.append("set ylabel \(quoted(label)) noenhanced") }
     if plot.logY { lines.append("set logscale y") }
-    // Below a decision boundary the legend hides no region and no sample.
-    // Rising curves leave the top left free.
+    // Above samples and class regions the legend hides none of them, nor an axis label;
+    // rising curves leave the top left free.
+    let hasPoints = plot.series.contains { $0.style == .points }
     let placement =
-      plot.grid != nil ? " below horizontal" : plot.kind == "functions" ? " left top" : ""
+      plot.grid != nil || hasPoints
+      ? " above horizontal" : plot.kind == "functions" ? " left top" : ""
     lines.append("set key noenhanced" + placement + (text ? "" : " box"))
     if !text { lines.append("set grid lc rgb '#dddddd'") }
+    // Points on the frame are hard to see: a scatter plot gets a margin inside it.
+    if plot.grid == nil, hasPoints {
+      lines.append("set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05")
+    }
 
     var clauses: [String] = []
     var blocks: [String] = []

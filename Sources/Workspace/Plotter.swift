@@ -42,12 +42,15 @@ public final class Plotter {
     if file != nil, !writesFiles { return nil }
     if let file {
       target = .file(path: file, format: try PlotFile.format(of: file))
+      // Say where it went: nothing else on the screen would.
+      note = "wrote \(file)"
     } else {
-      switch setting ?? fromEnvironment() {
+      let chosen = setting ?? fromEnvironment()
+      switch chosen {
       case .off:
         return nil
       case .png, .svg:
-        let format: PlotTarget.FileFormat = setting == .png ? .png : .svg
+        let format: PlotTarget.FileFormat = chosen == .png ? .png : .svg
         written += 1
         let name = "plot-\(written).\(format.rawValue)"
         target = .file(path: directory + "/" + name, format: format)

@@ -94,6 +94,8 @@ import Testing
     // Light blue and light red regions as RGB pixels, in grid order.
     #expect(svg.contains("$grid << EOD\n0 0 174 199 232\n1 0 255 152 150\n\n0 1 174 199 232\n"))
     #expect(svg.contains("$grid using 1:2:3:4:5 with rgbimage notitle"))
+    // The legend above the plot, out of the regions' and samples' way.
+    #expect(svg.contains("\nset key noenhanced above horizontal box\n"))
     #expect(svg.contains("$boundary using 1:2 with lines lw 2 lc rgb '#333333' title 'boundary'"))
     #expect(svg.contains("with points pt 7 ps 1.1 lc rgb '#1f77b4' title 'class 0'"))
     #expect(svg.contains("with points pt 5 ps 1.1 lc rgb '#d62728' title 'class 1'"))
@@ -103,6 +105,13 @@ import Testing
     #expect(text.contains("$region1 using 1:2 with points pt ':' notitle"))
     #expect(text.contains("with points pt 'o' lc rgb '#1f77b4' title 'class 0'"))
     #expect(text.contains("with points pt 'x' lc rgb '#d62728' title 'class 1'"))
+  }
+
+  @Test func scatterPlotsKeepTheirPointsOffTheFrame() throws {
+    let scatter = Plot(series: [Plot.Series("a", x: [0, 1], y: [0, 1], style: .points)])
+    let script = try GnuplotScript.render(scatter, target: .text)
+    #expect(script.contains("\nset offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n"))
+    #expect(!(try GnuplotScript.render(loss, target: .text)).contains("set offsets"))
   }
 
   @Test func nonFiniteNumbersBecomeNaNAndEmptyPlotsAreRefused() throws {

@@ -81,6 +81,8 @@ import Workspace
       Issue.record("\(result) \(out)")
       return
     }
+    // Each plot says where it went.
+    #expect(out == "wrote \(path("blobs.svg"))\nwrote \(path("xor.svg"))\n")
     let blobs = try svg("blobs.svg")
     #expect(blobs.titles == ["class 0", "class 1", "class 2"])
     #expect(blobs.points.reduce(0, +) == 90 + 3)
@@ -193,6 +195,15 @@ import Workspace
     // The titles were drawn as text.
     let text = try String(contentsOfFile: path("a.svg"), encoding: .utf8)
     #expect(text.contains("`touch"))
+  }
+
+  /// GNUTERM=png sends figures without a file to numbered PNG files.
+  @Test func gnutermPngWritesNumberedPNGs() throws {
+    let plotter = Plotter(environment: ["GNUTERM": "png"], directory: folder.path)
+    let (out, _) = run("plot(xor())", plotter: plotter)
+    #expect(out == "wrote plot-1.png\n")
+    let data = try Data(contentsOf: folder.appendingPathComponent("plot-1.png"))
+    #expect(data.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
   }
 
   @Test func aKilledGnuplotIsStartedAgain() throws {
