@@ -109,7 +109,7 @@ public final class REPL {
         // An unfinished statement at the end: say so, then a second Ctrl-D quits.
         let source = pending.joined(separator: "\n")
         pending = []
-        report(.failed([unfinished(source)]), in: source)
+        report(.failed([.unfinished(source, reason: "the statement is unfinished")]), in: source)
       case .interrupted:
         pending = []
         say("^C")
@@ -177,15 +177,6 @@ public final class REPL {
         range.map { source.contains("\n") ? " at line \($0.start.line)" : "" } ?? ""
       say(paint("interrupted\(place)", "1;33") + " (bindings are kept)")
     }
-  }
-
-  private func unfinished(_ source: String) -> Diagnostic {
-    let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
-    let last = lines.lastIndex { !$0.allSatisfy(\.isWhitespace) } ?? 0
-    let end = SourceLocation(line: last + 1, column: lines[last].count + 1, offset: 0)
-    return Diagnostic(
-      "unexpected end of input: the statement is unfinished", at: SourceRange(end, end),
-      notes: ["close every bracket and block, and finish the last expression"])
   }
 
   // MARK: Commands
@@ -309,7 +300,8 @@ public final class REPL {
     let result = evaluate(statement)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     if case .incomplete = result {
-      report(.failed([unfinished(statement)]), in: statement)
+      report(
+        .failed([.unfinished(statement, reason: "the statement is unfinished")]), in: statement)
       return
     }
     report(result, in: statement)

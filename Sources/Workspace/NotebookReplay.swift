@@ -53,7 +53,7 @@ public enum NotebookReplay {
     switch evaluation {
     case .complete: break
     case .incomplete:
-      text += "error: unexpected end of input: the statement is unfinished\n"
+      text += formatter.format(.unfinished(source), in: source)
     case .failed(let diagnostics):
       for d in diagnostics { text += formatter.format(d, in: source) }
     case .interrupted: text += "interrupted\n"

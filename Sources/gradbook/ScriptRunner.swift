@@ -34,14 +34,8 @@ struct ScriptRunner {
     case .complete:
       return 0
     case .incomplete:
-      // A script cannot be continued: point just past its last character.
-      let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
-      let last = lines.lastIndex { !$0.allSatisfy(\.isWhitespace) } ?? 0
-      let end = SourceLocation(line: last + 1, column: lines[last].count + 1, offset: 0)
-      let reason = Parser.parse(source).diagnostics.first?.message ?? "the statement is unfinished"
-      let d = Diagnostic(
-        "unexpected end of input: \(reason)", at: SourceRange(end, end),
-        notes: ["close every bracket and block, and finish the last expression"])
+      // A script cannot be continued.
+      let d = Diagnostic.unfinished(source)
       FileHandle.standardError.write(Data(formatter.format(d, in: source).utf8))
       return 1
     case .failed(let diagnostics):

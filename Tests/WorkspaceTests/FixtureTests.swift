@@ -1,5 +1,4 @@
 import Foundation
-import TensorEngine
 import TensorLanguage
 import Testing
 import Workspace
@@ -7,7 +6,7 @@ import Workspace
 /// Every script in Fixtures/ runs in a fresh session with seed 42, and what it prints —
 /// values, then the diagnostic of the error that stopped it, formatted as the command line
 /// formats it — must equal its sibling `.out` file, written by hand. Timings and training
-/// losses are masked (see `withoutTimings`).
+/// losses are masked (see `withoutTimingsAndLosses`).
 @Suite(.serialized) struct FixtureTests {
   static let folder = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
 
@@ -39,9 +38,9 @@ import Workspace
     #expect(run(source, name: name) == expected)
   }
 
-  /// Runs a script as `gradbook FILE` would and gives what it printed.
+  /// Runs a script as `gradbook FILE` would (a fresh session seeded with 42) and gives what
+  /// it printed.
   func run(_ source: String, name: String) -> String {
-    RandomGenerator.seed(42)
     var printed = ""
     let session = Session { text, transient in
       if !transient { printed += text }
@@ -54,17 +53,14 @@ import Workspace
       for d in diagnostics { printed += formatter.format(d, in: source) }
     case .interrupted: printed += "interrupted\n"
     }
-    return withoutTimings(printed)
+    return withoutTimingsAndLosses(printed)
   }
 }
 
-/// Drops ` · 0.04 s` timings at line ends, and the loss values of training summaries:
-/// nobody can work those out independently of the run, so a fixture may not pin them.
-func withoutTimings(_ text: String) -> String {
-  text.replacingOccurrences(
-    of: #" · [0-9]+(\.[0-9]+)? s(?=\n|$)"#, with: "", options: .regularExpression
-  )
-  .replacingOccurrences(
+/// Drops timings (as notebooks do) and the loss values of training summaries: nobody can
+/// work those out independently of the run, so a fixture may not pin them.
+func withoutTimingsAndLosses(_ text: String) -> String {
+  withoutTimings(text).replacingOccurrences(
     of: #"(· (?:val_)?loss) [-0-9.e+naif]+"#, with: "$1 …",
     options: .regularExpression)
 }
