@@ -35,7 +35,7 @@ public final class REPL {
   }
 
   public let session: Session
-  private let capture: Capture
+  private let capture: OutputRecorder
   /// Where each finished cell is written at once, to survive a crash.
   private let journal: Journal?
   private let reader: LineReader
@@ -68,7 +68,7 @@ public final class REPL {
     self.finishOutput = finish
     self.notebook = Notebook(seed: seed)
     self.journal = journal
-    let capture = Capture()
+    let capture = OutputRecorder()
     self.capture = capture
     self.session = Session(
       isTerminal: options.isTerminal, seed: seed, cancellation: { Interrupts.requested },
@@ -371,18 +371,8 @@ public final class REPL {
     }
     if !file.hasSuffix(".nb.md") { file += ".nb.md" }
     // Figures are named after the notebook, so they are made now that its name is known.
-    let name = Figure.notebookName(of: file)
-    var drawn: [(Figure, Plot)] = []
-    var saved = notebook
-    var number = 0
-    for (index, block) in saved.blocks.enumerated() {
-      guard case .cell(var cell) = block else { continue }
-      let plots = number < cellPlots.count ? cellPlots[number] : []
-      number += 1
-      cell.figures = NotebookFigures.figures(for: plots, cell: number, notebookName: name)
-      drawn += zip(cell.figures, plots).map { ($0, $1) }
-      saved.blocks[index] = .cell(cell)
-    }
+    let (saved, drawn) = NotebookFigures.attach(
+      cellPlots, to: notebook, notebookName: Figure.notebookName(of: file))
     do {
       try NotebookFigures.write(drawn, besideNotebook: file, plotter: session.plotter)
     } catch {
@@ -427,11 +417,6 @@ public final class REPL {
   private func paint(_ text: String, _ colour: String) -> String {
     options.colour ? "\u{1B}[\(colour)m\(text)\u{1B}[0m" : text
   }
-}
-
-/// What the session printed while one statement ran.
-private final class Capture {
-  var text = ""
 }
 
 /// A wall time for a person: µs, ms or s with three significant digits.

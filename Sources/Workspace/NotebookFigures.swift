@@ -16,6 +16,25 @@ public enum NotebookFigures {
     }
   }
 
+  /// `notebook` with each cell's figures made from the plots it drew (`plots[k]` for the
+  /// k-th cell), and the figures with the plots to draw them from.
+  public static func attach(_ plots: [[Plot]], to notebook: Notebook, notebookName: String)
+    -> (Notebook, [(Figure, Plot)])
+  {
+    var result = notebook
+    var drawn: [(Figure, Plot)] = []
+    var number = 0
+    for (index, block) in notebook.blocks.enumerated() {
+      guard case .cell(var cell) = block else { continue }
+      let cellPlots = number < plots.count ? plots[number] : []
+      number += 1
+      cell.figures = figures(for: cellPlots, cell: number, notebookName: notebookName)
+      drawn += zip(cell.figures, cellPlots).map { ($0, $1) }
+      result.blocks[index] = .cell(cell)
+    }
+    return (result, drawn)
+  }
+
   /// Draws each figure into the assets folder beside `file`, then removes the files there
   /// that no figure links to. A figure path that would leave the folder is refused.
   public static func write(

@@ -26,21 +26,18 @@ public enum NotebookReplay {
       if !transient { recorder.text += text }
     }
     var result = notebook
-    var drawn: [(Figure, Plot)] = []
-    var number = 0
+    var plots: [[Plot]] = []
     for (index, block) in notebook.blocks.enumerated() {
       guard case .cell(var cell) = block else { continue }
-      number += 1
       recorder.text = ""
       plotter.recorded = []
       let evaluation = session.evaluate(cell.source)
       cell.output = cellOutput(recorder.text, evaluation, source: cell.source)
-      cell.figures = NotebookFigures.figures(
-        for: plotter.recorded, cell: number, notebookName: name)
-      drawn += zip(cell.figures, plotter.recorded).map { ($0, $1) }
+      plots.append(plotter.recorded)
       result.blocks[index] = .cell(cell)
     }
-    return Result(notebook: result, drawn: drawn, plotter: plotter)
+    let (withFigures, drawn) = NotebookFigures.attach(plots, to: result, notebookName: name)
+    return Result(notebook: withFigures, drawn: drawn, plotter: plotter)
   }
 
   /// What a cell leaves in the file: what it printed, then its error, without timings; nil
@@ -95,13 +92,14 @@ public enum NotebookReplay {
     if a == b { return true }
     guard let tolerance, let a, let b else { return false }
     let pattern = #"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?"#
-    func split(_ s: String) -> ([String], [Double]) {
-      let regex = try? NSRegularExpression(pattern: pattern)
+    let regex = try? NSRegularExpression(pattern: pattern)
+    /// The text with each number replaced by `#`, and the numbers.
+    func split(_ s: String) -> (String, [Double]) {
       let range = NSRange(s.startIndex..., in: s)
       let matches = regex?.matches(in: s, range: range) ?? []
       let numbers = matches.compactMap { Range($0.range, in: s).flatMap { Double(s[$0]) } }
       let text = regex?.stringByReplacingMatches(in: s, range: range, withTemplate: "#") ?? s
-      return ([text], numbers)
+      return (text, numbers)
     }
     let (ta, na) = split(a)
     let (tb, nb) = split(b)
@@ -117,9 +115,11 @@ public func withoutTimings(_ text: String) -> String {
     of: #" · [0-9]+(\.[0-9]+)? s(?=\n|$)"#, with: "", options: .regularExpression)
 }
 
-/// Collects a session's output; a class so the output closure can fill it.
-private final class OutputRecorder {
-  var text = ""
+/// Collects what a session printed; a class so its output closure can fill it.
+public final class OutputRecorder {
+  public var text = ""
+
+  public init() {}
 }
 
 /// The lines of `old` and `new` as a unified diff (one hunk with all lines, `-` removed,
