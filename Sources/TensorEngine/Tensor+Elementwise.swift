@@ -18,7 +18,8 @@ public enum UnaryOp: Sendable, Equatable {
   /// x limited to [low, high]; derivative 1 inside, 0 outside.
   case clip(low: Double, high: Double)
 
-  func forward(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeMutableBufferPointer<Double>) {
+  /// y = f(x) elementwise; `y` may be `x`.
+  public func forward(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeMutableBufferPointer<Double>) {
     let n = x.count
     switch self {
     case .negate: for i in 0..<n { y[i] = -x[i] }
@@ -46,8 +47,9 @@ public enum UnaryOp: Sendable, Equatable {
     }
   }
 
-  /// dx = g · f′(x), written with the input `x` or the output `y`, whichever is cheaper.
-  func backward(
+  /// dx = g · f′(x), written with the input `x` or the output `y`, whichever is cheaper;
+  /// `dx` may be `g`.
+  public func backward(
     _ g: UnsafeBufferPointer<Double>, _ x: UnsafeBufferPointer<Double>,
     _ y: UnsafeBufferPointer<Double>, _ dx: UnsafeMutableBufferPointer<Double>
   ) {
@@ -57,13 +59,31 @@ public enum UnaryOp: Sendable, Equatable {
     case .exp: for i in 0..<n { dx[i] = g[i] * y[i] }
     case .log: for i in 0..<n { dx[i] = g[i] / x[i] }
     case .sqrt: for i in 0..<n { dx[i] = g[i] / (2 * y[i]) }
-    case .abs: for i in 0..<n { dx[i] = x[i] > 0 ? g[i] : (x[i] < 0 ? -g[i] : 0) }
-    case .relu: for i in 0..<n { dx[i] = x[i] > 0 ? g[i] : 0 }
-    case .leakyRelu(let slope): for i in 0..<n { dx[i] = x[i] > 0 ? g[i] : slope * g[i] }
+    // Each gradient is read before the select: a load made only under a condition keeps
+    // the compiler from vectorizing the loop.
+    case .abs:
+      for i in 0..<n {
+        let gi = g[i]
+        dx[i] = x[i] > 0 ? gi : (x[i] < 0 ? -gi : 0)
+      }
+    case .relu:
+      for i in 0..<n {
+        let gi = g[i]
+        dx[i] = x[i] > 0 ? gi : 0
+      }
+    case .leakyRelu(let slope):
+      for i in 0..<n {
+        let gi = g[i]
+        dx[i] = x[i] > 0 ? gi : slope * gi
+      }
     case .sigmoid: for i in 0..<n { dx[i] = g[i] * y[i] * (1 - y[i]) }
     case .tanh: for i in 0..<n { dx[i] = g[i] * (1 - y[i] * y[i]) }
     case .step, .sign: for i in 0..<n { dx[i] = 0 }
-    case .clip(let low, let high): for i in 0..<n { dx[i] = x[i] >= low && x[i] <= high ? g[i] : 0 }
+    case .clip(let low, let high):
+      for i in 0..<n {
+        let gi = g[i]
+        dx[i] = x[i] >= low && x[i] <= high ? gi : 0
+      }
     }
   }
 }
@@ -219,8 +239,10 @@ extension Tensor {
   private static func broadcast(
     _ a: Tensor, _ b: Tensor, _ op: BinaryOp, _ f: (Double, Double) -> Double
   ) throws -> Tensor {
-    let shape = try Shape.broadcast(a.shape, b.shape, op: op.rawValue)
-    let n = try checkedCount(shape)
+    // Equal shapes, the common case, skip working out the broadcast shape.
+    let shape =
+      a.shape == b.shape ? a.shape : try Shape.broadcast(a.shape, b.shape, op: op.rawValue)
+    let n = a.shape == b.shape ? a.count : try checkedCount(shape)
     let scalars = [Double](unsafeUninitializedCapacity: n) { out, initialized in
       a.scalars.withUnsafeBufferPointer { pa in
         b.scalars.withUnsafeBufferPointer { pb in

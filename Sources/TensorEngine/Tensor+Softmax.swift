@@ -30,24 +30,10 @@ extension Tensor {
     let inner = shape[(a + 1)...].reduce(1, *)
     var out = scalars
     out.withUnsafeMutableBufferPointer { y in
+      guard let base = y.baseAddress else { return }
       for o in 0..<outer {
         for i in 0..<inner {
-          let base = o * n * inner + i
-          var top = -Double.infinity
-          for k in 0..<n { top = Swift.max(top, y[base + k * inner]) }
-          if !top.isFinite { top = 0 }
-          var total = 0.0
-          for k in 0..<n {
-            let e = Foundation.exp(y[base + k * inner] - top)
-            total += e
-            if !takeLog { y[base + k * inner] = e }
-          }
-          if takeLog {
-            let shift = top + Foundation.log(total)
-            for k in 0..<n { y[base + k * inner] -= shift }
-          } else {
-            for k in 0..<n { y[base + k * inner] /= total }
-          }
+          Tensor.softmaxSlice(base + o * n * inner + i, count: n, stride: inner, log: takeLog)
         }
       }
     }
@@ -57,22 +43,53 @@ extension Tensor {
       var dx = g.scalars
       y.scalars.withUnsafeBufferPointer { py in
         dx.withUnsafeMutableBufferPointer { d in
+          guard let pd = d.baseAddress, let py = py.baseAddress else { return }
           for o in 0..<outer {
             for i in 0..<inner {
-              let base = o * n * inner + i
-              var dot = 0.0
-              for k in 0..<n {
-                dot += takeLog ? d[base + k * inner] : d[base + k * inner] * py[base + k * inner]
-              }
-              for k in 0..<n {
-                let j = base + k * inner
-                d[j] = takeLog ? d[j] - Foundation.exp(py[j]) * dot : py[j] * (d[j] - dot)
-              }
+              let start = o * n * inner + i
+              Tensor.softmaxSliceBackward(
+                pd + start, output: py + start, count: n, stride: inner, log: takeLog)
             }
           }
         }
       }
       return [Tensor(unchecked: g.shape, dx)]
+    }
+  }
+
+  /// The softmax (or log-softmax) of the `n` values `y[0], y[stride], …`, in place, shifted
+  /// by their maximum so that exp never overflows.
+  public static func softmaxSlice(
+    _ y: UnsafeMutablePointer<Double>, count n: Int, stride: Int, log takeLog: Bool
+  ) {
+    var top = -Double.infinity
+    for k in 0..<n { top = Swift.max(top, y[k * stride]) }
+    if !top.isFinite { top = 0 }
+    var total = 0.0
+    for k in 0..<n {
+      let e = Foundation.exp(y[k * stride] - top)
+      total += e
+      if !takeLog { y[k * stride] = e }
+    }
+    if takeLog {
+      let shift = top + Foundation.log(total)
+      for k in 0..<n { y[k * stride] -= shift }
+    } else {
+      for k in 0..<n { y[k * stride] /= total }
+    }
+  }
+
+  /// The pullback of `softmaxSlice` in place: `d ← y ⊙ (d − Σ_j d_j y_j)` for the softmax,
+  /// `d ← d − e^y · Σ_j d_j` for the log-softmax, where `y` is the slice's output.
+  public static func softmaxSliceBackward(
+    _ d: UnsafeMutablePointer<Double>, output y: UnsafePointer<Double>, count n: Int, stride: Int,
+    log takeLog: Bool
+  ) {
+    var dot = 0.0
+    for k in 0..<n { dot += takeLog ? d[k * stride] : d[k * stride] * y[k * stride] }
+    for k in 0..<n {
+      let j = k * stride
+      d[j] = takeLog ? d[j] - Foundation.exp(y[j]) * dot : y[j] * (d[j] - dot)
     }
   }
 }

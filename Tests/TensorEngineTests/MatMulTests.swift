@@ -98,7 +98,7 @@ import Testing
   /// A product above the threshold (OpenBLAS) row by row through products below it (the
   /// engine's own loop): both paths must give the same numbers.
   @Test func blasAndLoopPathsAgree() throws {
-    let (m, k, n) = (24, 30, 20)
+    let (m, k, n) = (24, 20, 20)
     #expect(m * k * n >= Tensor.blasThreshold && k * n < Tensor.blasThreshold)
     let a = try randomTensor([m, k], seed: 113)
     let b = try randomTensor([k, n], seed: 114)
@@ -154,5 +154,65 @@ import Testing
     #expect(try !Tensor.matmul(a, b).requiresGrad)
     #expect(try !Tensor.linear(a, weight: b.transposed(), bias: nil).requiresGrad)
     #expect(try Tensor.matmul(a, Tensor.parameter(b)).requiresGrad)
+  }
+}
+
+/// The public `gemm` kernel, which the compiled training loop calls on its own buffers,
+/// against a triple loop written from the definition.
+@Suite struct GemmKernelTests {
+  /// C = op(A) · op(B) + beta · C, element by element, with A, B and C in row-major storage
+  /// with leading dimensions lda, ldb and ldc.
+  func reference(
+    _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: [Double], _ lda: Int,
+    _ b: [Double], _ ldb: Int, _ c: [Double], _ ldc: Int, beta: Double
+  ) -> [Double] {
+    var out = c
+    for i in 0..<m {
+      for j in 0..<n {
+        var sum = 0.0
+        for p in 0..<k {
+          let aip = transA ? a[p * lda + i] : a[i * lda + p]
+          let bpj = transB ? b[j * ldb + p] : b[p * ldb + j]
+          sum += aip * bpj
+        }
+        out[i * ldc + j] = sum + beta * c[i * ldc + j]
+      }
+    }
+    return out
+  }
+
+  @Test(arguments: [(3, 4, 2), (4, 1, 4), (9, 11, 7), (16, 16, 16), (33, 5, 40)])
+  func everyTransposeAgreesWithTheDefinition(_ size: (Int, Int, Int)) {
+    let (m, n, k) = size
+    // Sizes on both sides of the BLAS threshold, and leading dimensions wider than the
+    // matrices so that a stride mix-up shows.
+    #expect((3 * 4 * 2) < Tensor.blasThreshold && (16 * 16 * 16) >= Tensor.blasThreshold)
+    var g = RandomGenerator(seed: UInt64(m * 100 + n * 10 + k))
+    for transA in [false, true] {
+      for transB in [false, true] {
+        for beta in [0.0, 1.0] {
+          let (aRows, aCols) = transA ? (k, m) : (m, k)
+          let (bRows, bCols) = transB ? (n, k) : (k, n)
+          let (lda, ldb, ldc) = (aCols + 2, bCols + 1, n + 3)
+          let a = (0..<(aRows * lda)).map { _ in g.normal() }
+          let b = (0..<(bRows * ldb)).map { _ in g.normal() }
+          var c = (0..<(m * ldc)).map { _ in g.normal() }
+          let expected = reference(
+            transA, transB, m, n, k, a, lda, b, ldb, c, ldc, beta: beta)
+          a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+              c.withUnsafeMutableBufferPointer { pc in
+                Tensor.gemm(
+                  transA: transA, transB: transB, m: m, n: n, k: k, a: pa.baseAddress!,
+                  lda: lda, b: pb.baseAddress!, ldb: ldb, c: pc.baseAddress!, ldc: ldc,
+                  beta: beta)
+              }
+            }
+          }
+          let error = zip(c, expected).map { abs($0 - $1) }.max() ?? 0
+          #expect(error < 1e-12, "transA \(transA) transB \(transB) beta \(beta)")
+        }
+      }
+    }
   }
 }

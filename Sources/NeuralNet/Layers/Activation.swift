@@ -54,15 +54,21 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
 
   /// The activation applied elementwise (softmax: along the last axis).
   public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    if let op = elementwise { return x.apply(op) }
+    return self == .softmax ? try x.softmax(axis: -1) : x
+  }
+
+  /// The engine's elementwise function for this activation; nil for the identity, which is
+  /// no function, and for softmax, which works on whole rows.
+  public var elementwise: UnaryOp? {
     switch self {
-    case .identity: x
-    case .step: x.step()
-    case .sign: x.sign()
-    case .relu: x.relu()
-    case .leakyRelu(let slope): x.leakyRelu(slope: slope)
-    case .sigmoid: x.sigmoid()
-    case .tanh: x.tanh()
-    case .softmax: try x.softmax(axis: -1)
+    case .identity, .softmax: nil
+    case .step: .step
+    case .sign: .sign
+    case .relu: .relu
+    case .leakyRelu(let slope): .leakyRelu(slope: slope)
+    case .sigmoid: .sigmoid
+    case .tanh: .tanh
     }
   }
 

@@ -13,7 +13,7 @@ public final class Adam: Optimizer {
   public let beta1: Double
   public let beta2: Double
   public let epsilon: Double
-  private var states = ParameterStates()
+  var states = ParameterStates()
 
   public init(
     learningRate: Double = 0.001, beta1: Double = 0.9, beta2: Double = 0.999,
@@ -35,25 +35,40 @@ public final class Adam: Optimizer {
   }
 
   public func step(_ parameters: [Tensor]) {
-    let (lr, b1, b2, eps) = (learningRate, beta1, beta2, epsilon)
     for p in parameters {
       guard let grad = p.grad, grad.count == p.count else { continue }
-      let g = grad.scalars
       let state = states.state(for: p, moments: 2)
       state.steps += 1
-      let c1 = 1 - pow(b1, Double(state.steps))
-      let c2 = 1 - pow(b2, Double(state.steps))
-      state.first.withUnsafeMutableBufferPointer { m in
-        state.second.withUnsafeMutableBufferPointer { v in
-          p.updateScalars { w in
-            for i in 0..<w.count {
-              m[i] = b1 * m[i] + (1 - b1) * g[i]
-              v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-              w[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+      grad.scalars.withUnsafeBufferPointer { g in
+        state.first.withUnsafeMutableBufferPointer { m in
+          state.second.withUnsafeMutableBufferPointer { v in
+            p.updateScalars { w in
+              let count = w.count
+              guard let w = w.baseAddress, let g = g.baseAddress, let m = m.baseAddress,
+                let v = v.baseAddress
+              else { return }
+              update(w, g, m, v, count: count, step: state.steps)
             }
           }
         }
       }
+    }
+  }
+
+  /// Update number `step` (from 1) of `count` weights and their moments; `step` and the
+  /// compiled training loop share it.
+  @inline(__always)
+  func update(
+    _ w: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>,
+    _ m: UnsafeMutablePointer<Double>, _ v: UnsafeMutablePointer<Double>, count: Int, step: Int
+  ) {
+    let (lr, b1, b2, eps) = (learningRate, beta1, beta2, epsilon)
+    let c1 = 1 - pow(b1, Double(step))
+    let c2 = 1 - pow(b2, Double(step))
+    for i in 0..<count {
+      m[i] = b1 * m[i] + (1 - b1) * g[i]
+      v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+      w[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
     }
   }
 

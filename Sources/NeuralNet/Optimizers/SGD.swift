@@ -12,7 +12,7 @@ public final class SGD: Optimizer {
   public var learningRate: Double
   public let momentum: Double
   public let weightDecay: Double
-  private var states = ParameterStates()
+  var states = ParameterStates()
 
   public init(learningRate: Double = 0.01, momentum: Double = 0, weightDecay: Double = 0) throws {
     guard learningRate > 0, learningRate.isFinite else {
@@ -30,25 +30,40 @@ public final class SGD: Optimizer {
   }
 
   public func step(_ parameters: [Tensor]) {
-    let (lr, mu, wd) = (learningRate, momentum, weightDecay)
     for p in parameters {
       guard let grad = p.grad, grad.count == p.count else { continue }
-      let g = grad.scalars
-      if mu == 0 {
+      let state = momentum == 0 ? nil : states.state(for: p, moments: 1)
+      grad.scalars.withUnsafeBufferPointer { g in
         p.updateScalars { w in
-          for i in 0..<w.count { w[i] -= lr * (g[i] + wd * w[i]) }
-        }
-      } else {
-        let state = states.state(for: p, moments: 1)
-        state.first.withUnsafeMutableBufferPointer { v in
-          p.updateScalars { w in
-            for i in 0..<w.count {
-              v[i] = mu * v[i] + g[i] + wd * w[i]
-              w[i] -= lr * v[i]
+          let count = w.count
+          guard let w = w.baseAddress, let g = g.baseAddress else { return }
+          if let state {
+            state.first.withUnsafeMutableBufferPointer { v in
+              update(w, g, velocity: v.baseAddress, count: count)
             }
+          } else {
+            update(w, g, velocity: nil, count: count)
           }
         }
       }
+    }
+  }
+
+  /// One update of `count` weights from their gradients, with the velocity when there is
+  /// momentum; `step` and the compiled training loop share it.
+  @inline(__always)
+  func update(
+    _ w: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>,
+    velocity v: UnsafeMutablePointer<Double>?, count: Int
+  ) {
+    let (lr, mu, wd) = (learningRate, momentum, weightDecay)
+    if let v {
+      for i in 0..<count {
+        v[i] = mu * v[i] + g[i] + wd * w[i]
+        w[i] -= lr * v[i]
+      }
+    } else {
+      for i in 0..<count { w[i] -= lr * (g[i] + wd * w[i]) }
     }
   }
 

@@ -11,16 +11,21 @@ public struct TrainingOptions {
   public var validation: Dataset?
   /// Lowers the learning rate when the (validation) loss stops improving.
   public var schedule: PlateauSchedule?
+  /// Whether a model of dense layers and activations, trained with a built-in loss by SGD or
+  /// Adam, runs compiled (flat buffers, no graph; see `CompiledNetwork`). Both ways give the
+  /// same weights to rounding; false always builds the graph, which tests compare against.
+  public var compiled: Bool
 
   public init(
     epochs: Int = 100, batchSize: Int? = nil, shuffle: Bool = true, validation: Dataset? = nil,
-    schedule: PlateauSchedule? = nil
+    schedule: PlateauSchedule? = nil, compiled: Bool = true
   ) {
     self.epochs = epochs
     self.batchSize = batchSize
     self.shuffle = shuffle
     self.validation = validation
     self.schedule = schedule
+    self.compiled = compiled
   }
 }
 
@@ -45,6 +50,10 @@ public enum Training {
   /// lets the optimizer update the parameters in place. `shouldCancel` is asked before every
   /// step: when it answers true, training stops there and the model keeps the weights of the
   /// last finished step. `progress` is called after every epoch.
+  ///
+  /// A compiled run keeps the weights in its own buffer and writes them to the model's
+  /// parameters before each validation and `progress` call and when it ends; the gradients
+  /// and the optimizer's moments are written when it ends.
   public static func fit(
     _ model: any Layer, on data: Dataset, loss: Loss, optimizer: any Optimizer,
     options: TrainingOptions = TrainingOptions(), using generator: inout RandomGenerator,
@@ -77,6 +86,14 @@ public enum Training {
     let batch = Swift.min(options.batchSize ?? n, n)
     var order = Array(0..<n)
     var history = History(plannedEpochs: options.epochs)
+    let compiled =
+      options.compiled
+      ? CompiledNetwork(
+        model, data: data, target: target, loss: loss, optimizer: optimizer, batch: batch)
+      : nil
+    // However the run ends — finished, cancelled or by an error — the model and optimizer
+    // are left as the graph would leave them.
+    defer { compiled?.store() }
     let clock = ContinuousClock()
     let start = clock.now
     func elapsed() -> Double {
@@ -97,6 +114,13 @@ public enum Training {
           return history
         }
         let count = Swift.min(batch, n - first)
+        if let compiled {
+          let result = compiled.step(
+            rows: count == n ? nil : order[first..<(first + count)], count: count)
+          lossSum += result.loss * Double(count)
+          correct += result.correct
+          continue
+        }
         let (x, t, labels): (Tensor, Tensor, Tensor)
         // A full batch is the whole set in its own order (only smaller batches are shuffled).
         if count == n {
@@ -121,6 +145,7 @@ public enum Training {
       history.loss.append(lossSum / Double(n))
       history.learningRates.append(optimizer.learningRate)
       if data.classes != nil { history.accuracy.append(Double(correct) / Double(n)) }
+      if options.validation != nil || progress != nil { compiled?.storeWeights() }
       if let validation = options.validation, validation.count > 0 {
         let result = try model.evaluate(on: validation, loss: loss)
         history.validationLoss.append(result.loss)

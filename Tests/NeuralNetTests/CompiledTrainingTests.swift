@@ -1,0 +1,254 @@
+import Foundation
+import TensorEngine
+import Testing
+
+@testable import NeuralNet
+
+/// The compiled training path against the graph: the same model, data, loss, optimizer and
+/// shuffling trained both ways must end with the same weights, gradients, optimizer moments
+/// and history, to 1e-9 after 100 steps.
+@Suite struct CompiledTrainingTests {
+  /// One training set-up, built twice from the same seeds.
+  struct Case: CustomTestStringConvertible, Sendable {
+    let name: String
+    let model: @Sendable (inout RandomGenerator) throws -> Sequential
+    let data: @Sendable () throws -> Dataset
+    let loss: Loss
+    let optimizer: @Sendable () throws -> any Optimizer
+    let epochs: Int
+    var batch: Int? = nil
+    var validation = false
+    var testDescription: String { name }
+  }
+
+  static let cases: [Case] = [
+    Case(
+      name: "XOR 2-4-1 tanh/sigmoid, MSE, SGD, full batch",
+      model: { g in
+        try Dense(2, 4, activation: .tanh, using: &g)
+          >> Dense(4, 1, activation: .sigmoid, using: &g)
+      },
+      data: { try truthTable("xor") { $0 ^ $1 } }, loss: .mse,
+      optimizer: { try SGD(learningRate: 0.5) }, epochs: 100),
+    Case(
+      name: "spiral 2-16-16-3 ReLU/softmax, cross-entropy, SGD momentum, minibatches",
+      model: { g in
+        Sequential([
+          try Dense(2, 16, activation: .relu, using: &g),
+          try Dense(16, 16, activation: .relu, using: &g),
+          try Dense(16, 3, activation: .softmax, using: &g),
+        ])
+      },
+      data: {
+        var g = RandomGenerator(seed: 4)
+        return try Dataset.spiral(90, classes: 3, using: &g)
+      },
+      loss: .crossEntropy, optimizer: { try SGD(learningRate: 0.05, momentum: 0.9) },
+      epochs: 25, batch: 24),
+    Case(
+      name: "moons 2-8-1 as separate layers, BCE from logits, Adam, minibatches, validation",
+      model: { g in
+        Sequential([
+          try Dense(2, 8, using: &g), ActivationLayer(.tanh), try Dense(8, 1, using: &g),
+          ActivationLayer(.sigmoid),
+        ])
+      },
+      data: {
+        var g = RandomGenerator(seed: 5)
+        return try Dataset.moons(40, using: &g)
+      },
+      loss: .bce, optimizer: { try Adam(learningRate: 0.01) }, epochs: 25, batch: 10,
+      validation: true),
+    Case(
+      name: "softmax outputs, BCE of probabilities on one-hot rows, SGD weight decay",
+      model: { g in
+        try Dense(2, 6, activation: .sigmoid, using: &g)
+          >> Dense(6, 2, activation: .softmax, using: &g)
+      },
+      data: { try truthTable("and") { $0 & $1 } }, loss: .bce,
+      optimizer: { try SGD(learningRate: 0.3, weightDecay: 0.01) }, epochs: 100),
+    Case(
+      name: "sine regression, leaky ReLU, MSE, Adam, minibatches of 7",
+      model: { g in
+        Sequential([
+          try Dense(1, 12, using: &g), ActivationLayer(.leakyRelu(slope: 0.1)),
+          try Dense(12, 1, using: &g),
+        ])
+      },
+      data: {
+        var g = RandomGenerator(seed: 6)
+        return try Dataset.sine(50, using: &g)
+      },
+      loss: .mse, optimizer: { try Adam(learningRate: 0.02) }, epochs: 15, batch: 7),
+    Case(
+      name: "hinge on tanh outputs with a sign unit, SGD momentum",
+      model: { g in
+        try Dense(2, 5, activation: .relu, using: &g) >> Dense(5, 1, activation: .tanh, using: &g)
+      },
+      data: { try truthTable("or") { $0 | $1 } }, loss: .hinge,
+      optimizer: { try SGD(learningRate: 0.1, momentum: 0.5) }, epochs: 100),
+    Case(
+      name: "cross-entropy against probability rows, two softmax layers",
+      model: { g in
+        try Dense(3, 4, activation: .softmax, using: &g) >> Dense(4, 3, using: &g)
+      },
+      data: {
+        var g = RandomGenerator(seed: 7)
+        let x = (0..<30).map { _ in g.normal() }
+        var rows: [Double] = []
+        for _ in 0..<10 {
+          let raw = (0..<3).map { _ in g.uniform(0.1, 1) }
+          rows += raw.map { $0 / raw.reduce(0, +) }
+        }
+        return try Dataset(
+          name: "soft", x: Tensor(shape: [10, 3], scalars: x),
+          y: Tensor(shape: [10, 3], scalars: rows))
+      },
+      loss: .crossEntropy, optimizer: { try SGD(learningRate: 0.5) }, epochs: 50, batch: 5),
+  ]
+
+  struct Run {
+    let weights: [Double]
+    let gradients: [Double]
+    let history: History
+    let net: Sequential
+    let optimizer: any Optimizer
+  }
+
+  func train(_ c: Case, compiled: Bool) throws -> Run {
+    var g = RandomGenerator(seed: 42)
+    let net = try c.model(&g)
+    let data = try c.data()
+    let optimizer = try c.optimizer()
+    var shuffle = RandomGenerator(seed: 9)
+    let history = try Training.fit(
+      net, on: data, loss: c.loss, optimizer: optimizer,
+      options: TrainingOptions(
+        epochs: c.epochs, batchSize: c.batch, validation: c.validation ? data : nil,
+        compiled: compiled),
+      using: &shuffle)
+    return Run(
+      weights: net.parameters.flatMap(\.scalars),
+      gradients: net.parameters.flatMap { $0.grad?.scalars ?? [] }, history: history, net: net,
+      optimizer: optimizer)
+  }
+
+  func maxDifference(_ a: [Double], _ b: [Double]) -> Double {
+    guard a.count == b.count else { return .infinity }
+    return zip(a, b).map { abs($0 - $1) }.max() ?? 0
+  }
+
+  @Test(arguments: cases) func compiledTrainingMatchesTheGraph(_ c: Case) throws {
+    // The compiled path must actually be the one taken, or this compares the graph with itself.
+    var g = RandomGenerator(seed: 42)
+    let data = try c.data()
+    let model = try c.model(&g)
+    let target = try Training.target(
+      for: data, outputs: model.outputShape(for: [data.features]), loss: c.loss)
+    #expect(
+      CompiledNetwork(
+        model, data: data, target: target, loss: c.loss, optimizer: try c.optimizer(),
+        batch: c.batch ?? data.count) != nil)
+
+    let graph = try train(c, compiled: false)
+    let compiled = try train(c, compiled: true)
+    let steps = c.epochs * Int((Double(data.count) / Double(c.batch ?? data.count)).rounded(.up))
+    #expect(steps >= 100)
+    #expect(graph.weights != (try c.model(&g)).parameters.flatMap(\.scalars))
+    #expect(maxDifference(compiled.weights, graph.weights) < 1e-9)
+    #expect(maxDifference(compiled.gradients, graph.gradients) < 1e-9)
+    #expect(compiled.gradients.count == graph.weights.count)
+    #expect(maxDifference(compiled.history.loss, graph.history.loss) < 1e-9)
+    #expect(compiled.history.accuracy == graph.history.accuracy)
+    #expect(maxDifference(compiled.history.validationLoss, graph.history.validationLoss) < 1e-9)
+    #expect(compiled.history.validationAccuracy == graph.history.validationAccuracy)
+  }
+
+  @Test(arguments: cases) func aSecondRunContinuesFromTheStoredMoments(_ c: Case) throws {
+    // Momentum and Adam's moments written back by a compiled run carry into the next run
+    // exactly as the graph's own state does.
+    var results: [[Double]] = []
+    for compiled in [false, true] {
+      let first = try train(c, compiled: compiled)
+      var shuffle = RandomGenerator(seed: 10)
+      _ = try Training.fit(
+        first.net, on: c.data(), loss: c.loss, optimizer: first.optimizer,
+        options: TrainingOptions(epochs: 3, batchSize: c.batch, compiled: compiled),
+        using: &shuffle)
+      results.append(first.net.parameters.flatMap(\.scalars))
+    }
+    #expect(maxDifference(results[0], results[1]) < 1e-9)
+  }
+
+  @Test func cancellingACompiledRunKeepsTheLastFinishedStep() throws {
+    let c = Self.cases[1]
+    var runs: [[Double]] = []
+    for compiled in [false, true] {
+      var g = RandomGenerator(seed: 42)
+      let net = try c.model(&g)
+      var asked = 0
+      var shuffle = RandomGenerator(seed: 9)
+      let history = try Training.fit(
+        net, on: c.data(), loss: c.loss, optimizer: c.optimizer(),
+        options: TrainingOptions(epochs: 10, batchSize: c.batch, compiled: compiled),
+        using: &shuffle,
+        shouldCancel: {
+          asked += 1
+          return asked > 7
+        })
+      #expect(history.stop == .cancelled(epoch: 2, step: 4))
+      runs.append(net.parameters.flatMap(\.scalars))
+    }
+    #expect(maxDifference(runs[0], runs[1]) < 1e-12)
+  }
+
+  @Test func progressSeesTheModelOfItsEpoch() throws {
+    // A progress callback that evaluates the model sees the weights of the epoch it reports.
+    let c = Self.cases[0]
+    var seen: [[Double]] = []
+    for compiled in [false, true] {
+      var g = RandomGenerator(seed: 42)
+      let net = try c.model(&g)
+      let data = try c.data()
+      var losses: [Double] = []
+      var shuffle = RandomGenerator(seed: 9)
+      _ = try Training.fit(
+        net, on: data, loss: .mse, optimizer: c.optimizer(),
+        options: TrainingOptions(epochs: 5, compiled: compiled), using: &shuffle,
+        progress: { _ in losses.append((try? net.evaluate(on: data, loss: .mse).loss) ?? .nan) })
+      seen.append(losses)
+    }
+    #expect(seen[0].count == 5)
+    #expect(maxDifference(seen[0], seen[1]) < 1e-12)
+  }
+
+  @Test func modelsWithoutACompiledFormTrainOnTheGraph() throws {
+    var g = RandomGenerator(seed: 1)
+    let data = try truthTable("xor") { $0 ^ $1 }
+    let shared = try Dense(2, 2, activation: .tanh, using: &g)
+    let sgd = try SGD()
+    // A layer used twice shares its parameters; a model that starts with an activation; a
+    // trailing identity layer; a perceptron.
+    let models: [any Layer] = [
+      Sequential([shared, shared, try Dense(2, 1, using: &g)]),
+      ActivationLayer(.tanh) >> (try Dense(2, 1, using: &g)),
+      (try Dense(2, 1, activation: .sigmoid, using: &g)) >> ActivationLayer(.identity),
+      try Perceptron(inputs: 2),
+    ]
+    for model in models {
+      #expect(
+        CompiledNetwork(model, data: data, target: data.y, loss: .mse, optimizer: sgd, batch: 4)
+          == nil)
+    }
+    // Class labels out of range for cross-entropy go to the graph, which names the problem.
+    let wide = try Dense(2, 2, using: &g)
+    let bad = try Dataset(
+      name: "bad", x: Tensor([[0, 0], [1, 1]]), y: Tensor([[0], [2.5]]))
+    #expect(
+      CompiledNetwork(wide, data: bad, target: bad.y, loss: .crossEntropy, optimizer: sgd, batch: 2)
+        == nil)
+    #expect(throws: TensorError.self) {
+      try Training.fit(wide, on: bad, loss: .crossEntropy, optimizer: sgd)
+    }
+  }
+}
