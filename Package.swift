@@ -56,6 +56,8 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // The engine's side of Scripts/bench measured through the Swift API, without the language.
+    .executableTarget(name: "gradbook-bench", dependencies: ["TensorEngine", "NeuralNet"]),
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine"]),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
     .testTarget(name: "TensorLanguageTests", dependencies: ["TensorLanguage"]),

@@ -16,15 +16,17 @@ import workloads as w  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--gradbook", required=True, help="the release binary")
+parser.add_argument("--engine", required=True, help="gradbook-bench, the Swift API's side")
 parser.add_argument("--reps", type=int, default=5, help="repetitions of each workload")
 args = parser.parse_args()
 has_numpy = importlib.util.find_spec("numpy") is not None
 has_torch = importlib.util.find_spec("torch") is not None
 g = args.gradbook
+e = args.engine
 
 
-def peers(numpy_fn=None, torch_fn=None):
-    out = {}
+def peers(numpy_fn=None, torch_fn=None, api=None):
+    out = {"Swift API": api} if api else {}
     if has_numpy and numpy_fn:
         out["numpy"] = numpy_fn
     if has_torch and torch_fn:
@@ -35,13 +37,16 @@ def peers(numpy_fn=None, torch_fn=None):
 
 # name, unit, Gradbook, peers, and whether bigger is better (GFLOP/s).
 table = [
-    ("W1 XOR 2-4-1, per step", "µs", lambda: w.gradbook_xor(g), peers(w.numpy_xor, w.torch_xor)),
-    ("W2 spiral 2-64-64-3, per step", "µs", lambda: w.gradbook_spiral(g), peers(None, w.torch_spiral)),
+    ("W1 XOR 2-4-1, per step", "µs", lambda: w.gradbook_xor(g),
+     peers(w.numpy_xor, w.torch_xor, lambda: w.engine(e, "xor", w.XOR_EPOCHS))),
+    ("W2 spiral 2-64-64-3, per step", "µs", lambda: w.gradbook_spiral(g),
+     peers(None, w.torch_spiral, lambda: w.engine(e, "spiral"))),
 ]
 for n in w.MATMUL_SIZES:
     table.append((
         f"W3 matmul {n}", "GFLOP/s", (lambda n=n: w.gradbook_matmul(g, n)),
         {k: v for k, v in {
+            "Swift API": lambda n=n: w.engine(e, "matmul", n, w.matmul_repeat(n)),
             "numpy": (lambda n=n: w.numpy_matmul(n)) if has_numpy else None,
             "PyTorch f64": (lambda n=n: w.torch_matmul(n)) if has_torch else None,
         }.items() if v}))
@@ -49,6 +54,7 @@ for op in ("add", "matmul"):
     table.append((
         f"W5 4×4 {op}", "µs", (lambda op=op: w.gradbook_small(g, op)),
         {k: v for k, v in {
+            "Swift API": lambda op=op: w.engine(e, "small", op, 100_000),
             "numpy": (lambda op=op: w.numpy_small(op)) if has_numpy else None,
             "PyTorch f64": (lambda op=op: w.torch_small(op)) if has_torch else None,
         }.items() if v}))
@@ -68,7 +74,7 @@ def peak_rss_kib(command, stdin=None):
     return int(out.stdout.strip())
 
 
-columns = ["Gradbook", "numpy", "PyTorch f64", "PyTorch f32"]
+columns = ["Gradbook", "Swift API", "numpy", "PyTorch f64", "PyTorch f32"]
 rows = []
 for name, unit, mine, others in table:
     results = {c: [] for c in ["Gradbook"] + list(others)}
@@ -116,8 +122,10 @@ print(f"Gradbook {gb_version} benchmark, {datetime.date.today()}, {cpu}, {os.cpu
 print("; ".join(versions) + f"; OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
 print(f"medians of {args.reps} alternating runs; ratio = peer time / Gradbook time (for GFLOP/s: Gradbook / peer); > 1 means Gradbook is ahead")
 print()
-print("| workload | unit | Gradbook | numpy | PyTorch f64 | PyTorch f32 | vs numpy | vs PyTorch f64 |")
-print("|---|---|---|---|---|---|---|---|")
+print("Gradbook runs scripts through the release binary, as a user would; Swift API calls the engine from Swift (Scripts/benchmarks/, Sources/gradbook-bench)")
+print()
+print("| workload | unit | Gradbook | Swift API | numpy | PyTorch f64 | PyTorch f32 | vs numpy | vs PyTorch f64 |")
+print("|---|---|---|---|---|---|---|---|---|")
 for name, unit, medians, notes in rows:
     cells = [shown(name, unit, medians[c]) if c in medians else "–" for c in columns]
 
@@ -127,4 +135,4 @@ for name, unit, medians, notes in rows:
     print(f"| {name} | {unit} | " + " | ".join(cells) + f" | {ratio('numpy')} | {ratio('PyTorch f64')} |")
 if memory:
     mine_kib, torch_kib = memory
-    print(f"| M peak memory of W2 | MiB | {mine_kib / 1024:.0f} | – | {torch_kib / 1024:.0f} | – | – | {torch_kib / mine_kib:.2f}× |")
+    print(f"| M peak memory of W2 | MiB | {mine_kib / 1024:.0f} | – | – | {torch_kib / 1024:.0f} | – | – | {torch_kib / mine_kib:.2f}× |")

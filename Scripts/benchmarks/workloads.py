@@ -10,6 +10,12 @@ SPIRAL = dict(points=900, classes=3, hidden=64, epochs=200, batch=64, lr=0.05, m
 MATMUL_SIZES = (256, 512, 1024, 2048)
 
 
+def matmul_repeat(n):
+    """Products per measurement: enough that one takes about 50 ms, where a few 1 ms products
+    would time mostly OpenBLAS waking its threads."""
+    return max(3, round(0.05 / (2 * n**3 / 30e9)))
+
+
 # Gradbook: scripts run by the release binary, the way a user runs them.
 
 def gradbook(binary, script):
@@ -53,7 +59,9 @@ def gradbook_timed(binary, setup, statement, repeat):
 
 
 def gradbook_matmul(binary, n):
-    seconds = gradbook_timed(binary, f"a = randn({n}, {n});\nb = randn({n}, {n});", "c = a @ b;", 3 if n >= 1024 else 10)
+    # One product before the timed loop, as time_matmul warms numpy and PyTorch up.
+    setup = f"a = randn({n}, {n});\nb = randn({n}, {n});\nc = a @ b;"
+    seconds = gradbook_timed(binary, setup, "c = a @ b;", matmul_repeat(n))
     return seconds, f"{2 * n**3 / seconds / 1e9:.1f} GFLOP/s"
 
 
@@ -68,6 +76,14 @@ def gradbook_startup(binary):
     start = time.perf_counter()
     out = subprocess.run([binary], input="[[1, 2], [3, 4]] @ [[1], [1]]\n", capture_output=True, text=True, check=True)
     return time.perf_counter() - start, out.stdout.split("\n")[-2]
+
+
+# The engine through its Swift API (Sources/gradbook-bench): the same work without the language.
+
+def engine(binary, *arguments):
+    out = subprocess.run([binary] + [str(a) for a in arguments], capture_output=True, text=True, check=True)
+    seconds, note = out.stdout.strip().split(" ", 1)
+    return float(seconds), note
 
 
 # numpy, written by hand as a student would.
@@ -99,7 +115,7 @@ def numpy_xor():
 def time_matmul(a, b, n):
     """Seconds per n × n product `a @ b` (after one warm-up), with its rate."""
     a @ b
-    repeat = 3 if n >= 1024 else 10
+    repeat = matmul_repeat(n)
     start = time.perf_counter()
     for _ in range(repeat):
         a @ b
