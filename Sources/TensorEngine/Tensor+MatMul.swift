@@ -205,16 +205,8 @@ extension Tensor {
     a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
     c: UnsafeMutablePointer<Double>, ldc: Int, beta: Double
   ) {
+    // An empty inner axis (k = 0) leaves beta · C, which the loop below gives.
     guard m > 0, n > 0 else { return }
-    guard k > 0 else {
-      // An empty inner axis: the product is zero.
-      if beta == 0 {
-        for i in 0..<m {
-          for j in 0..<n { c[i * ldc + j] = 0 }
-        }
-      }
-      return
-    }
     let fitsBLAS = Swift.max(m, n, k, lda, ldb, ldc) <= Int(Int32.max)
     if m * n * k >= blasThreshold && fitsBLAS {
       cblas_dgemm(
@@ -222,41 +214,35 @@ extension Tensor {
         Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
       return
     }
-    if beta == 0 {
-      for i in 0..<m {
-        for j in 0..<n { c[i * ldc + j] = 0 }
-      }
-    }
-    // Every C[i, j] adds its products in order of p, whichever loop order suits the layout:
-    // i-p-j runs the innermost loop along rows of B and C, a dot product along rows of Bᵀ.
-    switch (transA, transB) {
-    case (false, false), (true, false):
-      for i in 0..<m {
-        let ci = c + i * ldc
+    // Below the threshold the sizes are tiny, so the loop is written for few instructions
+    // per product rather than for vectors: each C[i, j] starts from beta · C[i, j] (never
+    // read when beta is 0) and adds its products in order of p, two columns at a time
+    // sharing each element of A. The strides walk A or Aᵀ, B or Bᵀ alike.
+    let (aRow, aStep) = transA ? (1, lda) : (lda, 1)
+    let (bStep, bColumn) = transB ? (1, ldb) : (ldb, 1)
+    for i in 0..<m {
+      let ai = a + i * aRow
+      let ci = c + i * ldc
+      var j = 0
+      while j + 1 < n {
+        let b0 = b + j * bColumn
+        let b1 = b0 + bColumn
+        var s0 = beta == 0 ? 0 : beta * ci[j]
+        var s1 = beta == 0 ? 0 : beta * ci[j + 1]
         for p in 0..<k {
-          let aip = transA ? a[p * lda + i] : a[i * lda + p]
-          let bp = b + p * ldb
-          for j in 0..<n { ci[j] += aip * bp[j] }
+          let x = ai[p * aStep]
+          s0 += x * b0[p * bStep]
+          s1 += x * b1[p * bStep]
         }
+        ci[j] = s0
+        ci[j + 1] = s1
+        j += 2
       }
-    case (false, true):
-      for i in 0..<m {
-        let ai = a + i * lda
-        for j in 0..<n {
-          let bj = b + j * ldb
-          var sum = c[i * ldc + j]
-          for p in 0..<k { sum += ai[p] * bj[p] }
-          c[i * ldc + j] = sum
-        }
-      }
-    case (true, true):
-      for i in 0..<m {
-        for j in 0..<n {
-          let bj = b + j * ldb
-          var sum = c[i * ldc + j]
-          for p in 0..<k { sum += a[p * lda + i] * bj[p] }
-          c[i * ldc + j] = sum
-        }
+      if j < n {
+        let b0 = b + j * bColumn
+        var s0 = beta == 0 ? 0 : beta * ci[j]
+        for p in 0..<k { s0 += ai[p * aStep] * b0[p * bStep] }
+        ci[j] = s0
       }
     }
   }

@@ -190,7 +190,7 @@ import Testing
     var g = RandomGenerator(seed: UInt64(m * 100 + n * 10 + k))
     for transA in [false, true] {
       for transB in [false, true] {
-        for beta in [0.0, 1.0] {
+        for beta in [0.0, 1.0, 0.5] {
           let (aRows, aCols) = transA ? (k, m) : (m, k)
           let (bRows, bCols) = transB ? (n, k) : (k, n)
           let (lda, ldb, ldc) = (aCols + 2, bCols + 1, n + 3)
