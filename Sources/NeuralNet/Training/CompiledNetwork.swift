@@ -82,7 +82,8 @@ final class CompiledNetwork {
   private let second: UnsafeMutablePointer<Double>
   private let gatheredX: UnsafeMutablePointer<Double>
   private let gatheredTarget: UnsafeMutablePointer<Double>
-  /// Two scratch buffers for the gradient flowing back, each `batch · widest layer`.
+  /// Two scratch buffers for the gradient flowing back, each `batch · widest output`: the
+  /// gradient of the input is never formed.
   private let scratch: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)
   /// Whether a step has run since the gradients were last written to the parameters.
   private var stepped = false
@@ -179,11 +180,13 @@ final class CompiledNetwork {
           applied: applied, values: values, size: size))
       allActivations += activations
       values += (activations.count + 1) * size
-      widest = Swift.max(widest, dense.inputs, dense.outputs)
+      widest = Swift.max(widest, dense.outputs)
     }
+    // A full batch reads the data in place; only minibatches are gathered.
+    let gathered = batch < n ? batch : 0
     let gatherOffset = values
-    let targetOffset = gatherOffset + batch * data.features
-    let scratchOffset = targetOffset + batch * targetWidth
+    let targetOffset = gatherOffset + gathered * data.features
+    let scratchOffset = targetOffset + gathered * targetWidth
     let size = scratchOffset + 2 * batch * widest
     guard (try? Tensor.checkMemory(elements: size)) != nil else { return nil }
 
