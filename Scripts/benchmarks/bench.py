@@ -17,7 +17,7 @@ import workloads as w  # noqa: E402
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--gradbook", required=True, help="the release binary")
 parser.add_argument("--engine", required=True, help="gradbook-bench, the Swift API's side")
-parser.add_argument("--reps", type=int, default=5, help="repetitions of each workload")
+parser.add_argument("--reps", type=int, default=7, help="repetitions of each workload")
 args = parser.parse_args()
 has_numpy = importlib.util.find_spec("numpy") is not None
 has_torch = importlib.util.find_spec("torch") is not None
