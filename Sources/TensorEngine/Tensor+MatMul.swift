@@ -41,10 +41,11 @@ extension Tensor {
     var outShape = plain ? [m, n] : batch + [m, n]
     let total = try checkedCount(outShape)
     let pairs = plain ? [(0, 0)] : batchPairs(batch: batch, aBatch: aBatch, bBatch: bBatch)
-    var out = [Double](repeating: 0, count: total)
-    a.scalars.withUnsafeBufferPointer { pa in
-      b.scalars.withUnsafeBufferPointer { pb in
-        out.withUnsafeMutableBufferPointer { pc in
+    // Not zeroed first: with beta 0 every product writes each element of its matrix, and
+    // the matrices of the batch cover the result.
+    let out = [Double](unsafeUninitializedCapacity: total) { pc, initialized in
+      a.scalars.withUnsafeBufferPointer { pa in
+        b.scalars.withUnsafeBufferPointer { pb in
           for (i, (ia, ib)) in pairs.enumerated() {
             gemm(
               false, false, m, n, k, pa, ia * m * k, k, pb, ib * k * n, n, pc, i * m * n, n,
@@ -52,6 +53,7 @@ extension Tensor {
           }
         }
       }
+      initialized = total
     }
     if b.rank == 1 { outShape.removeLast() }
     if a.rank == 1 { outShape.remove(at: outShape.count - (b.rank == 1 ? 1 : 2)) }
