@@ -81,9 +81,15 @@ import Testing
       },
       loss: .mse, optimizer: { try Adam(learningRate: 0.02) }, epochs: 15, batch: 7),
     Case(
-      name: "hinge on tanh outputs with a sign unit, SGD momentum",
+      name: "hinge on tanh outputs after step and sign units, SGD momentum",
       model: { g in
-        try Dense(2, 5, activation: .relu, using: &g) >> Dense(5, 1, activation: .tanh, using: &g)
+        // Step and sign pass no gradient back, so only the last layer learns; the zero
+        // gradients of the others must agree too.
+        Sequential([
+          try Dense(2, 5, activation: .relu, using: &g), ActivationLayer(.sign),
+          try Dense(5, 3, activation: .step, using: &g),
+          try Dense(3, 1, activation: .tanh, using: &g),
+        ])
       },
       data: { try truthTable("or") { $0 | $1 } }, loss: .hinge,
       optimizer: { try SGD(learningRate: 0.1, momentum: 0.5) }, epochs: 100),
