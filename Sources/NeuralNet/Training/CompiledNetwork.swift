@@ -85,7 +85,7 @@ final class CompiledNetwork {
   /// Two scratch buffers for the gradient flowing back, each `batch · widest output`: the
   /// gradient of the input is never formed.
   private let scratch: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)
-  /// Whether a step has run since the gradients were last written to the parameters.
+  /// Whether any step has run, so that there are gradients to write back.
   private var stepped = false
 
   /// Compiles `model` for training on `data` (with targets `target`, in minibatches of at
