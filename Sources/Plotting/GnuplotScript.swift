@@ -35,7 +35,7 @@ public enum GnuplotScript {
     let hasPoints = plot.series.contains { $0.style == .points }
     let placement =
       plot.grid != nil || hasPoints
-      ? " above horizontal" : plot.kind == "functions" ? " left top" : ""
+      ? " above horizontal" : plot.kind == .functions ? " left top" : ""
     lines.append("set key noenhanced" + placement + (text ? "" : " box"))
     if !text { lines.append("set grid lc rgb '#dddddd'") }
     // Points on the frame are hard to see: a scatter plot gets a margin inside it.

@@ -56,8 +56,12 @@ public struct Plot: Sendable, Equatable {
     }
   }
 
-  /// What it shows: "loss", "boundary", "functions" or "points" (a notebook records it).
-  public var kind: String
+  /// What a figure shows; a notebook records it by its name.
+  public enum Kind: String, Sendable, Equatable {
+    case plot, loss, boundary, functions, points
+  }
+
+  public var kind: Kind
   public var title: String?
   public var xLabel: String?
   public var yLabel: String?
@@ -68,7 +72,7 @@ public struct Plot: Sendable, Equatable {
   public var grid: ClassGrid?
 
   public init(
-    kind: String = "plot", title: String? = nil, xLabel: String? = nil, yLabel: String? = nil,
+    kind: Kind = .plot, title: String? = nil, xLabel: String? = nil, yLabel: String? = nil,
     logY: Bool = false, series: [Series] = [], grid: ClassGrid? = nil
   ) {
     self.kind = kind
@@ -114,7 +118,7 @@ extension Plot {
   /// bits of floating point, which differ between machines, do not count.
   public var fingerprint: String {
     func n(_ x: Double) -> String { x.isFinite ? String(format: "%.6g", x) : "nan" }
-    var out = "kind \(kind)\ntitle \(title ?? "")\nlog \(logY)\n"
+    var out = "kind \(kind.rawValue)\ntitle \(title ?? "")\nlog \(logY)\n"
     for s in series {
       out += "series \(s.name) \(s.style) \(s.colour)\n"
       out += zip(s.x, s.y).map { n($0) + " " + n($1) }.joined(separator: "\n") + "\n"
@@ -131,10 +135,10 @@ extension Plot {
   public var caption: String {
     if let title, !title.isEmpty { return title }
     switch kind {
-    case "loss": return "loss curve"
-    case "boundary": return "decision boundary"
-    case "functions": return series.map(\.name).joined(separator: ", ")
-    default: return "data"
+    case .loss: return "loss curve"
+    case .boundary: return "decision boundary"
+    case .functions: return series.map(\.name).joined(separator: ", ")
+    case .plot, .points: return "data"
     }
   }
 }

@@ -27,7 +27,7 @@ enum PlotBuilder {
     }
     var series = [curve("loss", h.loss, 0)]
     if !h.validationLoss.isEmpty { series.append(curve("val_loss", h.validationLoss, 1)) }
-    return Plot(kind: "loss", xLabel: "epoch", yLabel: "loss", logY: log, series: series)
+    return Plot(kind: .loss, xLabel: "epoch", yLabel: "loss", logY: log, series: series)
   }
 
   /// The model's classes over a grid padded around the data, with the samples on top.
@@ -72,7 +72,7 @@ enum PlotBuilder {
           style: .points, colour: k))
     }
     return Plot(
-      kind: "boundary", xLabel: "x1", yLabel: "x2", series: series,
+      kind: .boundary, xLabel: "x1", yLabel: "x2", series: series,
       grid: Plot.ClassGrid(
         xs: xs, ys: ys, classes: classes, classCount: classCount,
         scores: single ? output.scalars : nil, threshold: threshold))
@@ -97,7 +97,7 @@ enum PlotBuilder {
       let ys = t.count == 1 ? Array(repeating: t.scalars[0], count: xs.count) : t.scalars
       series.append(Plot.Series(f.name, x: xs, y: ys, colour: i))
     }
-    return Plot(kind: "functions", xLabel: "x", yLabel: "y", series: series)
+    return Plot(kind: .functions, xLabel: "x", yLabel: "y", series: series)
   }
 
   /// y against x: a line when x increases throughout (a function of x), points otherwise.
@@ -108,7 +108,7 @@ enum PlotBuilder {
     let xs = x.scalars
     let increasing = zip(xs, xs.dropFirst()).allSatisfy { $0 < $1 }
     return Plot(
-      kind: "points", xLabel: "x", yLabel: "y",
+      kind: .points, xLabel: "x", yLabel: "y",
       series: [Plot.Series("", x: xs, y: y.scalars, style: increasing ? .lines : .points)])
   }
 
@@ -125,7 +125,7 @@ enum PlotBuilder {
           "class \(k)", x: index.map { xs[$0] }, y: index.map { ys[$0] }, style: .points,
           colour: k)
       }
-      return Plot(kind: "points", title: d.name, xLabel: "x1", yLabel: "x2", series: series)
+      return Plot(kind: .points, title: d.name, xLabel: "x1", yLabel: "x2", series: series)
     }
     guard d.features == 1, d.y.count == d.count else {
       throw RuntimeError(
@@ -133,7 +133,7 @@ enum PlotBuilder {
           + "\(d.features) inputs")
     }
     return Plot(
-      kind: "points", title: d.name, xLabel: "x", yLabel: "y",
+      kind: .points, title: d.name, xLabel: "x", yLabel: "y",
       series: [Plot.Series("", x: d.x.scalars, y: d.y.scalars, style: .points)])
   }
 

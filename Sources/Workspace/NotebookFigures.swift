@@ -12,7 +12,7 @@ public enum NotebookFigures {
       let file = k == 0 ? "cell-\(cell).svg" : "cell-\(cell)-\(k + 1).svg"
       return Figure(
         title: plot.caption, path: "\(notebookName).nb.assets/\(file)", cell: cell,
-        kind: plot.kind, hash: Figure.hash(of: plot.fingerprint))
+        kind: plot.kind.rawValue, hash: Figure.hash(of: plot.fingerprint))
     }
   }
 
