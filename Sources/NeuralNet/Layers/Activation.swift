@@ -72,6 +72,10 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
+  /// Whether a loss reads the input of this activation (its logits) rather than its output:
+  /// softmax and sigmoid, whose cross-entropies are stabler computed from logits.
+  public var hasLogits: Bool { self == .softmax || self == .sigmoid }
+
   /// The output value that separates two classes for a single-output classifier: 0.5 for
   /// activations with outputs in [0, 1], 0 for those symmetric around 0.
   public var decisionThreshold: Double {
@@ -93,7 +97,7 @@ public final class ActivationLayer: Layer {
   public func callAsFunction(_ x: Tensor) throws -> Tensor { try activation(x) }
 
   public func logits(_ x: Tensor) throws -> Tensor {
-    activation == .softmax || activation == .sigmoid ? x : try activation(x)
+    activation.hasLogits ? x : try activation(x)
   }
 
   public var outputActivation: Activation? { activation }

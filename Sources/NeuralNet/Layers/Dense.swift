@@ -70,7 +70,7 @@ public final class Dense: Layer {
 
   public func logits(_ x: Tensor) throws -> Tensor {
     let z = try logitsChecked(x)
-    return activation == .softmax || activation == .sigmoid ? z : try activation(z)
+    return activation.hasLogits ? z : try activation(z)
   }
 
   private func logitsChecked(_ x: Tensor) throws -> Tensor {

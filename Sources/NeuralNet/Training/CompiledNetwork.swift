@@ -121,7 +121,7 @@ final class CompiledNetwork {
     let n = data.count
     let width = last.dense.outputs
     let wantsLogits = loss.wantsLogits(after: outputActivation)
-    let skipsFinal = wantsLogits && (outputActivation == .softmax || outputActivation == .sigmoid)
+    let skipsFinal = wantsLogits && outputActivation?.hasLogits == true
 
     switch loss {
     case .mse, .hinge, .bce:
@@ -211,7 +211,7 @@ final class CompiledNetwork {
     labels = data.classes == nil ? nil : data.y.scalars
     features = data.features
     self.width = width
-    threshold = skipsFinal ? 0 : (outputActivation?.decisionThreshold ?? 0.5)
+    threshold = Training.decisionThreshold(outputActivation, fromLogits: skipsFinal)
 
     for (i, p) in parameters.enumerated() {
       p.scalars.withUnsafeBufferPointer { src in
@@ -304,13 +304,8 @@ final class CompiledNetwork {
     var correct = 0
     let start = rows?.startIndex ?? 0
     for r in 0..<m {
-      let o = output + r * width
-      var predicted = 0
-      if width == 1 {
-        predicted = o[0] >= threshold ? 1 : 0
-      } else {
-        for j in 1..<width where o[j] > o[predicted] { predicted = j }
-      }
+      let predicted = Training.predictedClass(
+        output + r * width, width: width, threshold: threshold)
       if Double(predicted) == labels[rows?[start + r] ?? r] { correct += 1 }
     }
     return correct

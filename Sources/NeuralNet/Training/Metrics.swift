@@ -63,16 +63,11 @@ extension Layer {
     let width = y.shape[1]
     let n = y.shape[0]
     guard width >= 1 else { throw TensorError(.shape, "the model has no outputs to classify") }
-    if width == 1 {
-      let threshold = fromLogits ? 0 : (activation?.decisionThreshold ?? 0.5)
-      return y.scalars.map { $0 >= threshold ? 1 : 0 }
-    }
-    return (0..<n).map { i in
-      var best = 0
-      for j in 1..<width where y.scalars[i * width + j] > y.scalars[i * width + best] {
-        best = j
+    let threshold = Training.decisionThreshold(activation, fromLogits: fromLogits)
+    return y.scalars.withUnsafeBufferPointer { p in
+      (0..<n).map { i in
+        Training.predictedClass(p.baseAddress! + i * width, width: width, threshold: threshold)
       }
-      return best
     }
   }
 
@@ -80,5 +75,22 @@ extension Layer {
     guard !predicted.isEmpty else { return 0 }
     let correct = zip(predicted, labels.scalars).filter { Double($0) == $1 }.count
     return Double(correct) / Double(predicted.count)
+  }
+}
+
+extension Training {
+  /// The value at or above which a single output is class 1: 0 for logits, else the final
+  /// activation's threshold (0.5 when there is none).
+  static func decisionThreshold(_ activation: Activation?, fromLogits: Bool) -> Double {
+    fromLogits ? 0 : (activation?.decisionThreshold ?? 0.5)
+  }
+
+  /// The class of one row of `width` outputs: for one output, whether it reaches
+  /// `threshold`; for several, the index of the largest (the first of equals).
+  static func predictedClass(_ row: UnsafePointer<Double>, width: Int, threshold: Double) -> Int {
+    if width == 1 { return row[0] >= threshold ? 1 : 0 }
+    var best = 0
+    for j in 1..<width where row[j] > row[best] { best = j }
+    return best
   }
 }
