@@ -45,8 +45,10 @@ enum PlotBuilder {
     guard let classCount = data.classes ?? outputs.last.map({ Swift.max(2, $0) }) else {
       throw RuntimeError("cannot tell the classes of \(data.name)")
     }
-    let (x0, x1) = padded(try column(data.x, 0))
-    let (y0, y1) = padded(try column(data.x, 1))
+    let xsData = try column(data.x, 0)
+    let ysData = try column(data.x, 1)
+    let (x0, x1) = padded(xsData)
+    let (y0, y1) = padded(ysData)
     let n = gridSize
     let xs = (0..<n).map { x0 + (x1 - x0) * Double($0) / Double(n - 1) }
     let ys = (0..<n).map { y0 + (y1 - y0) * Double($0) / Double(n - 1) }
@@ -56,23 +58,14 @@ enum PlotBuilder {
       for x in xs { points += [x, y] }
     }
     let grid = try Tensor(shape: [n * n, 2], scalars: points)
+    // The model runs once over the grid; its classes come from that same output.
     let output = try model(grid).detached
-    let classes = try model.predictClasses(grid)
+    let classes = try model.predictClasses(fromOutput: output)
     let single = output.count == n * n
     let threshold = model.outputActivation?.decisionThreshold ?? 0.5
-    var series: [Plot.Series] = []
-    let labels = try self.labels(data)
-    let xsData = try column(data.x, 0)
-    let ysData = try column(data.x, 1)
-    for k in Set(labels).sorted() {
-      let index = labels.indices.filter { labels[$0] == k }
-      series.append(
-        Plot.Series(
-          "class \(k)", x: index.map { xsData[$0] }, y: index.map { ysData[$0] },
-          style: .points, colour: k))
-    }
     return Plot(
-      kind: .boundary, xLabel: "x1", yLabel: "x2", series: series,
+      kind: .boundary, xLabel: "x1", yLabel: "x2",
+      series: try classSeries(data, xs: xsData, ys: ysData),
       grid: Plot.ClassGrid(
         xs: xs, ys: ys, classes: classes, classCount: classCount,
         scores: single ? output.scalars : nil, threshold: threshold))
@@ -116,15 +109,7 @@ enum PlotBuilder {
   /// as y against x.
   static func dataset(_ d: Dataset) throws -> Plot {
     if d.classes != nil, d.features == 2 {
-      let labels = try self.labels(d)
-      let xs = try column(d.x, 0)
-      let ys = try column(d.x, 1)
-      let series = Set(labels).sorted().map { k in
-        let index = labels.indices.filter { labels[$0] == k }
-        return Plot.Series(
-          "class \(k)", x: index.map { xs[$0] }, y: index.map { ys[$0] }, style: .points,
-          colour: k)
-      }
+      let series = try classSeries(d, xs: column(d.x, 0), ys: column(d.x, 1))
       return Plot(kind: .points, title: d.name, xLabel: "x1", yLabel: "x2", series: series)
     }
     guard d.features == 1, d.y.count == d.count else {
@@ -135,6 +120,17 @@ enum PlotBuilder {
     return Plot(
       kind: .points, title: d.name, xLabel: "x", yLabel: "y",
       series: [Plot.Series("", x: d.x.scalars, y: d.y.scalars, style: .points)])
+  }
+
+  /// The samples at (xs, ys), one series of points per class.
+  static func classSeries(_ d: Dataset, xs: [Double], ys: [Double]) throws -> [Plot.Series] {
+    let labels = try self.labels(d)
+    return Set(labels).sorted().map { k in
+      let index = labels.indices.filter { labels[$0] == k }
+      return Plot.Series(
+        "class \(k)", x: index.map { xs[$0] }, y: index.map { ys[$0] }, style: .points,
+        colour: k)
+    }
   }
 
   /// Each sample's class: the index of the largest target of a one-hot row, the class

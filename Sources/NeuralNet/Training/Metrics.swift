@@ -5,7 +5,12 @@ extension Layer {
   /// the final activation's decision threshold (0.5 after sigmoid or step, 0 after tanh or
   /// sign); for several outputs, the index of the largest.
   public func predictClasses(_ x: Tensor) throws -> [Int] {
-    try Self.classes(of: self(x), activation: outputActivation)
+    try predictClasses(fromOutput: self(x))
+  }
+
+  /// The classes of outputs this model already gave, by the same rule as `predictClasses`.
+  public func predictClasses(fromOutput output: Tensor) throws -> [Int] {
+    try Self.classes(of: output, activation: outputActivation)
   }
 
   /// The fraction of `data`'s samples whose predicted class is their label.
