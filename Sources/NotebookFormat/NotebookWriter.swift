@@ -3,26 +3,29 @@
 public enum NotebookWriter {
   public static func write(_ notebook: Notebook) -> String {
     var out = "<!-- gradbook notebook format=\(Notebook.format) seed=\(notebook.seed) -->\n"
-    for block in notebook.blocks {
-      switch block {
-      case .prose(let text): out += text
-      case .cell(let cell):
-        let options = cell.options.isEmpty ? "" : " {" + cell.options.joined(separator: " ") + "}"
-        let fence = self.fence(for: cell.source)
-        out += "\(fence)gradbook\(options)\n\(cell.source)\n\(fence)\n"
-        if let output = cell.output {
-          let fence = self.fence(for: output)
-          let body = output.hasSuffix("\n") || output.isEmpty ? output : output + "\n"
-          out += "\(fence)output\n\(body)\(fence)\n"
-        }
-        for figure in cell.figures {
-          out += "![\(linkText(figure.title))](\(figure.path))\n"
-          out +=
-            "<!-- figure cell=\(figure.cell) kind=\(figure.kind) data-sha256=\(figure.hash) -->\n"
-        }
+    for block in notebook.blocks { write(block, to: &out) }
+    return out
+  }
+
+  /// One block as it stands in the file; a journal appends blocks one at a time.
+  public static func write(_ block: Notebook.Block, to out: inout String) {
+    switch block {
+    case .prose(let text): out += text
+    case .cell(let cell):
+      let options = cell.options.isEmpty ? "" : " {" + cell.options.joined(separator: " ") + "}"
+      let fence = self.fence(for: cell.source)
+      out += "\(fence)gradbook\(options)\n\(cell.source)\n\(fence)\n"
+      if let output = cell.output {
+        let fence = self.fence(for: output)
+        let body = output.hasSuffix("\n") || output.isEmpty ? output : output + "\n"
+        out += "\(fence)output\n\(body)\(fence)\n"
+      }
+      for figure in cell.figures {
+        out += "![\(linkText(figure.title))](\(figure.path))\n"
+        out +=
+          "<!-- figure cell=\(figure.cell) kind=\(figure.kind) data-sha256=\(figure.hash) -->\n"
       }
     }
-    return out
   }
 
   /// A title as a Markdown link's text: brackets, backslashes and line breaks taken out.

@@ -29,10 +29,9 @@ public final class Journal {
 
   /// Appends a block and flushes it to disk.
   public func append(_ block: Notebook.Block) {
-    let text = NotebookWriter.write(Notebook(blocks: [block]))
-    // Everything after the header line.
-    let body = text.drop { $0 != "\n" }.dropFirst()
-    try? handle.write(contentsOf: Data(body.utf8))
+    var text = ""
+    NotebookWriter.write(block, to: &text)
+    try? handle.write(contentsOf: Data(text.utf8))
     try? handle.synchronize()
   }
 
