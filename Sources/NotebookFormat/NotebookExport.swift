@@ -1,5 +1,4 @@
 import Foundation
-import Ink
 
 /// Exporting a notebook for people who do not run Gradbook: a Jupyter notebook
 /// (`ipynb(_:figures:)`) or a single HTML page (`html(_:figures:title:)`).
@@ -26,17 +25,6 @@ public enum NotebookExport {
     case "png": "image/png"
     default: nil
     }
-  }
-
-  /// The page title of `notebook`: the text of its first `# ` heading, found by the same
-  /// Markdown parser that renders the prose, so a `#` inside a fenced example is not taken
-  /// for one; nil when there is none.
-  public static func heading(of notebook: Notebook) -> String? {
-    let parser = MarkdownParser()
-    for case .prose(let text) in notebook.blocks {
-      if let title = parser.parse(text).title, !title.isEmpty { return title }
-    }
-    return nil
   }
 
   /// `text` cut into lines that keep their newline, the way Jupyter stores multi-line
