@@ -123,18 +123,17 @@ public final class Session: Context {
   public func shouldCancel() -> Bool { cancellation() }
 
   public func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String? {
-    do {
-      return try plotter.show(plot, file: file, size: size)
-    } catch let error as PlotError {
-      throw RuntimeError(error.message)
-    } catch let error as GnuplotError {
-      throw RuntimeError("\(error)")
-    }
+    try reportingPlotErrors { try plotter.show(plot, file: file, size: size) }
   }
 
   public func showLive(_ plot: Plot) throws {
+    try reportingPlotErrors { try plotter.showLive(plot) }
+  }
+
+  /// Runs `body`, turning the plotter's and gnuplot's errors into errors of the language.
+  private func reportingPlotErrors<T>(_ body: () throws -> T) throws -> T {
     do {
-      try plotter.showLive(plot)
+      return try body()
     } catch let error as PlotError {
       throw RuntimeError(error.message)
     } catch let error as GnuplotError {
