@@ -318,15 +318,9 @@ public final class REPL {
     }
     let opened: Notebook
     do {
-      guard let data = FileManager.default.contents(atPath: file),
-        let text = String(data: data, encoding: .utf8)
-      else {
-        fail("cannot read \(file)")
-        return
-      }
-      opened = try NotebookReader.read(text)
-    } catch let error as NotebookError {
-      fail("\(file):\(error.line): \(error.message)")
+      opened = try NotebookFile.read(file)
+    } catch let error as NotebookFile.FileError {
+      fail(error.message)
       return
     } catch {
       fail("cannot read \(file): \(error)")
@@ -383,7 +377,7 @@ public final class REPL {
       notebookFile = file
       let count = notebook.cells.count
       say("saved \(count) cell" + (count == 1 ? "" : "s") + " to \(file)")
-    } catch let error as NotebookFile.WriteError {
+    } catch let error as NotebookFile.FileError {
       fail(error.message)
     } catch {
       fail("cannot save \(file): \(error)")

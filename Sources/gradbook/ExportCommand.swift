@@ -33,12 +33,9 @@ struct ExportNotebook: ParsableCommand {
   var output: String?
 
   func run() throws {
-    do {
+    try reportingFailures {
       let destination = try export()
       print("\(file): exported to \(destination)")
-    } catch let error as CommandFailure {
-      FileHandle.standardError.write(Data("gradbook: \(error.message)\n".utf8))
-      throw ExitCode.failure
     }
   }
 
@@ -61,7 +58,7 @@ struct ExportNotebook: ParsableCommand {
       throw CommandFailure(
         message: "\(destination) is the notebook itself; choose another --output")
     }
-    let notebook = try readNotebook(file)
+    let notebook = try NotebookFile.read(file)
     let figures = try loadFigures(
       of: notebook, notebookName: String(fileName.dropLast(suffix.count)))
     let text: String
@@ -75,7 +72,7 @@ struct ExportNotebook: ParsableCommand {
     case .html:
       text = NotebookExport.html(notebook, figures: figures, title: fileName)
     }
-    try write(text, to: destination)
+    try NotebookFile.write(text, to: destination)
     return destination
   }
 

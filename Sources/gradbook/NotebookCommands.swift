@@ -64,30 +64,36 @@ func replayEach(
   var failed = false
   for file in files {
     do {
-      let notebook = try readNotebook(file)
-      let replay = NotebookReplay.run(notebook, name: Figure.notebookName(of: file))
-      if try !body(file, notebook, replay) { failed = true }
-    } catch let error as CommandFailure {
-      FileHandle.standardError.write(Data("gradbook: \(error.message)\n".utf8))
+      try reportingFailures {
+        let notebook = try NotebookFile.read(file)
+        let replay = NotebookReplay.run(notebook, name: Figure.notebookName(of: file))
+        if try !body(file, notebook, replay) { failed = true }
+      }
+    } catch is ExitCode {
       failed = true
     }
   }
   if failed { throw ExitCode.failure }
 }
 
+/// What a notebook command says went wrong, printed as `gradbook: message`.
 struct CommandFailure: Error {
   var message: String
 }
 
-func readNotebook(_ file: String) throws -> Notebook {
-  guard let data = FileManager.default.contents(atPath: file),
-    let text = String(data: data, encoding: .utf8)
-  else { throw CommandFailure(message: "cannot read \(file)") }
+/// Runs `body`; a `CommandFailure` or a file that cannot be read or written is printed as
+/// `gradbook: message` and ends the command with exit status 1.
+func reportingFailures(_ body: () throws -> Void) throws {
+  let message: String
   do {
-    return try NotebookReader.read(text)
-  } catch let error as NotebookError {
-    throw CommandFailure(message: "\(file):\(error.line): \(error.message)")
+    return try body()
+  } catch let error as CommandFailure {
+    message = error.message
+  } catch let error as NotebookFile.FileError {
+    message = error.message
   }
+  FileHandle.standardError.write(Data("gradbook: \(message)\n".utf8))
+  throw ExitCode.failure
 }
 
 /// Writes a replayed notebook and draws its figures beside it.
@@ -96,18 +102,8 @@ func save(_ replay: NotebookReplay.Result, to file: String) throws {
     try NotebookFigures.write(replay.drawn, besideNotebook: file, plotter: replay.plotter)
   } catch let error as PlotError {
     throw CommandFailure(message: "\(file): \(error.message)")
-  } catch let error as GnuplotError {
-    throw CommandFailure(message: "\(file): cannot draw its figures: \(error)")
   } catch {
     throw CommandFailure(message: "\(file): cannot draw its figures: \(error)")
   }
-  try write(NotebookWriter.write(replay.notebook), to: file)
-}
-
-func write(_ text: String, to file: String) throws {
-  do {
-    try NotebookFile.write(text, to: file)
-  } catch let error as NotebookFile.WriteError {
-    throw CommandFailure(message: error.message)
-  }
+  try NotebookFile.write(NotebookWriter.write(replay.notebook), to: file)
 }

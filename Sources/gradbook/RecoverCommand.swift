@@ -18,34 +18,22 @@ struct RecoverNotebook: ParsableCommand {
   var output: String?
 
   func run() throws {
-    let folder = stateDirectory().appendingPathComponent("sessions")
-    guard let source = journal.map(URL.init(fileURLWithPath:)) ?? Journal.journals(in: folder).first
-    else {
-      FileHandle.standardError.write(Data("gradbook: no journals in \(folder.path)\n".utf8))
-      throw ExitCode.failure
-    }
-    guard let data = FileManager.default.contents(atPath: source.path),
-      let text = String(data: data, encoding: .utf8)
-    else {
-      FileHandle.standardError.write(Data("gradbook: cannot read \(source.path)\n".utf8))
-      throw ExitCode.failure
-    }
-    let notebook: Notebook
-    do {
-      notebook = try Journal.recover(text)
-    } catch {
-      FileHandle.standardError.write(
-        Data("gradbook: \(source.path) is not a journal: \(error)\n".utf8))
-      throw ExitCode.failure
-    }
-    let target = output ?? freeName("recovered")
-    do {
+    try reportingFailures {
+      let folder = stateDirectory().appendingPathComponent("sessions")
+      guard
+        let source = journal.map(URL.init(fileURLWithPath:)) ?? Journal.journals(in: folder).first
+      else { throw CommandFailure(message: "no journals in \(folder.path)") }
+      let text = try NotebookFile.readText(source.path)
+      let notebook: Notebook
+      do {
+        notebook = try Journal.recover(text)
+      } catch {
+        throw CommandFailure(message: "\(source.path) is not a journal: \(error)")
+      }
+      let target = output ?? freeName("recovered")
       try NotebookFile.write(NotebookWriter.write(notebook), to: target)
-    } catch let error as NotebookFile.WriteError {
-      FileHandle.standardError.write(Data("gradbook: \(error.message)\n".utf8))
-      throw ExitCode.failure
+      print("recovered \(notebook.cells.count) cells from \(source.path) into \(target)")
     }
-    print("recovered \(notebook.cells.count) cells from \(source.path) into \(target)")
   }
 
   /// `recovered.nb.md`, or `recovered-2.nb.md` … when that exists: never overwrite.
