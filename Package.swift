@@ -46,7 +46,8 @@ let package = Package(
     .target(
       name: "REPL",
       dependencies: [
-        "Workspace", "TensorLanguage", "NeuralNet", "LineEditing", "Plotting", "NotebookFormat",
+        "Workspace", "TensorLanguage", "NeuralNet", "TensorEngine", "LineEditing", "Plotting",
+        "NotebookFormat",
       ]),
     .executableTarget(
       name: "gradbook",

@@ -3,6 +3,7 @@ import LineEditing
 import NeuralNet
 import NotebookFormat
 import Plotting
+import TensorEngine
 import TensorLanguage
 import Workspace
 
@@ -249,25 +250,23 @@ public final class REPL {
 
   /// A binding's kind, and its shape, parameter count or one-line description.
   func describe(_ value: Value) -> (String, String) {
+    // The kind as errors name it, without its article: "a data set" is listed as "data set".
+    let kind = value.kindName.split(separator: " ", maxSplits: 1).last.map(String.init) ?? ""
+    /// `text` without `prefix`, which the description repeats from the kind column.
+    func dropping(_ prefix: String, _ text: String) -> String {
+      text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : text
+    }
     switch value {
-    case .tensor(let t):
-      if t.rank == 0 { return ("number", session.formatter.format(value)) }
-      let kind = t.isParameter ? "parameter" : "tensor"
-      return (kind, "[" + t.shape.map(String.init).joined(separator: ", ") + "]")
+    case .tensor(let t) where t.rank > 0:
+      return (t.isParameter ? "parameter" : kind, Shape.describe(t.shape))
     case .layer(let layer):
       let count = layer.parameterCount
-      let kind = layer is Sequential ? "model" : "layer"
       let parts = layer.layers.map(\.description).joined(separator: " >> ")
       return (kind, "\(count) parameter" + (count == 1 ? "" : "s") + " · \(parts)")
-    case .dataset(let d):
-      let text = d.description
-      return ("data set", text.hasPrefix("dataset ") ? String(text.dropFirst(8)) : text)
-    case .function(let f): return ("function", f.description)
-    case .history(let h):
-      let text = h.description
-      return ("history", text.hasPrefix("history · ") ? String(text.dropFirst(10)) : text)
+    case .dataset(let d): return (kind, dropping("dataset ", d.description))
+    case .function(let f): return (kind, f.description)
+    case .history(let h): return (kind, dropping("history · ", h.description))
     default:
-      let kind = value.kindName.split(separator: " ", maxSplits: 1).last.map(String.init) ?? ""
       return (kind, session.formatter.format(value).replacingOccurrences(of: "\n", with: " "))
     }
   }
