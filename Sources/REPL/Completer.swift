@@ -35,17 +35,16 @@ public struct Completer {
 
   private func command(_ text: String) -> Completion {
     guard let space = text.firstIndex(of: " ") else {
-      let names = Command.all.map(\.name)
       return Completion(
         word: ":" + text,
-        candidates: names.filter { $0.hasPrefix(text) }.map { name in
-          let takesArgument = Command.named(name).map { !$0.argument.isEmpty } ?? true
-          return .init(":" + name, suffix: takesArgument ? " " : "")
+        candidates: Command.all.filter { $0.name.hasPrefix(text) }.map { command in
+          .init(":" + command.name, suffix: command.argument.isEmpty ? "" : " ")
         })
     }
     let name = String(text[..<space])
     let rest = String(text[text.index(after: space)...].drop { $0 == " " })
-    switch Command.aliases[name] ?? name {
+    // Any spelling the command line takes: a name, an alias or a unique prefix.
+    switch Command.named(name)?.name {
     case "save", "open": return path(rest)
     case "help": return helpName(rest)
     case "time": return complete(rest)
@@ -64,18 +63,15 @@ public struct Completer {
 
   // MARK: Code
 
-  private func code(_ before: String, calls: [String?]) -> Completion {
-    let word = String(
-      before.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
+  private func code(_ before: String, calls: [Scan.Call]) -> Completion {
+    let word = String(before.reversed().prefix(while: \.isNamePart).reversed())
     if let first = word.first, first.isNumber { return .none }
     let head = before.dropLast(word.count)
     if head.last == "." { return members(of: head.dropLast(), word: word) }
     var candidates: [Completion.Candidate] = []
     // The keyword arguments of the innermost call, when it is a built-in's, not given yet.
-    if let callee = calls.last ?? nil, let builtin = Builtins.all[callee] {
-      let inside = before.lastIndex(of: "(").map { String(before[$0...]) } ?? ""
-      let given = keywordsGiven(in: inside)
-      for p in builtin.parameters where !p.variadic && !given.contains(p.name) {
+    if let call = calls.last, let callee = call.name, let builtin = Builtins.all[callee] {
+      for p in builtin.parameters where !p.variadic && !call.keywords.contains(p.name) {
         if !p.isRequired || p.keywordOnly {
           candidates.append(.init(p.name + ":", suffix: " "))
         }
@@ -101,8 +97,7 @@ public struct Completer {
   /// members are followed, never calls, so Tab runs nothing.
   private func members(of receiver: Substring, word: String) -> Completion {
     let path = String(
-      receiver.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }.reversed()
-    )
+      receiver.reversed().prefix { $0.isNamePart || $0 == "." }.reversed())
     let parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
     // `2.5` and `x.` after a number are not members.
     guard let first = parts.first, let initial = first.first, !initial.isNumber,
@@ -116,22 +111,6 @@ public struct Completer {
     }
     let names = memberNames(of: value).filter { $0.hasPrefix(word) }
     return Completion(word: word, candidates: names.map { .init($0) })
-  }
-
-  private func keywordsGiven(in call: String) -> Set<String> {
-    var given: Set<String> = []
-    var name = ""
-    for c in call {
-      if c.isLetter || c.isNumber || c == "_" {
-        name.append(c)
-      } else if c == ":" {
-        if !name.isEmpty { given.insert(name) }
-        name = ""
-      } else if c != " " {
-        name = ""
-      }
-    }
-    return given
   }
 
   // MARK: Paths
@@ -163,11 +142,18 @@ public struct Completer {
 }
 
 /// A light scan of the text before the cursor: whether it ends inside a string or a comment,
-/// and the calls that are open (the name before each unclosed `(`, nil for other brackets).
+/// and the brackets that are open, innermost last.
 struct Scan {
+  /// An open bracket: the name before a `(` (nil for other brackets), and the keyword
+  /// arguments (`name:`) already written inside it.
+  struct Call {
+    var name: String?
+    var keywords: Set<String> = []
+  }
+
   var openString: String?
   var inComment = false
-  var calls: [String?] = []
+  var calls: [Call] = []
 
   init(_ text: String) {
     var string: String?
@@ -192,7 +178,7 @@ struct Scan {
         if c == "\n" { inComment = false }
         continue
       }
-      if c.isLetter || c.isNumber || c == "_" {
+      if c.isNamePart {
         name.append(c)
         continue
       }
@@ -203,8 +189,9 @@ struct Scan {
       switch c {
       case "\"": string = ""
       case "#": inComment = true
-      case "(": calls.append(lastName)
-      case "[", "{": calls.append(nil)
+      case "(": calls.append(Call(name: lastName))
+      case "[", "{": calls.append(Call(name: nil))
+      case ":": if let lastName, !calls.isEmpty { calls[calls.count - 1].keywords.insert(lastName) }
       case ")", "]", "}": if !calls.isEmpty { calls.removeLast() }
       default: break
       }

@@ -73,7 +73,7 @@ public struct Lexer {
     }
     if c.isLetter || c == "_" {
       var name = ""
-      while let d = peek(), d.isLetter || d.isNumber || d == "_" {
+      while let d = peek(), d.isNamePart {
         name.append(d)
         advance()
       }

@@ -35,3 +35,9 @@ public struct Token: Sendable, Equatable {
     "fn", "if", "else", "for", "in", "while", "return", "true", "false",
   ]
 }
+
+extension Character {
+  /// Whether the character can continue a name: a letter, a digit or `_` (a name starts
+  /// with a letter or `_`).
+  public var isNamePart: Bool { isLetter || isNumber || self == "_" }
+}

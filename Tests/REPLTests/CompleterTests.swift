@@ -58,6 +58,12 @@ import Workspace
     #expect(outer.edit == .insert("ochs: "))
   }
 
+  @Test func keywordsOfTheOuterCallGivenBeforeANestedOneStillCount() {
+    // opt: was given to fit before sgd( … ) opened and closed; it is not offered again.
+    let c = completer().complete("fit(net, data, opt: sgd(lr: 0.5), o")
+    #expect(!texts(c).contains("opt:"))
+  }
+
   @Test func membersFollowADot() {
     let c = completer(after: "data = xor()").complete("data.")
     #expect(texts(c) == ["classes", "n", "x", "y"])
@@ -103,6 +109,8 @@ import Workspace
     #expect(texts(c.complete("load(\"")) == ["points.csv", "runs"])
     #expect(c.complete(":save ru").edit == .insert("ns/"))
     #expect(c.complete(":open po").edit == .insert("ints.csv"))
+    // A prefix the command line accepts for :open completes a path as well.
+    #expect(c.complete(":op po").edit == .insert("ints.csv"))
     let absolute = c.complete("load(\"\(folder.path)/po")
     #expect(absolute.edit == .insert("ints.csv"))
   }
