@@ -28,9 +28,11 @@ public enum Help {
     let labelWidth = (Builtins.groups.map(\.count).max() ?? 0) + 2
     for group in Builtins.groups {
       let names = Builtins.inGroup(group).map(\.name)
-      out += wrap(
-        names, label: group.padding(toLength: labelWidth, withPad: " ", startingAt: 0), width: width
-      )
+      // Continuation lines start under the first name.
+      let label = group.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
+      out += wrapWords(
+        names.joined(separator: " "), width: width, first: label,
+        indent: String(repeating: " ", count: labelWidth)) + "\n"
     }
     return out
   }
@@ -79,17 +81,21 @@ public enum Help {
     return lines.joined(separator: "\n")
   }
 
-  /// Text broken between words to fit `width`, each line starting with `indent`. A word
-  /// longer than a line stays whole.
-  static func wrapWords(_ text: String, width: Int, indent: String) -> String {
+  /// Text broken between words to fit `width`: the first line starts with `first`, the
+  /// others with `indent`. A word longer than a line stays whole.
+  static func wrapWords(_ text: String, width: Int, first: String? = nil, indent: String)
+    -> String
+  {
     var lines: [String] = []
-    var line = indent
+    var start = first ?? indent
+    var line = start
     for word in text.split(separator: " ") {
-      if line.count > indent.count, line.count + 1 + word.count > width {
+      if line.count > start.count, line.count + 1 + word.count > width {
         lines.append(line)
+        start = indent
         line = indent
       }
-      line += (line.count > indent.count ? " " : "") + word
+      line += (line.count > start.count ? " " : "") + word
     }
     lines.append(line)
     return lines.joined(separator: "\n")
@@ -117,20 +123,6 @@ public enum Help {
       $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + $0.summary
     }
     .joined(separator: "\n") + "\n"
-  }
-
-  /// Names after a label, wrapped to `width` with continuation lines under the first name.
-  private static func wrap(_ names: [String], label: String, width: Int) -> String {
-    var out = ""
-    var line = label
-    for name in names {
-      if line.count > label.count, line.count + 1 + name.count > width {
-        out += line + "\n"
-        line = String(repeating: " ", count: label.count)
-      }
-      line += (line.count > label.count ? " " : "") + name
-    }
-    return out + line + "\n"
   }
 
   static let keywordHelp: [String: String] = [
