@@ -40,8 +40,8 @@ public final class REPL {
   /// Where each finished cell is written at once, to survive a crash.
   private let journal: Journal?
   private let reader: LineReader
-  let options: Options
-  let output: (String, Bool) -> Void
+  private let options: Options
+  private let output: (String, Bool) -> Void
   private let finishOutput: () -> Void
   /// Lines of a statement that is not finished yet.
   private var pending: [String] = []
@@ -91,9 +91,11 @@ public final class REPL {
   public static let primaryPrompt = "gb> "
   public static let continuationPrompt = "..> "
 
-  /// Runs until `:quit` or the end of input; gives the exit status (0).
-  public func run(welcome: Bool = true) -> Int32 {
-    if welcome, let text = options.welcome { say(text) }
+  /// Shows the welcome, replays `notebook` when one is given, then runs until `:quit` or
+  /// the end of input; gives the exit status (0).
+  public func run(opening notebook: String? = nil) -> Int32 {
+    if let text = options.welcome { say(text) }
+    if let notebook { open(notebook) }
     while true {
       let prompt =
         pending.isEmpty

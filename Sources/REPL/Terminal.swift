@@ -35,11 +35,6 @@ extension REPL {
       output: { console.write($0, transient: $1) }, finish: { console.finish() })
     editor?.completer = repl.completer.complete
     repl.session.plotter.textSize = textFigureSize
-    if let notebook {
-      if let welcome = repl.options.welcome { repl.output(welcome + "\n", false) }
-      repl.open(notebook)
-      return repl.run(welcome: false)
-    }
-    return repl.run()
+    return repl.run(opening: notebook)
   }
 }
