@@ -30,9 +30,10 @@ public enum Help {
       let names = Builtins.inGroup(group).map(\.name)
       // Continuation lines start under the first name.
       let label = group.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
-      out += wrapWords(
-        names.joined(separator: " "), width: width, first: label,
-        indent: String(repeating: " ", count: labelWidth)) + "\n"
+      out +=
+        wrapWords(
+          names.joined(separator: " "), width: width, first: label,
+          indent: String(repeating: " ", count: labelWidth)) + "\n"
     }
     return out
   }
