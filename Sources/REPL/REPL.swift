@@ -77,9 +77,8 @@ public final class REPL {
         if !transient { capture.text += text }
         output(text, transient)
       })
-    // Every plot is kept too, to be saved as the notebook's figure; a text figure on the
-    // screen is not part of the cell's output.
-    session.plotter.recording = true
+    // A text figure on the screen is not part of the cell's output (its plot is recorded
+    // for the notebook's figure).
     session.displayOutput = { text in output(text, false) }
   }
 
@@ -147,16 +146,14 @@ public final class REPL {
   /// false when it is unfinished (nothing is kept then).
   @discardableResult
   private func record(_ source: String, options: [String] = []) -> Bool {
-    capture.text = ""
-    session.plotter.recorded = []
-    let result = evaluate(source)
-    if case .incomplete = result { return false }
-    report(result, in: source)
-    let output = NotebookReplay.cellOutput(capture.text, result, source: source)
-    let cell = Cell(source: source, options: options, output: output)
+    let run = NotebookReplay.runCell(
+      source, in: session, recorder: capture, evaluate: evaluate)
+    if case .incomplete = run.evaluation { return false }
+    report(run.evaluation, in: source)
+    let cell = Cell(source: source, options: options, output: run.output)
     notebook.blocks.append(.cell(cell))
     journal?.append(.cell(cell))
-    cellPlots.append(session.plotter.recorded)
+    cellPlots.append(run.plots)
     return true
   }
 

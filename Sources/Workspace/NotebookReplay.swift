@@ -21,7 +21,6 @@ public enum NotebookReplay {
     let plotter = Plotter()
     plotter.setting = .off
     plotter.writesFiles = false
-    plotter.recording = true
     let session = Session(seed: notebook.seed, plotter: plotter) { text, transient in
       if !transient { recorder.text += text }
     }
@@ -29,15 +28,27 @@ public enum NotebookReplay {
     var plots: [[Plot]] = []
     for (index, block) in notebook.blocks.enumerated() {
       guard case .cell(var cell) = block else { continue }
-      recorder.text = ""
-      plotter.recorded = []
-      let evaluation = session.evaluate(cell.source)
-      cell.output = cellOutput(recorder.text, evaluation, source: cell.source)
-      plots.append(plotter.recorded)
+      let run = runCell(cell.source, in: session, recorder: recorder, evaluate: session.evaluate)
+      cell.output = run.output
+      plots.append(run.plots)
       result.blocks[index] = .cell(cell)
     }
     let (withFigures, drawn) = NotebookFigures.attach(plots, to: result, notebookName: name)
     return Result(notebook: withFigures, drawn: drawn, plotter: plotter)
+  }
+
+  /// Runs one cell with `evaluate` (the session's, or a front end's around it): its
+  /// evaluation, the output the file keeps from what `recorder` caught, and the figures it
+  /// drew, which the session's plotter records.
+  public static func runCell(
+    _ source: String, in session: Session, recorder: OutputRecorder,
+    evaluate: (String) -> Evaluation
+  ) -> (evaluation: Evaluation, output: String?, plots: [Plot]) {
+    recorder.text = ""
+    session.plotter.recorded = []
+    let evaluation = evaluate(source)
+    let plots = session.plotter.recorded ?? []
+    return (evaluation, cellOutput(recorder.text, evaluation, source: source), plots)
   }
 
   /// What a cell leaves in the file: what it printed, then its error, without timings; nil

@@ -36,7 +36,7 @@ public final class Plotter {
   /// Draws `plot`; gives what to print: a text figure, sixel data, or the name of the file
   /// written by `:plot png`/`svg`.
   public func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String? {
-    if recording { recorded.append(plot) }
+    recorded?.append(plot)
     let target: PlotTarget
     var note: String?
     if file != nil, !writesFiles { return nil }
@@ -45,7 +45,7 @@ public final class Plotter {
       // Say where it went: nothing else on the screen would.
       note = "wrote \(file)"
     } else {
-      let chosen = setting ?? fromEnvironment()
+      let chosen = effectiveSetting
       switch chosen {
       case .off:
         return nil
@@ -59,10 +59,8 @@ public final class Plotter {
         target = .text
       case .sixel:
         target = .sixel
-      case .window:
-        target = .window(terminal: try windowTerminalName() ?? "qt")
-      case nil:
-        target = try windowTerminalName().map { .window(terminal: $0) } ?? .text
+      case .window, nil:
+        target = try windowTarget() ?? .text
       }
     }
     let script = try GnuplotScript.render(
@@ -82,9 +80,8 @@ public final class Plotter {
   /// writes nowhere but beside the notebook (its figures are recorded all the same).
   public var writesFiles = true
 
-  /// While true, every figure shown is also kept in `recorded`, for a notebook.
-  public var recording = false
-  public var recorded: [Plot] = []
+  /// Every figure shown since this was last set to `[]`, for a notebook; nil keeps none.
+  public var recorded: [Plot]?
 
   /// Draws `plot` into an SVG file (a notebook's figure), whatever `:plot` says.
   public func render(_ plot: Plot, svg path: String) throws {
@@ -92,25 +89,18 @@ public final class Plotter {
   }
 
   /// Whether figures without a file go to a window.
-  public var goesToWindow: Bool {
-    switch setting ?? fromEnvironment() {
-    case .window: true
-    case nil: (try? windowTerminalName()) != nil
-    default: false
-    }
-  }
+  public var goesToWindow: Bool { (try? windowTarget()) != nil }
 
   /// Redraws a changing figure: in the window, or in the one file `plot-live.svg`/`.png`
   /// under `:plot svg`/`png`; text figures are not redrawn.
   public func showLive(_ plot: Plot) throws {
     let target: PlotTarget
-    switch setting ?? fromEnvironment() {
+    switch effectiveSetting {
     case .png: target = .file(path: directory + "/plot-live.png", format: .png)
     case .svg: target = .file(path: directory + "/plot-live.svg", format: .svg)
-    case .window: target = .window(terminal: try windowTerminalName() ?? "qt")
-    case nil:
-      guard let name = try windowTerminalName() else { return }
-      target = .window(terminal: name)
+    case .window, nil:
+      guard let window = try windowTarget() else { return }
+      target = window
     case .text, .sixel, .off: return
     }
     _ = try gnuplot.run(GnuplotScript.render(plot, target: target))
@@ -124,6 +114,19 @@ public final class Plotter {
     while lines.last?.isEmpty == true { lines.removeLast() }
     while lines.first?.isEmpty == true { lines.removeFirst() }
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// `:plot`'s setting, else GNUTERM's.
+  private var effectiveSetting: Setting? { setting ?? fromEnvironment() }
+
+  /// The window figures without a file go to, if any: the one asked for (qt when gnuplot
+  /// names none), or with no setting the first window terminal when there is a display.
+  private func windowTarget() throws -> PlotTarget? {
+    switch effectiveSetting {
+    case .window: return .window(terminal: try windowTerminalName() ?? "qt")
+    case nil: return try windowTerminalName().map { .window(terminal: $0) }
+    default: return nil
+    }
   }
 
   /// GNUTERM, read the way gnuplot users set it.
