@@ -88,8 +88,8 @@ public struct Figure: Sendable, Equatable {
     let prefix = notebookName + ".nb.assets/"
     guard path.hasPrefix(prefix) else { return false }
     let name = path.dropFirst(prefix.count)
-    return !name.isEmpty && !name.contains("/") && !name.contains("\\") && name != "."
-      && name != ".." && !name.hasPrefix(".")
+    // Only letters, digits, - _ and . (so no / or \\), and no leading dot (so not . or ..).
+    return !name.isEmpty && !name.hasPrefix(".")
       && name.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
   }
 }

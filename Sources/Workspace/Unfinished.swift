@@ -7,8 +7,7 @@ extension Diagnostic {
   public static func unfinished(_ source: String, reason: String? = nil) -> Diagnostic {
     let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
     let last = lines.lastIndex { !$0.allSatisfy(\.isWhitespace) } ?? 0
-    let column = last < lines.count ? lines[last].count + 1 : 1
-    let end = SourceLocation(line: last + 1, column: column, offset: 0)
+    let end = SourceLocation(line: last + 1, column: lines[last].count + 1, offset: 0)
     let why =
       reason ?? Parser.parse(source).diagnostics.first?.message ?? "the statement is unfinished"
     return Diagnostic(
