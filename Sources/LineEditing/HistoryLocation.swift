@@ -9,6 +9,13 @@ public func historyFileURL(environment: [String: String] = ProcessInfo.processIn
   stateDirectory(environment: environment).appendingPathComponent("history")
 }
 
+/// Where the REPL's session journals go: `sessions` in the state directory.
+public func sessionsDirectory(
+  environment: [String: String] = ProcessInfo.processInfo.environment
+) -> URL {
+  stateDirectory(environment: environment).appendingPathComponent("sessions")
+}
+
 /// `$XDG_STATE_HOME/gradbook`, or `~/.local/state/gradbook`.
 public func stateDirectory(environment: [String: String] = ProcessInfo.processInfo.environment)
   -> URL

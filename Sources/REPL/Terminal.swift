@@ -26,7 +26,7 @@ extension REPL {
       console.isTerminal && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
     let editor = EditLineReader(historyFile: historyFileURL())
     let journal = try? Journal(
-      folder: stateDirectory().appendingPathComponent("sessions"), seed: seed)
+      folder: sessionsDirectory(), seed: seed)
     let repl = REPL(
       reader: editor ?? PlainLineReader(), seed: seed, journal: journal,
       options: Options(

@@ -59,8 +59,7 @@ struct ExportNotebook: ParsableCommand {
         message: "\(destination) is the notebook itself; choose another --output")
     }
     let notebook = try NotebookFile.read(file)
-    let figures = try loadFigures(
-      of: notebook, notebookName: String(fileName.dropLast(suffix.count)))
+    let figures = try loadFigures(of: notebook, notebookName: Figure.notebookName(of: file))
     let text: String
     switch format {
     case .ipynb:

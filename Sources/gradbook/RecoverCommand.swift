@@ -19,7 +19,7 @@ struct RecoverNotebook: ParsableCommand {
 
   func run() throws {
     try reportingFailures {
-      let folder = stateDirectory().appendingPathComponent("sessions")
+      let folder = sessionsDirectory()
       guard
         let source = journal.map(URL.init(fileURLWithPath:)) ?? Journal.journals(in: folder).first
       else { throw CommandFailure(message: "no journals in \(folder.path)") }
