@@ -99,18 +99,16 @@ public final class GnuplotProcess: @unchecked Sendable {
 
       """
     let payload = Array((script + epilogue).utf8)
-    switch try attempt(payload, marker: Array((marker + "\n").utf8)) {
-    case .answered(let reply):
-      return reply
-    case .endedSilently:
-      // gnuplot died before this batch reached it (killed or crashed since the last batch,
-      // its end not yet visible when the batch was sent): a fresh process gets the batch
-      // once more. A batch that itself ends gnuplot without a word ends the second one too.
-      switch try attempt(payload, marker: Array((marker + "\n").utf8)) {
-      case .answered(let reply):
-        return reply
-      case .endedSilently(let reason):
-        throw GnuplotError.died(reason)
+    let markerLine = Array((marker + "\n").utf8)
+    // gnuplot may have died before this batch reached it (killed or crashed since the last
+    // batch, its end not yet visible when the batch was sent): a fresh process gets the
+    // batch once more. A batch that itself ends gnuplot without a word ends the second too.
+    var tries = 0
+    while true {
+      tries += 1
+      switch try attempt(payload, marker: markerLine) {
+      case .answered(let reply): return reply
+      case .endedSilently(let reason): if tries == 2 { throw GnuplotError.died(reason) }
       }
     }
   }
