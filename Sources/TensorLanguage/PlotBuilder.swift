@@ -133,15 +133,12 @@ enum PlotBuilder {
     }
   }
 
-  /// Each sample's class: the index of the largest target of a one-hot row, the class
-  /// number of a single target, or for two classes whether it reaches 0.5.
+  /// Each sample's class: its label in a classification set (whole numbers, which the data
+  /// set guarantees); for regression targets, the index of the largest of a row, or whether
+  /// a single target reaches 0.5.
   static func labels(_ d: Dataset) throws -> [Int] {
-    let width = d.y.count / Swift.max(1, d.count)
-    if width == 1 {
-      // Class numbers (0, 1, 2, …), or for two classes any target read at 0.5.
-      if (d.classes ?? 2) > 2 { return d.y.scalars.map { Int(Swift.max(0, $0.rounded())) } }
-      return d.y.scalars.map { $0 >= 0.5 ? 1 : 0 }
-    }
+    if d.classes != nil { return d.y.scalars.map { Int($0) } }
+    if d.y.count == d.count { return d.y.scalars.map { $0 >= 0.5 ? 1 : 0 } }
     return try d.y.argmax(axis: 1).scalars.map { Int($0) }
   }
 
