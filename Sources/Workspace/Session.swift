@@ -29,7 +29,12 @@ public final class Session: Context {
   private let random: RandomStream
   /// Where figures go; `:plot` changes its setting.
   public let plotter: Plotter
-  private lazy var interpreter = Interpreter(context: self)
+  private lazy var interpreter: Interpreter = {
+    let interpreter = Interpreter(context: self)
+    // Evaluation runs on a thread of `evaluationStackSize`; leave room for the built-ins.
+    interpreter.stackLimit = evaluationStackSize - (16 << 20)
+    return interpreter
+  }()
 
   /// - Parameters:
   ///   - isTerminal: whether output goes to a terminal that can redraw a live line.
