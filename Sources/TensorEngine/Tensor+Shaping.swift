@@ -82,6 +82,7 @@ extension Tensor {
           .index,
           "too many indices: \(items.count) for a tensor of shape \(Shape.describe(shape))")
       }
+      if count == 0 { return try emptySelection(items) }
       let strides = Shape.strides(shape)
       var outShape: [Int] = []
       var selections: [(positions: [Int], stride: Int)] = []
@@ -116,6 +117,48 @@ extension Tensor {
     }
   }
 
+  /// `self[items]` for a tensor without elements: the shape of the selection, worked out
+  /// without listing the positions along axes that may be very long.
+  private func emptySelection(_ items: [TensorIndex]) throws -> Tensor {
+    var outShape: [Int] = []
+    for axis in 0..<rank {
+      let size = shape[axis]
+      switch axis < items.count ? items[axis] : .all {
+      case .at(let i):
+        let p = i < 0 ? i + size : i
+        guard p >= 0, p < size else {
+          throw TensorError(
+            .index,
+            "index \(i) is out of range for axis \(axis) of size \(size) "
+              + "(valid: \(-size)…\(size - 1))")
+        }
+      case .range(let start, let end, let step):
+        outShape.append(try Tensor.rangeCount(start, end, step, size: size))
+      }
+    }
+    let y = Tensor(unchecked: outShape, [])
+    guard requiresGrad else { return y }
+    let inputShape = shape
+    return y.recorded(from: [self]) { _ in [Tensor(unchecked: inputShape, [])] }
+  }
+
+  /// How many positions `rangePositions` gives, without listing them.
+  static func rangeCount(_ start: Int?, _ end: Int?, _ step: Int?, size: Int) throws -> Int {
+    let step = step ?? 1
+    guard step != 0 else { throw TensorError(.argument, "slice step cannot be zero") }
+    func clamp(_ v: Int, _ low: Int, _ high: Int) -> Int { Swift.min(Swift.max(v, low), high) }
+    func resolve(_ v: Int?, _ forward: Int, _ backward: Int) -> Int {
+      guard let v else { return step > 0 ? forward : backward }
+      let p = v < 0 ? v + size : v
+      return step > 0 ? clamp(p, 0, size) : clamp(p, -1, size - 1)
+    }
+    let from = resolve(start, 0, size - 1)
+    let to = resolve(end, size, -1)
+    let span = step > 0 ? to - from : from - to
+    let magnitude = step.magnitude > UInt(Int.max) ? Int.max : Int(step.magnitude)
+    return span <= 0 ? 0 : (span - 1) / magnitude + 1
+  }
+
   /// `t[i]`: one entry along the first axis.
   public func index(_ i: Int) throws -> Tensor { try self[[.at(i)]] }
 
@@ -138,10 +181,13 @@ extension Tensor {
 
   /// Flat offsets of every element of a strided view, in row-major order of the view.
   static func offsets(shape: [Int], strides: [Int]) -> [Int] {
-    offsets(zip(shape, strides).map { (Array(0..<$0), $1) })
+    // An empty view has no offsets, however long its other axes.
+    if shape.contains(0) { return [] }
+    return offsets(zip(shape, strides).map { (Array(0..<$0), $1) })
   }
 
   static func offsets(_ selections: [(positions: [Int], stride: Int)]) -> [Int] {
+    if selections.contains(where: \.positions.isEmpty) { return [] }
     var result = [0]
     for (positions, stride) in selections {
       var next: [Int] = []
@@ -188,7 +234,8 @@ extension Tensor {
     let rowLength = blocks.reduce(0, +)
     var out = [Double]()
     out.reserveCapacity(total)
-    for o in 0..<outer {
+    // Nothing to copy from empty tensors, however many rows of nothing they have.
+    for o in 0..<(total == 0 ? 0 : outer) {
       for (t, block) in zip(tensors, blocks) {
         out.append(contentsOf: t.scalars[(o * block)..<((o + 1) * block)])
       }
@@ -202,7 +249,7 @@ extension Tensor {
         guard t.requiresGrad else { return nil }
         var dx = [Double]()
         dx.reserveCapacity(t.count)
-        for o in 0..<outer {
+        for o in 0..<(t.count == 0 ? 0 : outer) {
           dx.append(
             contentsOf: g.scalars[(o * rowLength + start)..<(o * rowLength + start + block)])
         }

@@ -128,11 +128,13 @@ public final class Session: Context {
   public func shouldCancel() -> Bool { cancellation() }
 
   public func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String? {
-    try reportingPlotErrors { try plotter.show(plot, file: file, size: size) }
+    let (shown, note) = plot.thinned()
+    if let note { output(note + "\n", false) }
+    return try reportingPlotErrors { try plotter.show(shown, file: file, size: size) }
   }
 
   public func showLive(_ plot: Plot) throws {
-    try reportingPlotErrors { try plotter.showLive(plot) }
+    try reportingPlotErrors { try plotter.showLive(plot.thinned().plot) }
   }
 
   /// Runs `body`, turning the plotter's and gnuplot's errors into errors of the language.
