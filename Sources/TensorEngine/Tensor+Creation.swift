@@ -22,7 +22,7 @@ extension Tensor {
     -> Tensor
   {
     let n = try checkedCount(shape)
-    return Tensor(unchecked: shape, (0..<n).map { _ in generator.uniform() })
+    return Tensor(unchecked: shape, try generate(n) { generator.uniform() })
   }
 
   public static func rand(_ shape: [Int]) throws -> Tensor {
@@ -34,7 +34,7 @@ extension Tensor {
     -> Tensor
   {
     let n = try checkedCount(shape)
-    return Tensor(unchecked: shape, (0..<n).map { _ in generator.normal() })
+    return Tensor(unchecked: shape, try generate(n) { generator.normal() })
   }
 
   public static func randn(_ shape: [Int]) throws -> Tensor {

@@ -176,6 +176,8 @@ public final class Interpreter {
       throw error
     } catch let error as DatasetError {
       throw RuntimeError(error.description, at: expr.range)
+    } catch is Cancelled {
+      throw Interrupted(range: expr.range)
     }
   }
 

@@ -68,7 +68,11 @@ public final class Session: Context {
   public func evaluate(_ source: String) -> Evaluation {
     // Evaluation recurses with the program's nesting; a thread of our own with a large stack
     // keeps the language's depth limits, not the caller's thread, in charge.
-    onLargeStack { RandomGenerator.using(self.random) { self.evaluateHere(source) } }
+    onLargeStack {
+      RandomGenerator.using(self.random) {
+        Cancellation.checking(self.cancellation) { self.evaluateHere(source) }
+      }
+    }
   }
 
   private func evaluateHere(_ source: String) -> Evaluation {

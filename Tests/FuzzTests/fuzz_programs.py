@@ -39,7 +39,7 @@ OPTIONS = ARGUMENTS.parse_args()
 BINARY = os.path.abspath(OPTIONS.binary)
 
 MEMORY_LIMIT = 4 << 30  # bytes of address space: twice the tensor memory cap
-INTERRUPT_AFTER = 3.0  # seconds before Ctrl-C
+INTERRUPT_AFTER = 2.0  # seconds before Ctrl-C
 GRACE = 5.0  # seconds to stop after Ctrl-C
 DIAGNOSTIC = re.compile(r"^\S+\.gb:\d+:\d+: (error: .+|interrupted)$", re.MULTILINE)
 
@@ -145,7 +145,7 @@ def run(arguments, stdin_text, folder):
             while process.poll() is None and time.monotonic() < deadline:
                 process.send_signal(signal.SIGINT)
                 try:
-                    process.wait(1.0 if arguments else GRACE)
+                    process.wait(1.0 if "--interactive" in arguments else GRACE)
                 except subprocess.TimeoutExpired:
                     pass
             if process.poll() is None:
@@ -211,12 +211,14 @@ def main():
             shutil.rmtree(folder, ignore_errors=True)
 
     started = time.monotonic()
+    slowest = []
     failed = 0
     interrupted = 0
     with concurrent.futures.ThreadPoolExecutor(OPTIONS.jobs) as pool:
         for n, (job, (failure, seconds)) in enumerate(zip(jobs, pool.map(work, jobs))):
             if seconds >= INTERRUPT_AFTER:
                 interrupted += 1
+            slowest.append((seconds, n))
             if failure is None:
                 continue
             failed += 1
@@ -230,6 +232,10 @@ def main():
                   + "".join(f"  | {line}\n" for line in "\n".join(programs).split("\n")[:60]))
     print(f"ran {len(jobs)} fuzz programs in {time.monotonic() - started:.0f} s "
           f"({interrupted} needed Ctrl-C), seed {OPTIONS.seed}")
+    if os.environ.get("FUZZ_SLOWEST"):
+        for seconds, n in sorted(slowest)[-int(os.environ["FUZZ_SLOWEST"]):]:
+            print(f"{seconds:.2f} s: program {n}")
+            print("".join(f"  | {line}\n" for line in "\n".join(jobs[n][1]).split("\n")[:30]))
     print(f"fuzz tests: {len(jobs) - failed} passed, {failed} failed")
     return 1 if failed else 0
 

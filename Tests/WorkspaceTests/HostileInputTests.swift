@@ -110,6 +110,25 @@ import Workspace
     #expect(p.session.bindings["q"] != nil)
   }
 
+  /// Making a large data set, a large layer or a large random tensor takes seconds (minutes
+  /// before the caps): Ctrl-C stops each at once, and the session keeps its bindings.
+  @Test(arguments: ["m = moons(1e7)", "d = dense(2, 1e8)", "r = randn(2, 1e8)", "s = spiral(1e7)"])
+  func largeWorkStopsOnCtrlC(source: String) throws {
+    let r = Recorder()
+    r.run("a = 1")
+    r.cancelAfterChecks = 3
+    r.resetChecks()
+    let start = Date()
+    guard case .interrupted(let range) = r.run(source) else {
+      Issue.record("\(source) was not interrupted")
+      return
+    }
+    #expect(range?.start.column == 5)
+    #expect(Date().timeIntervalSince(start) < 2)
+    #expect(r.session.bindings["a"] != nil)
+    #expect(r.session.bindings[String(source.prefix(1))] == nil)
+  }
+
   /// From a script, SIGINT stops a long fit with status 130 and its place.
   @Test func aScriptStopsALongFitOnCtrlC() throws {
     let run = try LimitedRun.run(
