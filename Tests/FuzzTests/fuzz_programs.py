@@ -40,7 +40,8 @@ BINARY = os.path.abspath(OPTIONS.binary)
 
 MEMORY_LIMIT = 4 << 30  # bytes of address space: twice the tensor memory cap
 INTERRUPT_AFTER = 2.0  # seconds before Ctrl-C
-GRACE = 5.0  # seconds to stop after Ctrl-C
+GRACE = 15.0  # seconds to stop after Ctrl-C (a tensor near the memory cap takes seconds to
+# fill on a busy machine, and one fill is not interrupted midway)
 DIAGNOSTIC = re.compile(r"^\S+\.gb:\d+:\d+: (error: .+|interrupted)$", re.MULTILINE)
 
 HOSTILE_NUMBERS = [
