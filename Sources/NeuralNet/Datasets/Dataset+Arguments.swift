@@ -20,7 +20,7 @@ extension Dataset {
     }
     guard n <= maxGeneratedSamples else {
       throw TensorError(
-        .argument,
+        .memory,
         "\(name) makes at most \(maxGeneratedSamples) samples (10 million), not \(n): more "
           + "would take minutes to make and could not be plotted")
     }
