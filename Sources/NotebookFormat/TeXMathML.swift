@@ -294,6 +294,8 @@ enum TeXMathML {
       case "sqrt":
         skipSpaces()
         if peek == "[" {
+          try nest()
+          defer { depth -= 1 }
           index += 1
           var degree: [String] = []
           while peek != "]" {

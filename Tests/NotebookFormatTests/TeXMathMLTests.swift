@@ -138,9 +138,72 @@ import Testing
       failure(String(repeating: #"\sqrt"#, count: 100_000) + "2") == "nested more than 40 deep")
   }
 
+  @Test func nestedRootDegreesAreBoundedToo() {
+    let deep = String(repeating: #"\sqrt["#, count: 100_000) + "x"
+    #expect(failure(deep) == "nested more than 40 deep")
+  }
+
+  /// Random mixtures of the constructs (fixed seed): each is either well-formed MathML, every
+  /// tag closed in order, or a failure; never a crash, never stray markup.
+  @Test func randomInputGivesWellFormedMathMLOrAFailure() {
+    let pieces = [
+      "x", "1", "2.5", "+", "-", "<", ">", "&", #"\\"#, "{", "}", "^", "_", "'", "(", ")", "|",
+      #"\frac"#, #"\sqrt"#, "[", "]", #"\sum"#, #"\int"#, #"\alpha"#, #"\Delta"#, #"\left("#,
+      #"\right)"#, #"\left."#, #"\mathbf{"#, #"\text{"#, #"\hat"#, #"\begin{bmatrix}"#,
+      #"\end{bmatrix}"#, #"\begin{cases}"#, #"\end{cases}"#, #"\lim"#, #"\,"#, " ", #"\"#,
+      #"\$"#, #"\foo"#, "<script>", "\"", #"\operatorname{"#,
+    ]
+    var generator = SplitMix64(state: 12)
+    var converted = 0
+    for _ in 0..<3000 {
+      let count = Int.random(in: 1...12, using: &generator)
+      let tex = (0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined()
+      guard let math = try? TeXMathML.math(tex, display: Bool.random(using: &generator)) else {
+        continue
+      }
+      converted += 1
+      #expect(Self.isBalanced(math), "\(tex) → \(math)")
+      #expect(!math.contains("<script"), "\(tex)")
+    }
+    // The mixture is meant to exercise both outcomes, and the checker to catch misnesting.
+    #expect(converted > 300)
+    #expect(!Self.isBalanced("<mrow><mi>x</mrow></mi>") && !Self.isBalanced("<mrow>"))
+  }
+
+  /// Whether every `<tag>` is closed by `</tag>` in order (MathML here has no self-closing
+  /// tags and no `<` or `>` in text, which is escaped).
+  static func isBalanced(_ markup: String) -> Bool {
+    var stack: [Substring] = []
+    var rest = markup[...]
+    while let open = rest.firstIndex(of: "<") {
+      guard let close = rest[open...].firstIndex(of: ">") else { return false }
+      let tag = rest[rest.index(after: open)..<close]
+      if tag.hasPrefix("/") {
+        guard stack.popLast() == tag.dropFirst() else { return false }
+      } else {
+        stack.append(tag.prefix { $0 != " " })
+      }
+      rest = rest[rest.index(after: close)...]
+    }
+    return stack.isEmpty
+  }
+
   @Test func everyTextIsEscaped() throws {
     let math = try TeXMathML.math(#"</math><script>\text{<b>&}"#, display: false)
     #expect(!math.contains("<script") && !math.contains("<b>") && !math.contains("</math><"))
     #expect(math.contains("<mtext>&lt;b&gt;&amp;</mtext>"))
+  }
+}
+
+/// SplitMix64 (Steele, Lea and Flood 2014): a fixed seed gives the same inputs on every run.
+struct SplitMix64: RandomNumberGenerator {
+  var state: UInt64
+
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
   }
 }
