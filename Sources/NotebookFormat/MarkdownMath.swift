@@ -189,21 +189,38 @@ struct MarkdownMath {
   /// `html` (Ink's rendering of `text`) with each placeholder replaced by its span's MathML,
   /// or by the escaped source in `<code>` when the span is beyond the converter.
   func restore(in html: String) -> String {
-    var out = html.replacingOccurrences(of: dollar, with: "$")
-    // Highest first, so that placeholder 1 is not found inside placeholder 12.
-    for (n, span) in spans.enumerated().reversed() {
-      out = out.replacingOccurrences(of: placeholder(n), with: Self.html(span))
-    }
-    return out
+    substituting(in: html) { Self.html($0) }
   }
 
   /// `text` (a title) with each placeholder replaced by its span's TeX source.
   func restoreSource(in plain: String) -> String {
-    var out = plain.replacingOccurrences(of: dollar, with: "$")
-    for (n, span) in spans.enumerated().reversed() {
-      out = out.replacingOccurrences(of: placeholder(n), with: span.tex)
+    substituting(in: plain) { $0.tex }
+  }
+
+  /// `text` with each placeholder replaced, in one pass: replacing them one by one would
+  /// cost the length of the page for every span.
+  func substituting(in text: String, _ replacement: (Span) -> String) -> String {
+    var out = ""
+    var rest = text[...]
+    while let found = rest.range(of: key) {
+      out += rest[..<found.lowerBound]
+      rest = rest[found.upperBound...]
+      // The key is followed by digits and Z (a span) or by DZ (a dollar); Ink moves
+      // neither, so anything else is text that happens to follow the key.
+      if rest.hasPrefix("DZ") {
+        out += "$"
+        rest = rest.dropFirst(2)
+        continue
+      }
+      let digits = rest.prefix { $0.isASCII && $0.isNumber }
+      if let n = Int(digits), n < spans.count, rest.dropFirst(digits.count).first == "Z" {
+        out += replacement(spans[n])
+        rest = rest.dropFirst(digits.count + 1)
+      } else {
+        out += key
+      }
     }
-    return out
+    return out + rest
   }
 
   static func html(_ span: Span) -> String {

@@ -99,6 +99,17 @@ import Testing
     #expect(html.contains("GBMATHQ0Z and GBMATHQDZ stay, <math>"))
   }
 
+  @Test func manySpansCostTimeInProportion() {
+    // 20,000 spans in one paragraph: each is substituted in one pass over the page, not one
+    // pass per span.
+    let prose = String(repeating: "$x_1$ and $y$, ", count: 10_000)
+    let start = ContinuousClock.now
+    let html = main(prose)
+    #expect(ContinuousClock.now - start < .seconds(20))
+    #expect(html.components(separatedBy: "<math>").count == 20_001)
+    #expect(!html.contains("GBMATHQ"))
+  }
+
   @Test func aHeadingWithMathGivesATitleWithTheSource() {
     let page = page("# The $\\sigma$ function\n\nText.")
     #expect(page.contains("<title>The \\sigma function</title>"))
