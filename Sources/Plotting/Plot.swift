@@ -9,6 +9,8 @@ public struct Plot: Sendable, Equatable {
     public enum Style: Sendable, Equatable {
       case lines
       case points
+      /// A line through marked points: few values where each one counts (errors per epoch).
+      case linespoints
     }
 
     /// Legend text; empty leaves the series out of the legend.
@@ -19,13 +21,47 @@ public struct Plot: Sendable, Equatable {
     /// Which colour (and marker) of the palette it takes: the class for samples of a data
     /// set, the series' position otherwise.
     public var colour: Int
+    /// A dashed line: the validation curve beside its run's solid training curve.
+    public var dashed: Bool
 
-    public init(_ name: String, x: [Double], y: [Double], style: Style = .lines, colour: Int = 0) {
+    public init(
+      _ name: String, x: [Double], y: [Double], style: Style = .lines, colour: Int = 0,
+      dashed: Bool = false
+    ) {
       self.name = name
       self.x = x
       self.y = y
       self.style = style
       self.colour = colour
+      self.dashed = dashed
+    }
+  }
+
+  /// A value over a regular grid of the plane, drawn as a heat map: one hidden unit's
+  /// activation over the inputs.
+  public struct Field: Sendable, Equatable {
+    /// Grid positions along x (columns) and y (rows), increasing.
+    public var xs: [Double]
+    public var ys: [Double]
+    /// `values[row * xs.count + column]`.
+    public var values: [Double]
+    /// What the colours mean, beside the colour box.
+    public var label: String
+    /// A contour drawn over the map (the unit's z = 0 line), when the values cross it.
+    public var level: Double?
+    /// The contour's legend text.
+    public var levelName: String
+
+    public init(
+      xs: [Double], ys: [Double], values: [Double], label: String, level: Double? = nil,
+      levelName: String = ""
+    ) {
+      self.xs = xs
+      self.ys = ys
+      self.values = values
+      self.label = label
+      self.level = level
+      self.levelName = levelName
     }
   }
 
@@ -59,6 +95,12 @@ public struct Plot: Sendable, Equatable {
   /// What a figure shows; a notebook records it by its name.
   public enum Kind: String, Sendable, Equatable {
     case plot, loss, boundary, functions, points
+    /// A perceptron's misclassified samples per epoch.
+    case errors
+    /// A one-input model's curve over its regression data.
+    case fit
+    /// One hidden unit's activation over the inputs.
+    case unit
   }
 
   public var kind: Kind
@@ -67,21 +109,28 @@ public struct Plot: Sendable, Equatable {
   public var yLabel: String?
   /// A logarithmic y axis (loss curves over many decades).
   public var logY: Bool
+  /// Tick marks on whole numbers only, y from 0: counts against epochs.
+  public var wholeNumbers: Bool
   public var series: [Series]
   /// The coloured class regions under a decision boundary plot.
   public var grid: ClassGrid?
+  /// The heat map under a unit's response.
+  public var field: Field?
 
   public init(
     kind: Kind = .plot, title: String? = nil, xLabel: String? = nil, yLabel: String? = nil,
-    logY: Bool = false, series: [Series] = [], grid: ClassGrid? = nil
+    logY: Bool = false, wholeNumbers: Bool = false, series: [Series] = [],
+    grid: ClassGrid? = nil, field: Field? = nil
   ) {
     self.kind = kind
     self.title = title
     self.xLabel = xLabel
     self.yLabel = yLabel
     self.logY = logY
+    self.wholeNumbers = wholeNumbers
     self.series = series
     self.grid = grid
+    self.field = field
   }
 }
 
@@ -128,6 +177,12 @@ extension Plot {
       out += g.xs.map(n).joined(separator: " ") + "\n" + g.ys.map(n).joined(separator: " ") + "\n"
       out += g.classes.map(String.init).joined(separator: " ") + "\n"
     }
+    // Only figures that have a field write it, so older figures keep their hashes.
+    if let f = field {
+      out += "field \(f.xs.count)x\(f.ys.count) \(f.label)\n"
+      out += f.xs.map(n).joined(separator: " ") + "\n" + f.ys.map(n).joined(separator: " ") + "\n"
+      out += f.values.map(n).joined(separator: " ") + "\n"
+    }
     return out
   }
 
@@ -139,6 +194,9 @@ extension Plot {
     case .boundary: return "decision boundary"
     case .functions: return series.map(\.name).joined(separator: ", ")
     case .plot, .points: return "data"
+    case .errors: return "errors per epoch"
+    case .fit: return "model over data"
+    case .unit: return field?.label ?? "unit"
     }
   }
 }
