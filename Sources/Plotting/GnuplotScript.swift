@@ -118,7 +118,7 @@ public enum GnuplotScript {
     // The decision boundary and a field's contour are named; text draws neither line.
     if text { return false }
     if let grid = plot.grid, grid.scores != nil { return true }
-    if let field = plot.field, field.level != nil, !field.levelName.isEmpty { return true }
+    if let field = plot.field, field.line != nil, !field.lineName.isEmpty { return true }
     return false
   }
 
@@ -153,7 +153,7 @@ public enum GnuplotScript {
     ]
   }
 
-  /// The heat map of a field, its colour box and the contour at its level; on text, a
+  /// The heat map of a field, its colour box and the 0 contour of its line; on text, a
   /// character per band of values (from low to high) at grid points thinned to the cells.
   static func heatMap(_ field: Plot.Field, text: Bool, size: PlotSize) throws
     -> (lines: [String], blocks: [String], clauses: [String])
@@ -161,7 +161,7 @@ public enum GnuplotScript {
     let nx = field.xs.count
     let ny = field.ys.count
     guard let (x0, x1) = bounds(field.xs), let (y0, y1) = bounds(field.ys),
-      field.values.count == nx * ny
+      field.values.count == nx * ny, field.line.map({ $0.count == nx * ny }) ?? true
     else {
       throw PlotError("a heat map needs a grid of at least 2 × 2 points, a value for each")
     }
@@ -171,12 +171,12 @@ public enum GnuplotScript {
     let finite = field.values.filter(\.isFinite)
     var low = finite.min() ?? 0
     var high = finite.max() ?? 1
-    if let level = field.level {
-      // The palette's middle, white, at the level: the sides of the z = 0 line in their
+    if let centre = field.centre {
+      // The palette's middle, white, at the centre: the sides of the z = 0 line in their
       // own colours.
-      let reach = max(abs(low - level), abs(high - level))
-      low = level - reach
-      high = level + reach
+      let reach = max(abs(low - centre), abs(high - centre))
+      low = centre - reach
+      high = centre + reach
     }
     if high <= low {
       low -= 1
@@ -227,16 +227,16 @@ public enum GnuplotScript {
     }
     var blocks = [dataBlock("$field", rows.joined(separator: "\n"))]
     var clauses = ["$field using 1:2:3 with image notitle"]
-    if let level = field.level {
-      let segments = contour(field.values, xs: field.xs, ys: field.ys, level: level)
+    if let line = field.line {
+      let segments = contour(line, xs: field.xs, ys: field.ys, level: 0)
       if !segments.isEmpty {
         blocks.append(
           dataBlock(
-            "$level",
+            "$zero",
             segments.map { "\(number($0.0)) \(number($0.1))\n\(number($0.2)) \(number($0.3))\n" }
               .joined(separator: "\n")))
-        let title = field.levelName.isEmpty ? "notitle" : "title \(quoted(field.levelName))"
-        clauses.append("$level using 1:2 with lines lw 2 lc rgb '#333333' \(title)")
+        let title = field.lineName.isEmpty ? "notitle" : "title \(quoted(field.lineName))"
+        clauses.append("$zero using 1:2 with lines lw 2 lc rgb '#333333' \(title)")
       }
     }
     return (lines, blocks, clauses)

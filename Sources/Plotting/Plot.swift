@@ -47,21 +47,25 @@ public struct Plot: Sendable, Equatable {
     public var values: [Double]
     /// What the colours mean, beside the colour box.
     public var label: String
-    /// A contour drawn over the map (the unit's z = 0 line), when the values cross it.
-    public var level: Double?
+    /// The value the palette's middle (white) stands for; nil spreads it over the values.
+    public var centre: Double?
+    /// Another value at each grid point whose 0 contour is drawn over the map (the unit's
+    /// weighted sum z, whose 0 line is where it switches), laid out as `values`.
+    public var line: [Double]?
     /// The contour's legend text.
-    public var levelName: String
+    public var lineName: String
 
     public init(
-      xs: [Double], ys: [Double], values: [Double], label: String, level: Double? = nil,
-      levelName: String = ""
+      xs: [Double], ys: [Double], values: [Double], label: String, centre: Double? = nil,
+      line: [Double]? = nil, lineName: String = ""
     ) {
       self.xs = xs
       self.ys = ys
       self.values = values
       self.label = label
-      self.level = level
-      self.levelName = levelName
+      self.centre = centre
+      self.line = line
+      self.lineName = lineName
     }
   }
 
@@ -182,6 +186,7 @@ extension Plot {
       out += "field \(f.xs.count)x\(f.ys.count) \(f.label)\n"
       out += f.xs.map(n).joined(separator: " ") + "\n" + f.ys.map(n).joined(separator: " ") + "\n"
       out += f.values.map(n).joined(separator: " ") + "\n"
+      if let line = f.line { out += "line " + line.map(n).joined(separator: " ") + "\n" }
     }
     return out
   }

@@ -63,6 +63,9 @@ extension PlotBuilder {
       let (low, high) = padded(data.x.scalars)
       let xs = (0..<curvePoints).map { low + (high - low) * Double($0) / Double(curvePoints - 1) }
       let out = try layer(Tensor(shape: [curvePoints, 1], scalars: xs)).detached.scalars
+      guard out.count == curvePoints * units else {
+        throw RuntimeError("the layer's output is not a row of \(units) units per sample")
+      }
       let values = (0..<curvePoints).map { out[$0 * units + k] }
       return Plot(
         kind: .unit, xLabel: "x", yLabel: label,
@@ -80,14 +83,19 @@ extension PlotBuilder {
       for y in ys {
         for x in xs { points += [x, y] }
       }
-      let out = try layer(Tensor(shape: [n * n, 2], scalars: points)).detached.scalars
+      let grid = try Tensor(shape: [n * n, 2], scalars: points)
+      let out = try layer(grid).detached.scalars
+      let z = try layer.preactivation(grid).detached.scalars
+      guard out.count == n * n * units, z.count == n * n * units else {
+        throw RuntimeError("the layer's output is not a row of \(units) units per sample")
+      }
       let values = (0..<(n * n)).map { out[$0 * units + k] }
       return Plot(
         kind: .unit, xLabel: "x1", yLabel: "x2",
         series: try classSeries(data, xs: xsData, ys: ysData),
         field: Plot.Field(
-          xs: xs, ys: ys, values: values, label: label,
-          level: zeroLevel(layer.outputActivation), levelName: "z = 0"))
+          xs: xs, ys: ys, values: values, label: label, centre: centre(layer.outputActivation),
+          line: (0..<(n * n)).map { z[$0 * units + k] }, lineName: "z = 0"))
     default:
       throw RuntimeError(
         "plot(layer, data, unit: k) draws a unit over 1 or 2 inputs; \(data.name) has "
@@ -95,13 +103,11 @@ extension PlotBuilder {
     }
   }
 
-  /// The activation's value where the unit's weighted sum z is 0, when the activation
-  /// crosses it there: relu is 0 on the whole side z ≤ 0, so its line is where it first
-  /// exceeds 0; softmax is not a function of one unit's z.
-  static func zeroLevel(_ activation: Activation?) -> Double? {
+  /// The activation's value at z = 0, where the palette turns from one side's colour to the
+  /// other's; none for softmax, which is not a function of one unit's z.
+  static func centre(_ activation: Activation?) -> Double? {
     switch activation {
     case .softmax?: nil
-    case .relu?: 1e-12
     case .sigmoid?, .step?: 0.5
     default: 0
     }

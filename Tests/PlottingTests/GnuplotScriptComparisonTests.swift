@@ -85,7 +85,7 @@ import Testing
     // z = x - 0.5 over a 3 × 2 grid: the contour at 0 is the vertical line x = 0.5.
     let field = Plot.Field(
       xs: [0, 0.5, 1], ys: [0, 1], values: [-0.5, 0, 0.5, -0.5, 0, 0.5],
-      label: "unit 0 activation", level: 0, levelName: "z = 0")
+      label: "unit 0 activation", centre: 0, line: [-0.5, 0, 0.5, -0.5, 0, 0.5], lineName: "z = 0")
     let plot = Plot(
       kind: .unit,
       series: [Plot.Series("class 1", x: [1], y: [1], style: .points, colour: 1)], field: field)
@@ -94,13 +94,17 @@ import Testing
     #expect(script.contains("\nset cbrange [-0.5:0.5]\n"))
     #expect(script.contains("\nset cblabel 'unit 0 activation' noenhanced\n"))
     #expect(script.contains("$field using 1:2:3 with image notitle"))
-    #expect(script.contains("$level using 1:2 with lines lw 2 lc rgb '#333333' title 'z = 0'"))
+    #expect(script.contains("$zero using 1:2 with lines lw 2 lc rgb '#333333' title 'z = 0'"))
     #expect(script.contains("with points pt 5 ps 1.1 lc rgb '#d62728' title 'class 1'"))
     #expect(script.contains("\nset key noenhanced above horizontal box\n"))
-    // Without a level, or where the values never reach it, no contour.
+    // Where the line's values never reach 0, no contour; the palette centred on 0.5 spans
+    // 0.5 ± 1.
     var flat = plot
-    flat.field?.level = 2
-    #expect(!(try GnuplotScript.render(flat, target: .text)).contains("$level"))
+    flat.field?.line = [1, 1, 1, 2, 2, 2]
+    flat.field?.centre = 0.5
+    let flatScript = try GnuplotScript.render(flat, target: .file(path: "u.svg", format: .svg))
+    #expect(!flatScript.contains("$zero"))
+    #expect(flatScript.contains("\nset cbrange [-0.5:1.5]\n"))
     // In text: characters by band, the lowest band left blank.
     let text = try GnuplotScript.render(plot, target: .text)
     #expect(!text.contains("$band0"))
@@ -122,10 +126,14 @@ import Testing
     let plain = Plot(series: series)
     #expect(!plain.fingerprint.contains("field"))
     var withField = plain
-    withField.field = Plot.Field(xs: [0, 1], ys: [0, 1], values: [0, 1, 2, 3], label: "unit 0")
+    withField.field = Plot.Field(
+      xs: [0, 1], ys: [0, 1], values: [0, 1, 2, 3], label: "unit 0", line: [0, 1, 2, 3])
     var other = withField
     other.field?.values[3] = 4
     #expect(withField.fingerprint != other.fingerprint)
+    var otherLine = withField
+    otherLine.field?.line?[0] = -1
+    #expect(withField.fingerprint != otherLine.fingerprint)
     #expect(withField.fingerprint.hasPrefix(plain.fingerprint))
   }
 }

@@ -89,11 +89,13 @@ extension LanguageTests {
       #expect(field.xs.count == n && field.ys.count == n && field.values.count == n * n)
       // The grid covers 0…1 padded by a tenth.
       #expect(abs(field.xs[0] + 0.1) < 1e-12 && abs(field.ys[n - 1] - 1.1) < 1e-12)
+      let zs = try #require(field.line)
       for (r, c) in [(0, 0), (7, 93), (n - 1, 40), (60, n - 1)] {
-        let expected = Foundation.tanh(field.xs[c] - 2 * field.ys[r] + 0.5)
-        #expect(abs(field.values[r * n + c] - expected) < 1e-12)
+        let z = field.xs[c] - 2 * field.ys[r] + 0.5
+        #expect(abs(field.values[r * n + c] - Foundation.tanh(z)) < 1e-12)
+        #expect(abs(zs[r * n + c] - z) < 1e-12)
       }
-      #expect(field.level == 0 && field.levelName == "z = 0")
+      #expect(field.centre == 0 && field.lineName == "z = 0")
       #expect(plot.series.map(\.name) == ["class 0", "class 1"])
       // Over one input, a curve of the unit.
       let one = try Dense(
@@ -108,12 +110,81 @@ extension LanguageTests {
       #expect(throws: RuntimeError.self) { try PlotBuilder.unit(layer, data, unit: 2) }
       #expect(throws: RuntimeError.self) { try PlotBuilder.unit(layer, data, unit: -1) }
       #expect(throws: RuntimeError.self) { try PlotBuilder.unit(layer, line, unit: 0) }
-      // Where the activation crosses a level at z = 0.
-      #expect(PlotBuilder.zeroLevel(.sigmoid) == 0.5 && PlotBuilder.zeroLevel(.softmax) == nil)
-      // relu's line is where it first exceeds 0.
-      let relu = try #require(PlotBuilder.zeroLevel(.relu))
-      #expect(relu > 0 && relu < 1e-9)
-      #expect(PlotBuilder.zeroLevel(nil) == 0 && PlotBuilder.zeroLevel(.tanh) == 0)
+      // The palette's middle at the activation's value for z = 0.
+      #expect(PlotBuilder.centre(.sigmoid) == 0.5 && PlotBuilder.centre(.softmax) == nil)
+      #expect(PlotBuilder.centre(.relu) == 0 && PlotBuilder.centre(.tanh) == 0)
+      #expect(PlotBuilder.centre(nil) == 0)
+      // Over a model's first layers, z is that of the last weighted layer, before a
+      // separate activation layer: relu's line is z = 0 although relu is 0 on its one side.
+      let prefix =
+        try Dense(
+          2, 1, weight: Tensor(shape: [1, 2], scalars: [1, 1]), bias: Tensor([-1]))
+        >> ActivationLayer(.relu)
+      let relu = try #require(try PlotBuilder.unit(prefix, data, unit: 0).field)
+      let (r, c) = (10, 20)
+      #expect(relu.line?[r * n + c] == relu.xs[c] + relu.ys[r] - 1)
+      #expect(relu.values[r * n + c] == Swift.max(0, relu.xs[c] + relu.ys[r] - 1))
+    }
+
+    /// Records the figures fit draws.
+    final class FigureContext: Context {
+      var live: [Plot] = []
+      var shown: [Plot] = []
+      var written = ""
+      let isTerminal = false
+      func write(_ text: String, transient: Bool) { written += text }
+      func shouldCancel() -> Bool { false }
+      func call(_ function: Function, _ arguments: [Value]) throws -> Value { .none }
+      func showLive(_ plot: Plot) throws { live.append(plot) }
+      func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String? {
+        shown.append(plot)
+        return nil
+      }
+    }
+
+    /// `fit` called as the interpreter calls it, in `context`.
+    func fit(_ positional: [Value], _ keywords: KeyValuePairs<String, Value>, _ context: Context)
+      throws
+    {
+      let builtin = try #require(Builtins.all["fit"])
+      let items =
+        positional.map { Arguments.Item($0) }
+        + keywords.map { Arguments.Item($0.value, label: $0.key) }
+      var arguments = try Arguments(binding: items, to: builtin)
+      _ = try builtin.implementation(&arguments, context)
+    }
+
+    @Test func aLiveBoundaryStartsUntrainedAndEndsAsTheFigure() throws {
+      // A stream of its own, seeded as a session is, so that the run is the same every time.
+      try RandomGenerator.using(RandomStream(seed: 42)) { try liveBoundary() }
+    }
+
+    func liveBoundary() throws {
+      let context = FigureContext()
+      let net = try Dense(2, 4, activation: .tanh) >> Dense(4, 1, activation: .sigmoid)
+      try fit(
+        [.layer(net), .dataset(.xor())],
+        [
+          "opt": .optimizer(try SGD(learningRate: 0.5)), "epochs": num(2000),
+          "live": .string("boundary"),
+        ], context)
+      // The first frame before training, the last after it, which is also the one figure.
+      #expect(context.live.count >= 2)
+      #expect(context.live.allSatisfy { $0.kind == .boundary })
+      #expect(context.shown.count == 1 && context.shown.first == context.live.last)
+      #expect(context.live.first?.grid?.classes != context.live.last?.grid?.classes)
+      // The figure is the trained model's: its classes at XOR's corners are right.
+      #expect(try net.accuracy(on: .xor()) == 1)
+      #expect(context.shown.first == (try PlotBuilder.boundary(net, .xor())))
+      // A figure that cannot be drawn refuses before training.
+      let untouched = try Dense(1, 1)
+      let before = untouched.weight.scalars
+      #expect(throws: RuntimeError.self) {
+        try fit(
+          [.layer(untouched), .dataset(try Dataset.line(10))], ["live": .string("boundary")],
+          context)
+      }
+      #expect(untouched.weight.scalars == before)
     }
 
     @Test func aPerceptronsErrorsPerEpochOnWholeNumbers() throws {

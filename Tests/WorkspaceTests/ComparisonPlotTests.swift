@@ -261,9 +261,13 @@ import Workspace
       Issue.record("\(result) \(out)")
       return
     }
-    // Redrawn into the live file, and the final frame shown as a figure of its own.
-    #expect(try svg("plot-live.svg").titles == ["boundary", "class 0", "class 1"])
-    #expect(try svg("plot-1.svg").titles == ["boundary", "class 0", "class 1"])
+    // Redrawn into the live file, ending with the trained boundary, and the final frame
+    // shown as a figure of its own: the same picture.
+    let live = try svg("plot-live.svg").titles
+    let figure = try svg("plot-1.svg").titles
+    #expect(live == ["boundary", "class 0", "class 1"])
+    #expect(figure == ["boundary", "class 0", "class 1"])
+    #expect(try text("plot-live.svg") == (try text("plot-1.svg")))
     #expect(out.hasSuffix("wrote plot-1.svg\n"))
     let recorded = plotter.recorded ?? []
     #expect(recorded.map(\.kind) == [.boundary])

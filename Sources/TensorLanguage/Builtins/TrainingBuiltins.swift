@@ -101,10 +101,18 @@ extension Builtins {
       }
       context.write(summaryLine(history) + "\n", transient: false)
       if boundary {
-        // The final frame is the call's figure: a notebook records it, text shows it.
-        let final = try PlotBuilder.boundary(model, data)
-        if let text = try context.show(final, file: nil, size: nil) {
-          context.display(text.hasSuffix("\n") ? text : text + "\n")
+        // The final frame: redrawn live (a short run may not have been redrawn since its
+        // start), and the call's figure, which a notebook records and text shows.
+        // The trained model and its history are kept even when the figure fails.
+        do {
+          let final = try PlotBuilder.boundary(model, data)
+          try context.showLive(final)
+          if let text = try context.show(final, file: nil, size: nil) {
+            context.display(text.hasSuffix("\n") ? text : text + "\n")
+          }
+        } catch {
+          context.write(
+            "the final decision boundary could not be drawn: \(error)\n", transient: false)
         }
       }
       return .history(history)
