@@ -171,16 +171,22 @@ public enum GnuplotScript {
     let finite = field.values.filter(\.isFinite)
     var low = finite.min() ?? 0
     var high = finite.max() ?? 1
-    if let centre = field.centre {
-      // The palette's middle, white, at the centre: the sides of the z = 0 line in their
-      // own colours.
-      let reach = max(abs(low - centre), abs(high - centre))
-      low = centre - reach
-      high = centre + reach
+    // White at the centre, the low side blue and the high side orange (the two sides of the
+    // z = 0 line); without a centre, white in the middle of the values.
+    var palette: [(Double, String)]
+    if let centre = field.centre, centre.isFinite {
+      palette = [(centre, fieldColours[1])]
+      if low < centre { palette.insert((low, fieldColours[0]), at: 0) }
+      if high > centre { palette.append((high, fieldColours[2])) }
+      low = min(low, centre)
+      high = max(high, centre)
+    } else {
+      palette = [(0, fieldColours[0]), (1, fieldColours[1]), (2, fieldColours[2])]
     }
     if high <= low {
       low -= 1
       high += 1
+      palette.append((high, fieldColours[2]))
     }
     if text {
       // Points of one band share a character: ' ' for the lowest, '*' for the highest.
@@ -193,9 +199,11 @@ public enum GnuplotScript {
           let c = j * (nx - 1) / max(1, columns - 1)
           let v = field.values[r * nx + c]
           guard v.isFinite else { continue }
-          let band = min(
-            bandCharacters.count - 1,
-            Int((v - low) / (high - low) * Double(bandCharacters.count)))
+          // Halved first, so that values ±1e308 apart do not overflow to inf / inf.
+          let share = (v / 2 - low / 2) / (high / 2 - low / 2)
+          let band =
+            share.isFinite
+            ? min(bandCharacters.count - 1, max(0, Int(share * Double(bandCharacters.count)))) : 0
           byBand[band, default: []].append("\(number(field.xs[c])) \(number(field.ys[r]))")
         }
       }
@@ -211,8 +219,8 @@ public enum GnuplotScript {
       return (lines, blocks, clauses)
     }
     lines += [
-      "set palette defined (0 '\(fieldColours[0])', 1 '\(fieldColours[1])', "
-        + "2 '\(fieldColours[2])')",
+      "set palette defined ("
+        + palette.map { "\(number($0.0)) '\($0.1)'" }.joined(separator: ", ") + ")",
       "set cbrange [\(number(low)):\(number(high))]",
       "set cblabel \(quoted(field.label)) noenhanced",
       "set colorbox",

@@ -92,19 +92,25 @@ import Testing
     let script = try GnuplotScript.render(plot, target: .file(path: "u.svg", format: .svg))
     #expect(script.contains("$field << EOD\n0 0 -0.5\n0.5 0 0\n1 0 0.5\n\n0 1 -0.5\n"))
     #expect(script.contains("\nset cbrange [-0.5:0.5]\n"))
+    #expect(script.contains("\nset palette defined (-0.5 '#9ecae1', 0 '#f7f7f7', 0.5 '#fdae6b')\n"))
     #expect(script.contains("\nset cblabel 'unit 0 activation' noenhanced\n"))
     #expect(script.contains("$field using 1:2:3 with image notitle"))
     #expect(script.contains("$zero using 1:2 with lines lw 2 lc rgb '#333333' title 'z = 0'"))
     #expect(script.contains("with points pt 5 ps 1.1 lc rgb '#d62728' title 'class 1'"))
     #expect(script.contains("\nset key noenhanced above horizontal box\n"))
-    // Where the line's values never reach 0, no contour; the palette centred on 0.5 spans
-    // 0.5 ± 1.
+    // Where the line's values never reach 0, no contour; with every value below the centre,
+    // 0.5, the palette runs from blue to white.
     var flat = plot
     flat.field?.line = [1, 1, 1, 2, 2, 2]
     flat.field?.centre = 0.5
     let flatScript = try GnuplotScript.render(flat, target: .file(path: "u.svg", format: .svg))
     #expect(!flatScript.contains("$zero"))
-    #expect(flatScript.contains("\nset cbrange [-0.5:1.5]\n"))
+    #expect(flatScript.contains("\nset cbrange [-0.5:0.5]\n"))
+    #expect(flatScript.contains("\nset palette defined (-0.5 '#9ecae1', 0.5 '#f7f7f7')\n"))
+    // Values too far apart for their difference still fall in a band.
+    var wide = plot
+    wide.field?.values = [-1e308, 1e308, 0, -1e308, 1e308, 0]
+    #expect(try GnuplotScript.render(wide, target: .text).contains("$band"))
     // In text: characters by band, the lowest band left blank.
     let text = try GnuplotScript.render(plot, target: .text)
     #expect(!text.contains("$band0"))
