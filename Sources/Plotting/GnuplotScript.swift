@@ -31,11 +31,13 @@ public enum GnuplotScript {
     if let label = plot.yLabel { lines.append("set ylabel \(quoted(label)) noenhanced") }
     if plot.logY { lines.append("set logscale y") }
     // Above samples and class regions the legend hides none of them, nor an axis label;
-    // rising curves leave the top left free.
+    // rising curves leave the top left free; one or two falling curves leave the top right
+    // free, but among several runs one may rise there (a validation loss that overfits).
     let hasPoints = plot.series.contains { $0.style == .points }
     let placement =
       plot.grid != nil || plot.field != nil || hasPoints
-      ? " above horizontal" : plot.kind == .functions ? " left top" : ""
+      ? " above horizontal"
+      : plot.kind == .functions ? " left top" : plot.series.count > 2 ? " above horizontal" : ""
     // With no named entry gnuplot would still draw the legend's box, empty.
     if hasLegend(plot, text: text) {
       lines.append("set key noenhanced" + placement + (text ? "" : " box"))

@@ -36,6 +36,8 @@ import Testing
         Plot.Series("errors", x: [1, 2], y: [3, 0], style: .linespoints, colour: 2),
       ])
     let svg = try lines(plot)
+    // Three curves or more: the legend above the plot, where no curve can run.
+    #expect(svg.contains("set key noenhanced above horizontal box"))
     #expect(
       svg.contains { $0.contains("$s0 using 1:2 with lines lw 2 lc rgb '#d62728' title 'adam'") })
     #expect(
