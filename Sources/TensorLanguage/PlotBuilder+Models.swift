@@ -42,7 +42,9 @@ extension PlotBuilder {
   /// The activation of unit `unit` of `layer` (a layer, or the first layers of a model) over
   /// the inputs: for 2 inputs a heat map over the plane padded around the data, with the
   /// samples on top and the unit's z = 0 line; for 1 input a curve over x.
-  static func unit(_ layer: any Layer, _ data: Dataset, unit k: Int) throws -> Plot {
+  static func unit(
+    _ layer: any Layer, _ data: Dataset, unit k: Int, shouldCancel: () -> Bool = { false }
+  ) throws -> Plot {
     let outputs: [Int]
     do { outputs = try layer.outputShape(for: [data.features]) } catch {
       throw RuntimeError(
@@ -62,11 +64,8 @@ extension PlotBuilder {
     case 1:
       let (low, high) = padded(data.x.scalars)
       let xs = (0..<curvePoints).map { low + (high - low) * Double($0) / Double(curvePoints - 1) }
-      let out = try layer(Tensor(shape: [curvePoints, 1], scalars: xs)).detached.scalars
-      guard out.count == curvePoints * units else {
-        throw RuntimeError("the layer's output is not a row of \(units) units per sample")
-      }
-      let values = (0..<curvePoints).map { out[$0 * units + k] }
+      let (values, _) = try unitColumn(
+        layer, xs, inputs: 1, units: units, unit: k, shouldCancel: shouldCancel)
       return Plot(
         kind: .unit, xLabel: "x", yLabel: label,
         series: [Plot.Series("unit \(k)", x: xs, y: values)])
@@ -83,24 +82,51 @@ extension PlotBuilder {
       for y in ys {
         for x in xs { points += [x, y] }
       }
-      let grid = try Tensor(shape: [n * n, 2], scalars: points)
-      let out = try layer(grid).detached.scalars
-      let z = try layer.preactivation(grid).detached.scalars
-      guard out.count == n * n * units, z.count == n * n * units else {
-        throw RuntimeError("the layer's output is not a row of \(units) units per sample")
-      }
-      let values = (0..<(n * n)).map { out[$0 * units + k] }
+      let (values, z) = try unitColumn(
+        layer, points, inputs: 2, units: units, unit: k, shouldCancel: shouldCancel)
       return Plot(
         kind: .unit, xLabel: "x1", yLabel: "x2",
         series: try classSeries(data, xs: xsData, ys: ysData),
         field: Plot.Field(
           xs: xs, ys: ys, values: values, label: label, centre: centre(layer.outputActivation),
-          line: (0..<(n * n)).map { z[$0 * units + k] }, lineName: "z = 0"))
+          line: z, lineName: "z = 0"))
     default:
       throw RuntimeError(
         "plot(layer, data, unit: k) draws a unit over 1 or 2 inputs; \(data.name) has "
           + "\(data.features)")
     }
+  }
+
+  /// Unit `k`'s activation and weighted sum z at each of the points (`inputs` numbers
+  /// each), computed a slice of points at a time so that a wide layer's whole output over
+  /// the grid (14,400 points × its units) is never held at once; Ctrl-C stops between
+  /// slices.
+  static func unitColumn(
+    _ layer: any Layer, _ points: [Double], inputs: Int, units: Int, unit k: Int,
+    shouldCancel: () -> Bool
+  ) throws -> (values: [Double], z: [Double]) {
+    let count = points.count / inputs
+    let slice = Swift.max(1, 1_000_000 / Swift.max(1, units))
+    var values: [Double] = []
+    var z: [Double] = []
+    values.reserveCapacity(count)
+    z.reserveCapacity(count)
+    for start in stride(from: 0, to: count, by: slice) {
+      if shouldCancel() { throw Interrupted() }
+      let end = Swift.min(count, start + slice)
+      let x = try Tensor(
+        shape: [end - start, inputs], scalars: Array(points[(start * inputs)..<(end * inputs)]))
+      let out = try layer(x).detached.scalars
+      let sums = try layer.preactivation(x).detached.scalars
+      guard out.count == (end - start) * units, sums.count == out.count else {
+        throw RuntimeError("the layer's output is not a row of \(units) units per sample")
+      }
+      for i in 0..<(end - start) {
+        values.append(out[i * units + k])
+        z.append(sums[i * units + k])
+      }
+    }
+    return (values, z)
   }
 
   /// The activation's value at z = 0, where the palette turns from one side's colour to the

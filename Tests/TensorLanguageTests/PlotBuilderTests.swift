@@ -187,6 +187,29 @@ extension LanguageTests {
       #expect(untouched.weight.scalars == before)
     }
 
+    @Test func aWideLayerIsComputedInSlicesAndCtrlCStopsIt() throws {
+      // 2,000 units: 500 grid points per slice, 29 slices over the 120 × 120 grid. Unit
+      // 1,999 has w = [2, -1], b = 0.25; every other unit is zero.
+      var w = [Double](repeating: 0, count: 4000)
+      w[3998] = 2
+      w[3999] = -1
+      var b = [Double](repeating: 0, count: 2000)
+      b[1999] = 0.25
+      let wide = try Dense(
+        2, 2000, activation: .sigmoid, weight: Tensor(shape: [2000, 2], scalars: w),
+        bias: Tensor(b))
+      let field = try #require(try PlotBuilder.unit(wide, .xor(), unit: 1999).field)
+      let n = PlotBuilder.gridSize
+      for (r, c) in [(0, 0), (4, 19), (69, 33), (n - 1, n - 1)] {
+        let z = 2 * field.xs[c] - field.ys[r] + 0.25
+        #expect(abs((field.line?[r * n + c] ?? .nan) - z) < 1e-12)
+        #expect(abs(field.values[r * n + c] - 1 / (1 + Foundation.exp(-z))) < 1e-12)
+      }
+      #expect(throws: Interrupted.self) {
+        try PlotBuilder.unit(wide, .xor(), unit: 0, shouldCancel: { true })
+      }
+    }
+
     @Test func aPerceptronsErrorsPerEpochOnWholeNumbers() throws {
       // AND from zero weights, samples in order, lr 1: worked out by hand (and in numpy:
       // w=[0,0]; b=0; per epoch count samples with t != step(w·x+b), updating w += (t-y)x)

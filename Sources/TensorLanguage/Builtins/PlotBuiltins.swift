@@ -58,7 +58,8 @@ extension Builtins {
           "unit: draws one unit of a layer over a data set's inputs: "
             + "plot(net.layers[0], data, unit: 0)")
       }
-      return try PlotBuilder.unit(layer, data, unit: try args.int("unit"))
+      return try PlotBuilder.unit(
+        layer, data, unit: try args.int("unit"), shouldCancel: { context.shouldCancel() })
     }
     if labels != nil, !labelled(what, over) {
       throw args.error(
