@@ -10,7 +10,7 @@ extension PlotBuilder {
   static func histories(_ runs: [History], labels: [String]?, log: Bool) throws -> Plot {
     guard !runs.isEmpty else { throw RuntimeError("plot([h1, h2], …) needs at least one run") }
     let names = try seriesNames(
-      labels, count: runs.count, what: "runs", default: { "run \($0 + 1)" })
+      labels, count: runs.count, what: "run", default: { "run \($0 + 1)" })
     var series: [Plot.Series] = []
     for (i, run) in runs.enumerated() {
       guard !run.loss.isEmpty else {
@@ -83,7 +83,7 @@ extension PlotBuilder {
     guard let labels else { return (0..<count).map(name) }
     guard labels.count == count else {
       throw RuntimeError(
-        "labels: has \(labels.count) name\(labels.count == 1 ? "" : "s") for \(count) \(what); "
+        "labels: has \(labels.count) name\(labels.count == 1 ? "" : "s") for \(count) \(what)\(count == 1 || what == "series" ? "" : "s"); "
           + "give one for each")
     }
     return labels

@@ -129,6 +129,9 @@ import Workspace
       failure("h = fit(dense(2, 1), xor(), epochs: 2);\nplot([h, h], labels: [\"a\"])")
         == "labels: has 1 name for 2 runs; give one for each")
     #expect(
+      failure("h = fit(dense(2, 1), xor(), epochs: 2);\nplot(h, labels: [\"a\", \"b\"])")
+        == "labels: has 2 names for 1 run; give one for each")
+    #expect(
       failure("h = fit(dense(2, 1), xor(), epochs: 2);\nplot([h, \"a\"])")
         .hasPrefix("a list of histories holds only histories"))
     #expect(failure("plot(xor(), labels: [\"a\"])").hasPrefix("plot: labels: names the runs"))
