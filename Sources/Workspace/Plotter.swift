@@ -83,9 +83,15 @@ public final class Plotter {
   /// Every figure shown since this was last set to `[]`, for a notebook; nil keeps none.
   public var recorded: [Plot]?
 
-  /// Draws `plot` into an SVG file (a notebook's figure), whatever `:plot` says.
-  public func render(_ plot: Plot, svg path: String) throws {
-    _ = try gnuplot.run(GnuplotScript.render(plot, target: .file(path: path, format: .svg)))
+  /// `plot` as an SVG document (a notebook's figure), whatever `:plot` says: gnuplot writes
+  /// it to its standard output, and the caller writes the file, so gnuplot is never handed
+  /// a path (see `NotebookSaving`).
+  public func svg(_ plot: Plot) throws -> Data {
+    let text = try gnuplot.run(GnuplotScript.renderSVG(plot)).output
+    guard let start = text.range(of: "<?xml") ?? text.range(of: "<svg"),
+      let end = text.range(of: "</svg>", options: .backwards)
+    else { throw PlotError("gnuplot did not draw the figure as SVG") }
+    return Data((text[start.lowerBound..<end.upperBound] + "\n").utf8)
   }
 
   /// Whether figures without a file go to a window.
