@@ -39,9 +39,9 @@ extension REPL {
       reader: editor ?? PlainLineReader(), seed: seed, journal: journal,
       options: Options(
         colour: colour, isTerminal: console.isTerminal, width: terminalWidth,
-        welcome: colour ? "\u{1B}[1m\(welcome)\u{1B}[0m" : welcome),
+        welcome: (colour ? "\u{1B}[1m\(welcome)\u{1B}[0m" : welcome)
+          + (journalProblem.map { "\n" + $0 } ?? "")),
       output: { console.write($0, transient: $1) }, finish: { console.finish() })
-    if let journalProblem { console.write(journalProblem + "\n", transient: false) }
     editor?.completer = repl.completer.complete
     repl.session.plotter.textSize = textFigureSize
     return repl.run(opening: notebook)

@@ -17,14 +17,30 @@ public final class Journal {
       at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     Self.prune(folder, olderThan: maxAge)
     let stamp = Self.stamp(Date())
-    url = folder.appendingPathComponent("session-\(stamp)-\(getpid()).nb.md")
-    let header = NotebookWriter.write(Notebook(seed: seed))
-    guard FileManager.default.createFile(atPath: url.path, contents: Data(header.utf8)),
-      let handle = FileHandle(forWritingAtPath: url.path)
-    else { throw CocoaError(.fileWriteUnknown) }
-    self.handle = handle
-    _ = flock(handle.fileDescriptor, LOCK_EX | LOCK_NB)
-    _ = try? handle.seekToEnd()
+    // A new file, never an existing one (O_EXCL): a second journal started in the same
+    // second by the same process gets `-2`, and no link is followed.
+    var attempt = 1
+    var fd: Int32 = -1
+    var url = folder
+    while fd < 0 {
+      let suffix = attempt == 1 ? "" : "-\(attempt)"
+      url = folder.appendingPathComponent("session-\(stamp)-\(getpid())\(suffix).nb.md")
+      fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+      guard fd >= 0 else {
+        guard errno == EEXIST, attempt < 1000 else {
+          throw CocoaError(
+            .fileWriteUnknown,
+            userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(errno))])
+        }
+        attempt += 1
+        continue
+      }
+    }
+    self.url = url
+    handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    _ = flock(fd, LOCK_EX | LOCK_NB)
+    try handle.write(contentsOf: Data(NotebookWriter.write(Notebook(seed: seed)).utf8))
+    try? handle.synchronize()
   }
 
   /// How long a journal no session holds is kept: a crashed session's work stays
