@@ -31,7 +31,10 @@ import Testing
       ),
       ("<script>alert(1)</script>", "&lt;script>alert(1)&lt;/script>"),
       ("<base href=\"https://e.example/\">", "&lt;base href=\"https://e.example/\">"),
-      ("<iframe src=\"https://e.example\"></iframe>", "&lt;iframe src=\"https://e.example\">&lt;/iframe>"),
+      (
+        "<iframe src=\"https://e.example\"></iframe>",
+        "&lt;iframe src=\"https://e.example\">&lt;/iframe>"
+      ),
       ("<svg onload=\"x()\"></svg>", "&lt;svg onload=\"x()\">&lt;/svg>"),
       ("<style>body{display:none}</style>", "&lt;style>body{display:none}&lt;/style>"),
     ]
@@ -44,8 +47,9 @@ import Testing
     #expect(
       body("a <b onclick=\"x()\">bold</b> <sub>2</sub> <kbd>Ctrl</kbd> word")
         == "<p>a <b>bold</b> <sub>2</sub> <kbd>Ctrl</kbd> word</p>")
-    #expect(body("<a href=\"https://example.org/a?b=1&amp;c=2\">ok</a>").contains(
-      "<a href=\"https://example.org/a?b=1&amp;c=2\">ok</a>"))
+    #expect(
+      body("<a href=\"https://example.org/a?b=1&amp;c=2\">ok</a>").contains(
+        "<a href=\"https://example.org/a?b=1&amp;c=2\">ok</a>"))
     for bad in [
       "javascript:alert(1)", "JaVaScRiPt:alert(1)", " java\tscript:alert(1)",
       "&#106;avascript:alert(1)", "data:text/html,<b>x</b>", "vbscript:x",
@@ -104,7 +108,8 @@ import Testing
   }
 
   @Test func windowsLineEndingsAreRead() throws {
-    let lf = "<!-- gradbook notebook format=1 seed=3 -->\n# T\n\n```gradbook\n1 + 1\n```\n```output\n2\n```\n"
+    let lf =
+      "<!-- gradbook notebook format=1 seed=3 -->\n# T\n\n```gradbook\n1 + 1\n```\n```output\n2\n```\n"
     let crlf = lf.replacingOccurrences(of: "\n", with: "\r\n")
     #expect(NotebookReader.hasWindowLineEndings(crlf))
     #expect(!NotebookReader.hasWindowLineEndings(lf))

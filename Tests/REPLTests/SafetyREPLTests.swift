@@ -52,7 +52,8 @@ import Workspace
       let out = transcript(ScriptedReader(["1", ":save \(quote)\(file)\(quote)"]))
       #expect(out.hasSuffix("saved 1 cell to \(file)\n"), "\(out)")
       #expect(fm.fileExists(atPath: file))
-      #expect(transcript(ScriptedReader([":open \(quote)\(file)\(quote)"])).contains("opened \(file)"))
+      #expect(
+        transcript(ScriptedReader([":open \(quote)\(file)\(quote)"])).contains("opened \(file)"))
     }
     #expect(try fm.contentsOfDirectory(atPath: root.path).sorted() == ["q1.nb.md", "q2.nb.md"])
   }

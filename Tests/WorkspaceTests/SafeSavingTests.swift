@@ -49,6 +49,30 @@ import Workspace
     #expect(try cli.gradbook(["check", file]).status == 0)
   }
 
+  /// `:plot svg` names its files itself; the folder they go to may have any name.
+  @Test func plotFilesGoIntoACurrentFolderWithPunctuation() throws {
+    let root = try folder()
+    defer { try? fm.removeItem(at: root) }
+    let dir = root.appendingPathComponent("Bob's (1) & co")
+    try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+    let process = Process()
+    process.executableURL = CommandLineTests.binary
+    process.arguments = ["-i"]
+    process.currentDirectoryURL = dir
+    let input = Pipe()
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    input.fileHandleForWriting.write(Data(":plot svg\nplot(xor())\n".utf8))
+    try input.fileHandleForWriting.close()
+    let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(out.contains("gb> wrote plot-1.svg\n"), "\(out)")
+    let svg = try String(contentsOf: dir.appendingPathComponent("plot-1.svg"), encoding: .utf8)
+    #expect(svg.hasPrefix("<?xml"))
+  }
+
   @Test func aLinkedFigureOrAssetsFolderIsRefusedAndNothingIsWritten() throws {
     let root = try folder()
     defer { try? fm.removeItem(at: root) }
@@ -139,7 +163,8 @@ import Workspace
     #expect(run.stdout.contains("\(file): its Windows line endings (CRLF) were written back as LF"))
     #expect(
       try String(contentsOfFile: file, encoding: .utf8)
-        == "<!-- gradbook notebook format=1 seed=42 -->\n# W\n\n```gradbook\n1 + 1\n```\n```output\n2\n```\n")
+        == "<!-- gradbook notebook format=1 seed=42 -->\n# W\n\n```gradbook\n1 + 1\n```\n```output\n2\n```\n"
+    )
   }
 
   @Test func loadErrorsQuoteAShortCleanExcerptOnlyOfAFileInTheNotebooksFolder() throws {
