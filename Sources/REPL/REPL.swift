@@ -382,11 +382,19 @@ public final class REPL {
     // Figures are named after the notebook, so they are made now that its name is known.
     let (saved, drawn) = NotebookFigures.attach(
       cellPlots, to: notebook, notebookName: Figure.notebookName(of: file))
+    let count = notebook.cells.count
+    let cells = "\(count) cell" + (count == 1 ? "" : "s")
     do {
-      try NotebookSaving.save(saved, drawn: drawn, to: file, plotter: session.plotter)
+      do {
+        try NotebookSaving.save(saved, drawn: drawn, to: file, plotter: session.plotter)
+        say("saved \(cells) to \(file)")
+      } catch let error as NotebookSaving.DrawingError {
+        // Without gnuplot the work is still saved, and links no figure that is not there.
+        let (bare, _) = NotebookFigures.attach([], to: notebook, notebookName: "")
+        try NotebookSaving.save(bare, drawn: [], to: file, plotter: session.plotter)
+        say("saved \(cells) to \(file) without figures: \(error.message)")
+      }
       notebookFile = file
-      let count = notebook.cells.count
-      say("saved \(count) cell" + (count == 1 ? "" : "s") + " to \(file)")
     } catch {
       let reason =
         (error as? PlotError)?.message ?? (error as? NotebookFile.FileError)?.message

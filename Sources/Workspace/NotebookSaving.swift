@@ -14,6 +14,11 @@ import Plotting
 /// any more removed. A link where a figure or the assets folder goes is refused with an
 /// error before anything is written; nothing is ever written or deleted through a link.
 public enum NotebookSaving {
+  /// A figure gnuplot could not draw (it is missing, or failed); nothing was written.
+  public struct DrawingError: Error, Sendable {
+    public var message: String
+  }
+
   /// Writes `notebook` to `file` and `drawn` into its assets folder.
   public static func save(
     _ notebook: Notebook, drawn: [(Figure, Plot)], to file: String, plotter: Plotter
@@ -30,7 +35,9 @@ public enum NotebookSaving {
       do {
         data = try plotter.svg(plot)
       } catch let error as GnuplotError {
-        throw PlotError("cannot draw figure \(figure.path): \(error)")
+        throw DrawingError(message: "cannot draw figure \(figure.path): \(error)")
+      } catch let error as PlotError {
+        throw DrawingError(message: "cannot draw figure \(figure.path): \(error.message)")
       }
       images.append((String(figure.path.dropFirst(assetsName.count + 1)), data))
     }

@@ -106,6 +106,8 @@ func save(_ replay: NotebookReplay.Result, to file: String) throws {
       replay.notebook, drawn: replay.drawn, to: file, plotter: replay.plotter)
   } catch let error as PlotError {
     throw CommandFailure(message: "\(file): \(error.message); nothing was written")
+  } catch let error as NotebookSaving.DrawingError {
+    throw CommandFailure(message: "\(file): \(error.message); nothing was written")
   } catch let error as NotebookFile.FileError {
     throw CommandFailure(message: error.message)
   } catch {

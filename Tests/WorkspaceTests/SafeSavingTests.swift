@@ -49,6 +49,51 @@ import Workspace
     #expect(try cli.gradbook(["check", file]).status == 0)
   }
 
+  @Test func withoutGnuplotSaveKeepsTheWorkAndLinksNoMissingFigure() throws {
+    let root = try folder()
+    defer { try? fm.removeItem(at: root) }
+    let file = root.appendingPathComponent("g.nb.md").path
+    let run = try cli.gradbook(
+      ["-i"], stdin: ":plot off\nplot(xor())\n6 * 7\n:save \(file)\n",
+      environment: ["PATH": "/nonexistent", "XDG_STATE_HOME": root.path])
+    #expect(
+      run.stdout.contains(
+        "gb> saved 2 cells to \(file) without figures: cannot draw figure "
+          + "g.nb.assets/cell-1.svg: "), "\(run.stdout)")
+    let saved = try NotebookFile.read(file)
+    #expect(saved.cells.map(\.source) == ["plot(xor())", "6 * 7"])
+    #expect(saved.cells.allSatisfy { $0.figures.isEmpty })
+    #expect(!fm.fileExists(atPath: root.appendingPathComponent("g.nb.assets").path))
+  }
+
+  @Test func recoverSaysWhatItCouldNotReadAndKeepsTheCellsAfterIt() throws {
+    let root = try folder()
+    defer { try? fm.removeItem(at: root) }
+    let journal = root.appendingPathComponent("session-20260101-000000-1.nb.md").path
+    try """
+    <!-- gradbook notebook format=1 seed=42 -->
+    ```gradbook
+    a = 1
+    ```
+
+    ```output
+
+    ```gradbook
+    b = 2
+    ```
+
+    """.write(toFile: journal, atomically: true, encoding: .utf8)
+    let target = root.appendingPathComponent("r.nb.md").path
+    let run = try cli.gradbook(["recover", journal, "-o", target])
+    #expect(run.status == 0)
+    #expect(run.stdout == "recovered 2 cells from \(journal) into \(target)\n")
+    #expect(
+      run.stderr
+        == "gradbook: \(journal): could not read line 6: an output block must follow its "
+        + "gradbook cell directly; kept as text\n")
+    #expect(try NotebookFile.read(target).cells.map(\.source) == ["a = 1", "b = 2"])
+  }
+
   /// `:plot svg` names its files itself; the folder they go to may have any name.
   @Test func plotFilesGoIntoACurrentFolderWithPunctuation() throws {
     let root = try folder()
