@@ -250,6 +250,13 @@ import Workspace
           + "script)\n"))
     #expect(!outside.contains("secret"))
   }
+
+  @Test func loadReadsNoDeviceOrPipe() throws {
+    let script = try cli.script("load(\"/dev/zero\", target: \"y\")\n")
+    let run = try cli.gradbook([script])
+    #expect(run.status == 1)
+    #expect(run.stderr.contains("/dev/zero: is not a regular file, so it is not read"))
+  }
 }
 
 @Suite struct JournalKeepingTests {

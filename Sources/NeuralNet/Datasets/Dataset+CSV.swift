@@ -37,6 +37,12 @@ extension Dataset {
       throw DatasetError(
         file: path, line: nil, column: nil, message: "is a directory, not a CSV file")
     }
+    // A device or a pipe (`/dev/zero`, a FIFO) would never end or never answer.
+    var info = stat()
+    guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+      throw DatasetError(
+        file: path, line: nil, column: nil, message: "is not a regular file, so it is not read")
+    }
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
