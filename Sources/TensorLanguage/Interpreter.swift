@@ -212,23 +212,31 @@ public final class Interpreter {
     return RuntimeError("unknown name \(name)", at: range)
   }
 
-  /// `[a, b, c]`: numbers and tensors stacked along a new first axis; functions (as in
-  /// `plot([relu, tanh], -5..5)`) kept side by side as a tuple.
+  /// `[a, b, c]`: numbers and tensors stacked along a new first axis. Functions, models and
+  /// parameters are kept themselves, side by side as a tuple, when the list holds nothing
+  /// else (`plot([relu, tanh], -5..5)`, `step(opt, [w, b], E)`): a parameter's identity is
+  /// what an optimizer updates, and `stack(w, b)` still stacks their values.
   private func list(_ elements: [Expr], at range: SourceRange) throws -> Value {
     if elements.isEmpty { return .tensor(try Tensor.zeros([0])) }
-    var tensors: [Tensor] = []
-    var functions: [Value] = []
-    for e in elements {
-      let value = try evaluate(e)
-      if case .function = value, tensors.isEmpty {
-        functions.append(value)
-        continue
+    let values = try elements.map { try evaluate($0) }
+    func isKept(_ value: Value) -> Bool {
+      switch value {
+      case .function, .layer: true
+      case .tensor(let t): t.isParameter
+      default: false
       }
-      guard functions.isEmpty, let t = Arguments.asTensor(value) else {
-        if !functions.isEmpty {
-          throw RuntimeError(
-            "a list of functions holds only functions, not \(value.kindName)", at: e.range)
-        }
+    }
+    if values.allSatisfy(isKept) { return .tuple(values) }
+    if values.contains(where: { Arguments.asTensor($0) == nil && isKept($0) }),
+      let other = values.firstIndex(where: { !isKept($0) })
+    {
+      throw RuntimeError(
+        "a list of functions, models or parameters holds only those, not "
+          + values[other].kindName, at: elements[other].range)
+    }
+    var tensors: [Tensor] = []
+    for (e, value) in zip(elements, values) {
+      guard let t = Arguments.asTensor(value) else {
         throw RuntimeError("a list holds numbers or tensors, not \(value.kindName)", at: e.range)
       }
       if let first = tensors.first, first.shape != t.shape {
@@ -238,7 +246,7 @@ public final class Interpreter {
       }
       tensors.append(t)
     }
-    return functions.isEmpty ? .tensor(try Tensor.stack(tensors)) : .tuple(functions)
+    return .tensor(try Tensor.stack(tensors))
   }
 
   private func binary(_ op: String, _ leftExpr: Expr, _ rightExpr: Expr, at range: SourceRange)
@@ -346,7 +354,8 @@ public final class Interpreter {
     -> Value
   {
     switch f.body {
-    case .builtin(let builtin):
+    case .builtin(let named):
+      let builtin = named.form(for: items)
       var arguments = try Arguments(binding: items, to: builtin, callRange: range)
       do {
         return try builtin.implementation(&arguments, context)
