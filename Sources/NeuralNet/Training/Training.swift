@@ -51,6 +51,11 @@ public enum Training {
   /// step: when it answers true, training stops there and the model keeps the weights of the
   /// last finished step. `progress` is called after every epoch.
   ///
+  /// Training that diverges stops: when a step's loss, or an epoch's weights, are not finite
+  /// (`nan`, `inf`), the run ends with `History.Stop.diverged` and the model gets back the
+  /// weights it had after the last finite epoch, exactly as a run of that many epochs leaves
+  /// them. The optimizer keeps the running moments of its last update.
+  ///
   /// A compiled run keeps the weights in its own buffer and writes them to the model's
   /// parameters before each validation and `progress` call and when it ends; the gradients
   /// and the optimizer's moments are written when it ends.
@@ -94,6 +99,21 @@ public enum Training {
     // However the run ends — finished, cancelled or by an error — the model and optimizer
     // are left as the graph would leave them.
     defer { compiled?.store() }
+    // The weights after the last finite epoch, to go back to if training diverges.
+    var checkpoint = compiled == nil ? parameters.map(\.scalars) : []
+    compiled?.checkpoint()
+    func diverged(epoch: Int, loss: Double) -> History {
+      if let compiled {
+        compiled.rollback()
+      } else {
+        for (p, saved) in zip(parameters, checkpoint) {
+          p.updateScalars { w in for i in w.indices { w[i] = saved[i] } }
+        }
+      }
+      history.stop = .diverged(epoch: epoch, loss: loss, learningRate: optimizer.learningRate)
+      history.seconds = elapsed()
+      return history
+    }
     let clock = ContinuousClock()
     let start = clock.now
     func elapsed() -> Double {
@@ -117,6 +137,7 @@ public enum Training {
         if let compiled {
           let result = compiled.step(
             rows: count == n ? nil : order[first..<(first + count)], count: count)
+          guard result.loss.isFinite else { return diverged(epoch: epoch, loss: result.loss) }
           lossSum += result.loss * Double(count)
           correct += result.correct
           continue
@@ -134,13 +155,27 @@ public enum Training {
         }
         for p in parameters { p.zeroGrad() }
         let (value, output, fromLogits) = try model.lossAndOutput(x, t, loss: loss)
+        let batchLoss = try value.item()
+        guard batchLoss.isFinite else { return diverged(epoch: epoch, loss: batchLoss) }
         try value.backward()
         optimizer.step(parameters)
-        lossSum += try value.item() * Double(count)
+        lossSum += batchLoss * Double(count)
         if data.classes != nil {
           let predicted = try model.classesOf(output, logits: fromLogits)
           correct += zip(predicted, labels.scalars).filter { Double($0) == $1 }.count
         }
+      }
+      // A finite loss can still have come with an update that overflowed the weights.
+      let finite =
+        compiled?.weightsAreFinite
+        ?? parameters.allSatisfy { $0.scalars.allSatisfy(\.isFinite) }
+      guard finite, (lossSum / Double(n)).isFinite else {
+        return diverged(epoch: epoch, loss: lossSum / Double(n))
+      }
+      if let compiled {
+        compiled.checkpoint()
+      } else {
+        checkpoint = parameters.map(\.scalars)
       }
       history.loss.append(lossSum / Double(n))
       history.learningRates.append(optimizer.learningRate)

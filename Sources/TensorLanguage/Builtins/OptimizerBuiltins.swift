@@ -42,15 +42,18 @@ extension Builtins {
       [
         P("factor", "number", default: "0.1", keywordOnly: true),
         P("patience", "int", default: "10", keywordOnly: true),
+        P("min_lr", "number", default: "0", keywordOnly: true),
       ],
       group: "optimizers",
-      summary: "multiplies the rate by factor when the (validation) loss stops improving",
-      example: "plateau(factor: 0.1, patience: 10)"
+      summary: "multiplies the rate by factor when the (validation) loss stops improving, "
+        + "never below min_lr (as PyTorch's ReduceLROnPlateau)",
+      example: "plateau(factor: 0.1, patience: 10, min_lr: 1e-5)"
     ) { args, _ in
       .schedule(
         try PlateauSchedule(
           factor: args.double("factor", default: 0.1),
-          patience: args.int("patience", atLeast: 0, default: 10)))
+          patience: args.int("patience", atLeast: 0, default: 10),
+          minimumRate: args.double("min_lr", default: 0)))
     },
   ]
 
