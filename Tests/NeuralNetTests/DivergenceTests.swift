@@ -79,6 +79,27 @@ import Testing
     #expect(net.bias.scalars == [0.25])
   }
 
+  /// A finite loss whose update overflows the weights: sigmoid(0) = 0.5 against a target 1
+  /// gives ∂E/∂w = 2(0.5 − 1) · 0.25 · 100 = −25, and 1e308 · 25 is inf. The next loss would
+  /// still be finite (sigmoid(inf) = 1), so the weights themselves are checked.
+  @Test(arguments: [true, false])
+  func weightsThatOverflowUnderAFiniteLossAreCaughtToo(compiled: Bool) throws {
+    var g = RandomGenerator(seed: 0)
+    let net = try Dense(
+      1, 1, activation: .sigmoid, weight: Tensor([[0.0]]), bias: Tensor([0.0]), using: &g)
+    let data = try Dataset(name: "far", x: Tensor([[100.0]]), y: Tensor([[1.0]]))
+    let history = try Training.fit(
+      net, on: data, loss: .mse, optimizer: SGD(learningRate: 1e308),
+      options: TrainingOptions(epochs: 3, compiled: compiled), using: &g)
+    guard case .diverged(1, let loss, _) = history.stop else {
+      Issue.record("\(history.stop)")
+      return
+    }
+    #expect(loss == 0.25)
+    #expect(net.weight.scalars == [0])
+    #expect(net.bias.scalars == [0])
+  }
+
   @Test func plateauNeverGoesBelowItsMinimumRate() throws {
     let sgd = try SGD(learningRate: 1)
     let schedule = try PlateauSchedule(factor: 0.1, patience: 0, minimumRate: 0.005)

@@ -235,19 +235,20 @@ final class CompiledNetwork {
     saved.deallocate()
   }
 
-  /// Keeps a copy of the weights as they are now.
-  func checkpoint() {
+  /// Keeps a copy of the weights as they are now when every one is finite; returns whether
+  /// they were (a copy that is not is not kept).
+  func checkpoint() -> Bool {
+    // w · 0 is 0 for a finite w and nan for ±inf or nan: one sum tests them all.
+    var probe = 0.0
+    for i in 0..<parameterCount { probe += weights[i] * 0 }
+    guard probe == 0 else { return false }
     saved.update(from: weights, count: parameterCount)
+    return true
   }
 
   /// Puts back the weights of the last `checkpoint`.
   func rollback() {
     weights.update(from: saved, count: parameterCount)
-  }
-
-  /// Whether every weight is a finite number.
-  var weightsAreFinite: Bool {
-    UnsafeBufferPointer(start: weights, count: parameterCount).allSatisfy(\.isFinite)
   }
 
   /// One training step on the samples at `rows` (all samples in order when nil): forward,

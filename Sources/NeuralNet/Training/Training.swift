@@ -101,19 +101,9 @@ public enum Training {
     defer { compiled?.store() }
     // The weights after the last finite epoch, to go back to if training diverges.
     var checkpoint = compiled == nil ? parameters.map(\.scalars) : []
-    compiled?.checkpoint()
-    func diverged(epoch: Int, loss: Double) -> History {
-      if let compiled {
-        compiled.rollback()
-      } else {
-        for (p, saved) in zip(parameters, checkpoint) {
-          p.updateScalars { w in for i in w.indices { w[i] = saved[i] } }
-        }
-      }
-      history.stop = .diverged(epoch: epoch, loss: loss, learningRate: optimizer.learningRate)
-      history.seconds = elapsed()
-      return history
-    }
+    _ = compiled?.checkpoint()
+    // The epoch whose loss or weights were not finite, and that loss.
+    var divergence: (epoch: Int, loss: Double)?
     let clock = ContinuousClock()
     let start = clock.now
     func elapsed() -> Double {
@@ -121,7 +111,7 @@ public enum Training {
       return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
-    for epoch in stride(from: 1, through: options.epochs, by: 1) {
+    epochs: for epoch in stride(from: 1, through: options.epochs, by: 1) {
       if options.shuffle && batch < n { generator.shuffle(&order) }
       var lossSum = 0.0
       var correct = 0
@@ -137,7 +127,10 @@ public enum Training {
         if let compiled {
           let result = compiled.step(
             rows: count == n ? nil : order[first..<(first + count)], count: count)
-          guard result.loss.isFinite else { return diverged(epoch: epoch, loss: result.loss) }
+          guard result.loss.isFinite else {
+            divergence = (epoch, result.loss)
+            break epochs
+          }
           lossSum += result.loss * Double(count)
           correct += result.correct
           continue
@@ -156,7 +149,10 @@ public enum Training {
         for p in parameters { p.zeroGrad() }
         let (value, output, fromLogits) = try model.lossAndOutput(x, t, loss: loss)
         let batchLoss = try value.item()
-        guard batchLoss.isFinite else { return diverged(epoch: epoch, loss: batchLoss) }
+        guard batchLoss.isFinite else {
+          divergence = (epoch, batchLoss)
+          break epochs
+        }
         try value.backward()
         optimizer.step(parameters)
         lossSum += batchLoss * Double(count)
@@ -166,16 +162,16 @@ public enum Training {
         }
       }
       // A finite loss can still have come with an update that overflowed the weights.
-      let finite =
-        compiled?.weightsAreFinite
-        ?? parameters.allSatisfy { $0.scalars.allSatisfy(\.isFinite) }
-      guard finite, (lossSum / Double(n)).isFinite else {
-        return diverged(epoch: epoch, loss: lossSum / Double(n))
-      }
+      let finite: Bool
       if let compiled {
-        compiled.checkpoint()
+        finite = compiled.checkpoint()
       } else {
-        checkpoint = parameters.map(\.scalars)
+        finite = parameters.allSatisfy { $0.scalars.allSatisfy(\.isFinite) }
+        if finite { checkpoint = parameters.map(\.scalars) }
+      }
+      guard finite, (lossSum / Double(n)).isFinite else {
+        divergence = (epoch, lossSum / Double(n))
+        break
       }
       history.loss.append(lossSum / Double(n))
       history.learningRates.append(optimizer.learningRate)
@@ -196,6 +192,19 @@ public enum Training {
           accuracy: history.accuracy.last,
           validationAccuracy: options.validation == nil ? nil : history.validationAccuracy.last,
           learningRate: optimizer.learningRate, elapsed: elapsed()))
+    }
+    if let divergence {
+      if let compiled {
+        compiled.rollback()
+      } else {
+        for (p, saved) in zip(parameters, checkpoint) {
+          p.updateScalars { w in
+            for i in w.indices { w[i] = saved[i] }
+          }
+        }
+      }
+      history.stop = .diverged(
+        epoch: divergence.epoch, loss: divergence.loss, learningRate: optimizer.learningRate)
     }
     history.seconds = elapsed()
     return history
