@@ -41,7 +41,7 @@ import Testing
   @Test func aBuiltinWithTwoFormsShowsBoth() throws {
     let page = try #require(Help.page("step"))
     #expect(page.hasPrefix("step(x)\n"))
-    #expect(page.contains("\nstep(opt, params, E)\n"))
+    #expect(page.contains("\nstep(opt, params, E = p.grad)\n"))
     #expect(page.contains("example: step(opt, net, mse(net(x), t))"))
     let optimizers = try #require(Help.page("optimizers"))
     #expect(optimizers.contains("\nstep "))

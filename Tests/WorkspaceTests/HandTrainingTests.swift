@@ -167,6 +167,22 @@ import Workspace
     #expect(value(r, "s")?.scalars == [0, 1, 1])
   }
 
+  /// Without E, step uses the gradients backward accumulated, as PyTorch's opt.step().
+  @Test func stepWithoutEUsesTheAccumulatedGradients() {
+    let r = Recorder()
+    r.run(
+      """
+      w = param([1, -2])
+      backward(sum(w * w))
+      backward(sum(w * 3))
+      step(sgd(lr: 0.1), w)
+      """)
+    // p.grad = 2w + 3 = (5, −1), so w ← w − 0.1 (5, −1) = (0.5, −1.9).
+    #expect(close(value(r, "w")?.scalars, [0.5, -1.9]))
+    let none = error(r, "v = param([1])\nstep(sgd(lr: 0.1), v)")
+    #expect(none?.hasPrefix("step: no parameter in params has a gradient yet") == true)
+  }
+
   @Test func appendFlattensAsNumpyDoes() {
     let r = Recorder()
     // np.append([[1, 2]], [[3], [4]]) == [1, 2, 3, 4]; np.append([], 5) == [5.]

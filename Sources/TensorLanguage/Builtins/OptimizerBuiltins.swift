@@ -63,11 +63,17 @@ extension Builtins {
   ///
   /// Only `params` are touched: each gets `p.grad = ∂E/∂p` (replacing what was there, so a
   /// `backward` before it is not counted twice) and the optimizer's update; a parameter E
-  /// does not depend on gets no gradient and no update. The optimizer keeps its running
-  /// state (momentum, Adam's moments) from call to call, as in `fit`.
+  /// does not depend on gets no gradient and no update. Without E it is PyTorch's
+  /// `opt.step()`: the update from the gradients `backward` accumulated in `p.grad`. The
+  /// optimizer keeps its running state (momentum, Adam's moments) from call to call, as in
+  /// `fit`.
   static let optimizerStep: Builtin = {
     var form = Builtin(
-      "step", [P("opt", "optimizer"), P("params", "model or parameters"), P("E", "tensor")],
+      "step",
+      [
+        P("opt", "optimizer"), P("params", "model or parameters"),
+        P("E", "tensor", default: "p.grad"),
+      ],
       group: "optimizers",
       summary: "one update by opt of params (a model, a parameter or a list of them) from the "
         + "gradient of the scalar E; each p.grad then holds ∂E/∂p",
@@ -75,7 +81,6 @@ extension Builtins {
     ) { args, _ in
       let optimizer = try args.optimizer("opt")
       let parameters = try Builtins.parameters(args, "params").tensors
-      let output = try args.tensor("E")
       if let plain = parameters.first(where: { !$0.isParameter }) {
         throw args.error(
           "params",
@@ -83,6 +88,17 @@ extension Builtins {
             + "\(Shape.describe(plain.shape)) that is not; make it one with param(…)")
       }
       guard !parameters.isEmpty else { throw args.error("params", "params holds no parameters") }
+      guard args.has("E") else {
+        guard parameters.contains(where: { $0.grad != nil }) else {
+          throw args.error(
+            "params",
+            "no parameter in params has a gradient yet: call backward(E) first, or give E: "
+              + "step(opt, net, E)")
+        }
+        optimizer.step(parameters)
+        return .none
+      }
+      let output = try args.tensor("E")
       guard output.count == 1 else {
         throw args.error(
           "E",
