@@ -212,39 +212,35 @@ public final class Interpreter {
     return RuntimeError("unknown name \(name)", at: range)
   }
 
-  /// `[a, b, c]`: numbers and tensors stacked along a new first axis. Functions, models and
-  /// parameters are kept themselves, side by side as a tuple, when the list holds nothing
-  /// else (`plot([relu, tanh], -5..5)`, `step(opt, [w, b], E)`): a parameter's identity is
-  /// what an optimizer updates, and `stack(w, b)` still stacks their values.
+  /// `[a, b, c]`: numbers and tensors stacked along a new first axis. Any other values —
+  /// functions, models, strings, histories, and parameters, whose identity is what an
+  /// optimizer updates — are kept themselves, side by side as a tuple, when the list holds
+  /// nothing else (`plot([relu, tanh], -5..5)`, `step(opt, [w, b], E)`); `stack(w, b)` still
+  /// stacks parameters' values.
   private func list(_ elements: [Expr], at range: SourceRange) throws -> Value {
     if elements.isEmpty { return .tensor(try Tensor.zeros([0])) }
     let values = try elements.map { try evaluate($0) }
     func isKept(_ value: Value) -> Bool {
       switch value {
-      case .function, .layer: true
       case .tensor(let t): t.isParameter
-      default: false
+      case .bool: false
+      default: true
       }
     }
     if values.allSatisfy(isKept) { return .tuple(values) }
-    if values.contains(where: { Arguments.asTensor($0) == nil && isKept($0) }),
+    if let kept = values.first(where: { Arguments.asTensor($0) == nil }),
       let other = values.firstIndex(where: { !isKept($0) })
     {
       throw RuntimeError(
-        "a list of functions, models or parameters holds only those, not "
-          + values[other].kindName, at: elements[other].range)
+        "a list holds numbers and tensors, or other values like \(kept.kindName), not both; "
+          + "this is \(values[other].kindName)", at: elements[other].range)
     }
-    var tensors: [Tensor] = []
-    for (e, value) in zip(elements, values) {
-      guard let t = Arguments.asTensor(value) else {
-        throw RuntimeError("a list holds numbers or tensors, not \(value.kindName)", at: e.range)
-      }
-      if let first = tensors.first, first.shape != t.shape {
-        throw RuntimeError(
-          "list elements must have one shape: \(Shape.describe(first.shape)) and "
-            + "\(Shape.describe(t.shape))", at: e.range)
-      }
-      tensors.append(t)
+    // Every value is a number, a bool or a tensor now.
+    let tensors = values.compactMap(Arguments.asTensor)
+    for (e, t) in zip(elements, tensors) where t.shape != tensors[0].shape {
+      throw RuntimeError(
+        "list elements must have one shape: \(Shape.describe(tensors[0].shape)) and "
+          + "\(Shape.describe(t.shape))", at: e.range)
     }
     return .tensor(try Tensor.stack(tensors))
   }

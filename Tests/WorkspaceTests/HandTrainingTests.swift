@@ -149,6 +149,17 @@ import Workspace
       Issue.record("[w, b] is not a tuple of parameters")
     }
     #expect(value(r, "q")?.shape == [2, 2])
+    // Strings and functions are kept too; numbers cannot join them.
+    r.run("names = [\"a\", \"b\"]")
+    if case .tuple(let items)? = r.session.bindings["names"] {
+      #expect(items.count == 2)
+    } else {
+      Issue.record("a list of strings is not a tuple")
+    }
+    #expect(
+      error(r, "[relu, 1]")
+        == "a list holds numbers and tensors, or other values like a function, not both; "
+        + "this is a number")
   }
 
   @Test func stepRefusesWhatItCannotUse() {
