@@ -64,7 +64,9 @@ public enum Training {
     options: TrainingOptions = TrainingOptions(), using generator: inout RandomGenerator,
     progress: ((EpochReport) -> Void)? = nil, shouldCancel: () -> Bool = { false }
   ) throws -> History {
-    let parameters = model.parameters
+    // A layer used twice (`d >> d`) lists its parameters twice; each is updated once, from
+    // the gradient summed over both uses.
+    let parameters = model.parameters.uniqued
     guard !parameters.isEmpty else {
       throw TensorError(.argument, "\(model) has no parameters to train")
     }

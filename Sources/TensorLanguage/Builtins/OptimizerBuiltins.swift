@@ -80,7 +80,7 @@ extension Builtins {
       example: "step(opt, net, mse(net(x), t))"
     ) { args, _ in
       let optimizer = try args.optimizer("opt")
-      let parameters = try Builtins.parameters(args, "params").tensors
+      let parameters = try Builtins.parameters(args, "params").tensors.uniqued
       if let plain = parameters.first(where: { !$0.isParameter }) {
         throw args.error(
           "params",
