@@ -36,6 +36,8 @@ import Workspace
     let member = error(r, "w = param([1, 2])\nx = [3, 4]\nbackward(sum(w * x))\nx.grad")
     #expect(
       member?.hasPrefix("only a parameter has a gradient: make one with w = param(t)") == true)
+    let vector = error(r, "w = param([1, 2])\ngrad(w * w, w)")
+    #expect(vector?.hasPrefix("grad: E must be a single number, not a tensor of shape [2]") == true)
     // backward of something no parameter took part in has nothing to do, and says so.
     let backward = error(r, "backward(sum(z * z))")
     #expect(backward?.hasPrefix("backward: E depends on no parameter") == true)

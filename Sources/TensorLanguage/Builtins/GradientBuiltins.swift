@@ -26,6 +26,12 @@ extension Builtins {
             + "nothing recorded how E depends on it; make it one with param before computing "
             + "E, e.g. z = param(z), E = sum(z * z), grad(E, z)")
       }
+      guard output.count == 1 else {
+        throw args.error(
+          "E",
+          "E must be a single number, not a tensor of shape \(Shape.describe(output.shape)); "
+            + "reduce it first, e.g. with sum or mean")
+      }
       let gradients = try Tensor.gradients(of: output, withRespectTo: inputs)
       if single, let g = gradients.first { return .tensor(g) }
       return .tuple(gradients.map { .tensor($0) })
