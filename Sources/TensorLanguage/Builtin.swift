@@ -93,7 +93,9 @@ public protocol Context: AnyObject {
   /// Shows text that belongs to the screen, not to the record of the session: a figure drawn
   /// as characters, the name of a file a figure went to. A notebook keeps the figure itself.
   func display(_ text: String)
-  /// Whether the user asked to stop (Ctrl-C); long work checks it between steps.
+  /// Whether the user asked to stop (Ctrl-C); long work checks it between steps. Ask it at
+  /// the same points whatever the display (terminal or not, live plots or not): a notebook
+  /// replays an interrupted cell by stopping it at the same count of these checks.
   func shouldCancel() -> Bool
   /// Calls a function value (a built-in or an `fn`) with positional arguments.
   func call(_ function: Function, _ arguments: [Value]) throws -> Value
