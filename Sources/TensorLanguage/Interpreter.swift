@@ -212,28 +212,26 @@ public final class Interpreter {
     return RuntimeError("unknown name \(name)", at: range)
   }
 
-  /// `[a, b, c]`: numbers and tensors stacked along a new first axis. Any other values —
-  /// functions, models, strings, histories, and parameters, whose identity is what an
-  /// optimizer updates — are kept themselves, side by side as a tuple, when the list holds
-  /// nothing else (`plot([relu, tanh], -5..5)`, `step(opt, [w, b], E)`); `stack(w, b)` still
-  /// stacks parameters' values.
+  /// `[a, b, c]`: numbers and tensors stacked along a new first axis; functions (as in
+  /// `plot([relu, tanh], -5..5)`), histories (`plot([h1, h2])`), strings (`labels:`), models
+  /// and parameters (`step(opt, [w, b], E)`: a parameter's identity is what an optimizer
+  /// updates) kept side by side as a tuple, each list of one kind. Parameters among numbers
+  /// and tensors are stacked with them, as `stack(w, b)` stacks parameters' values.
   private func list(_ elements: [Expr], at range: SourceRange) throws -> Value {
     if elements.isEmpty { return .tensor(try Tensor.zeros([0])) }
     let values = try elements.map { try evaluate($0) }
-    func isKept(_ value: Value) -> Bool {
-      switch value {
-      case .tensor(let t): t.isParameter
-      case .bool: false
-      default: true
+    let kinds = values.map(Self.listKind)
+    if let kind = kinds[0], kinds.allSatisfy({ $0 == kind }) { return .tuple(values) }
+    if let odd = values.firstIndex(where: { Arguments.asTensor($0) == nil }) {
+      if let kind = kinds[0], kind != "parameters",
+        let other = kinds.firstIndex(where: { $0 != kind })
+      {
+        throw RuntimeError(
+          "a list of \(kind) holds only \(kind), not \(values[other].kindName)",
+          at: elements[other].range)
       }
-    }
-    if values.allSatisfy(isKept) { return .tuple(values) }
-    if let kept = values.first(where: { Arguments.asTensor($0) == nil }),
-      let other = values.firstIndex(where: { !isKept($0) })
-    {
       throw RuntimeError(
-        "a list holds numbers and tensors, or other values like \(kept.kindName), not both; "
-          + "this is \(values[other].kindName)", at: elements[other].range)
+        "a list holds numbers or tensors, not \(values[odd].kindName)", at: elements[odd].range)
     }
     // Every value is a number, a bool or a tensor now.
     let tensors = values.compactMap(Arguments.asTensor)
@@ -243,6 +241,19 @@ public final class Interpreter {
           + "\(Shape.describe(t.shape))", at: e.range)
     }
     return .tensor(try Tensor.stack(tensors))
+  }
+
+  /// What a list of values that are not numbers or plain tensors holds, in the plural; nil
+  /// for those.
+  private static func listKind(_ value: Value) -> String? {
+    switch value {
+    case .function: "functions"
+    case .history: "histories"
+    case .string: "strings"
+    case .layer: "models"
+    case .tensor(let t) where t.isParameter: "parameters"
+    default: nil
+    }
   }
 
   private func binary(_ op: String, _ leftExpr: Expr, _ rightExpr: Expr, at range: SourceRange)

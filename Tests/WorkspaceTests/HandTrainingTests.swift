@@ -151,17 +151,16 @@ import Workspace
       Issue.record("[w, b] is not a tuple of parameters")
     }
     #expect(value(r, "q")?.shape == [2, 2])
-    // Strings and functions are kept too; numbers cannot join them.
+    // Strings and functions are kept too, each list of one kind; numbers cannot join them.
     r.run("names = [\"a\", \"b\"]")
     if case .tuple(let items)? = r.session.bindings["names"] {
       #expect(items.count == 2)
     } else {
       Issue.record("a list of strings is not a tuple")
     }
-    #expect(
-      error(r, "[relu, 1]")
-        == "a list holds numbers and tensors, or other values like a function, not both; "
-        + "this is a number")
+    #expect(error(r, "[relu, 1]") == "a list of functions holds only functions, not a number")
+    #expect(error(r, "[1, relu]") == "a list holds numbers or tensors, not a function")
+    #expect(error(r, "[w, relu]") == "a list holds numbers or tensors, not a function")
   }
 
   @Test func stepRefusesWhatItCannotUse() {
