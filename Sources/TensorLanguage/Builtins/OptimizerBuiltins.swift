@@ -75,8 +75,9 @@ extension Builtins {
         P("E", "tensor", default: "p.grad"),
       ],
       group: "optimizers",
-      summary: "one update by opt of params (a model, a parameter or a list of them) from the "
-        + "gradient of the scalar E; each p.grad then holds ∂E/∂p",
+      summary: "one update by opt of params (a model, a parameter or a list of them) from "
+        + "∂E/∂p of the scalar E, which p.grad then holds; without E, from the p.grad that "
+        + "backward accumulated",
       example: "step(opt, net, mse(net(x), t))"
     ) { args, _ in
       let optimizer = try args.optimizer("opt")
