@@ -41,14 +41,17 @@ public enum Help {
   /// The page for `name`, or nil when there is none.
   public static func page(_ name: String, width: Int = 80) -> String? {
     let name = name.trimmingCharacters(in: .whitespaces)
-    if let builtin = Builtins.all[name] {
-      var out = wrapSignature(builtin.signature, width: width) + "\n"
-      out += wrapWords(builtin.summary, width: width, indent: "  ") + "\n"
-      out += wrapWords("example: " + builtin.example, width: width, indent: "  ") + "\n"
-      if Builtins.groups.contains(builtin.group) {
-        out += "  group: \(builtin.group) (:help \(builtin.group))\n"
-      }
-      return out
+    if let named = Builtins.all[name] {
+      // One paragraph per form: `step(x)` and `step(opt, params, E)`.
+      return ([named] + named.overloads).map { builtin in
+        var out = wrapSignature(builtin.signature, width: width) + "\n"
+        out += wrapWords(builtin.summary, width: width, indent: "  ") + "\n"
+        out += wrapWords("example: " + builtin.example, width: width, indent: "  ") + "\n"
+        if Builtins.groups.contains(builtin.group) {
+          out += "  group: \(builtin.group) (:help \(builtin.group))\n"
+        }
+        return out
+      }.joined(separator: "\n")
     }
     if name == "commands" { return commands() }
     if let topic = topics.first(where: { $0.name == name }) { return topic.text }

@@ -56,10 +56,12 @@ public final class REPL {
   ///   - reader: where lines come from.
   ///   - seed: where the session's random generator starts.
   ///   - journal: where each finished cell is appended at once.
+  ///   - cancellation: whether the user asked to stop (Ctrl-C, unless a test stands in).
   ///   - output: receives text and whether it is a transient live line.
   ///   - finish: clears a live line left by the last statement.
   public init(
     reader: LineReader, seed: UInt64 = 42, journal: Journal? = nil, options: Options = Options(),
+    cancellation: @escaping () -> Bool = { Interrupts.requested },
     output: @escaping (_ text: String, _ transient: Bool) -> Void,
     finish: @escaping () -> Void = {}
   ) {
@@ -72,7 +74,7 @@ public final class REPL {
     let capture = OutputRecorder()
     self.capture = capture
     self.session = Session(
-      isTerminal: options.isTerminal, seed: seed, cancellation: { Interrupts.requested },
+      isTerminal: options.isTerminal, seed: seed, cancellation: cancellation,
       output: { text, transient in
         if !transient { capture.text += text }
         output(text, transient)
@@ -147,20 +149,22 @@ public final class REPL {
   @discardableResult
   private func record(_ source: String, options: [String] = []) -> Bool {
     let run = NotebookReplay.runCell(
-      source, in: session, recorder: capture, evaluate: evaluate)
+      source, options: options, in: session, recorder: capture, evaluate: evaluate)
     if case .incomplete = run.evaluation { return false }
     report(run.evaluation, in: source)
-    let cell = Cell(source: source, options: options, output: run.output)
+    // An interrupted cell keeps where it stopped ({interrupted=N}), so that the notebook and
+    // the journal replay what happened rather than all the work that was asked for.
+    let cell = Cell(source: source, options: run.options, output: run.output)
     notebook.blocks.append(.cell(cell))
     journal?.append(.cell(cell))
     cellPlots.append(run.plots)
     return true
   }
 
-  private func evaluate(_ source: String) -> Evaluation {
+  private func evaluate(_ source: String, stoppingAt check: Int? = nil) -> Evaluation {
     session.formatter.width = max(20, options.width())
     Interrupts.clear()
-    let result = session.evaluate(source)
+    let result = session.evaluate(source, stoppingAt: check)
     finishOutput()
     return result
   }

@@ -43,12 +43,21 @@ extension Tensor {
   public static func gradients(of output: Tensor, withRespectTo inputs: [Tensor]) throws
     -> [Tensor]
   {
+    try reachedGradients(of: output, withRespectTo: inputs).enumerated().map { i, g in
+      g ?? Tensor(unchecked: inputs[i].shape, [Double](repeating: 0, count: inputs[i].count))
+    }
+  }
+
+  /// ∂output/∂x for each `x` in `inputs`, nil for an input that `output` does not depend on
+  /// (an optimizer leaves such a parameter alone, as PyTorch does when its grad is None).
+  public static func reachedGradients(of output: Tensor, withRespectTo inputs: [Tensor]) throws
+    -> [Tensor?]
+  {
     let gradients = try output.propagate()
     return inputs.map { x in
       // A fresh tensor for each: pullbacks pass one gradient on to several inputs unchanged,
       // and a caller that changes one in place must not change the others.
       gradients.values[ObjectIdentifier(x)].map { Tensor(unchecked: x.shape, $0.scalars) }
-        ?? Tensor(unchecked: x.shape, [Double](repeating: 0, count: x.count))
     }
   }
 

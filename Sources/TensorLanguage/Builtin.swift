@@ -40,6 +40,12 @@ public struct Builtin: Sendable {
   /// A short example a person can type.
   public var example: String
   public var implementation: @Sendable (inout Arguments, Context) throws -> Value
+  /// Other forms under the same name, each taken when its `selects` accepts the arguments
+  /// given: `step(x)` is the Heaviside activation, `step(opt, net, E)` an optimizer's update.
+  /// `:help` shows every form.
+  public var overloads: [Builtin] = []
+  /// For a form in `overloads`: whether the arguments, as written, are meant for it.
+  public var selects: (@Sendable ([Arguments.Item]) -> Bool)?
 
   public init(
     _ name: String, _ parameters: [Parameter], group: String, summary: String, example: String,
@@ -51,6 +57,18 @@ public struct Builtin: Sendable {
     self.summary = summary
     self.example = example
     self.implementation = implementation
+  }
+
+  /// The form the arguments call for: the first overload that selects them, else this one.
+  public func form(for items: [Arguments.Item]) -> Builtin {
+    overloads.first { $0.selects?(items) == true } ?? self
+  }
+
+  /// This built-in with `overloads` as its other forms.
+  public func overloaded(by overloads: [Builtin]) -> Builtin {
+    var copy = self
+    copy.overloads = overloads
+    return copy
   }
 
   /// `dense(in, out, activation = identity, w:, b:)`.
@@ -75,7 +93,9 @@ public protocol Context: AnyObject {
   /// Shows text that belongs to the screen, not to the record of the session: a figure drawn
   /// as characters, the name of a file a figure went to. A notebook keeps the figure itself.
   func display(_ text: String)
-  /// Whether the user asked to stop (Ctrl-C); long work checks it between steps.
+  /// Whether the user asked to stop (Ctrl-C); long work checks it between steps. Ask it at
+  /// the same points whatever the display (terminal or not, live plots or not): a notebook
+  /// replays an interrupted cell by stopping it at the same count of these checks.
   func shouldCancel() -> Bool
   /// Calls a function value (a built-in or an `fn`) with positional arguments.
   func call(_ function: Function, _ arguments: [Value]) throws -> Value

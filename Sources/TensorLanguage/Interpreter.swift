@@ -213,43 +213,45 @@ public final class Interpreter {
   }
 
   /// `[a, b, c]`: numbers and tensors stacked along a new first axis; functions (as in
-  /// `plot([relu, tanh], -5..5)`), histories (`plot([h1, h2])`) and strings (`labels:`)
-  /// kept side by side as a tuple, each list of one kind.
+  /// `plot([relu, tanh], -5..5)`), histories (`plot([h1, h2])`), strings (`labels:`), models
+  /// and parameters (`step(opt, [w, b], E)`: a parameter's identity is what an optimizer
+  /// updates) kept side by side as a tuple, each list of one kind. Parameters among numbers
+  /// and tensors are stacked with them, as `stack(w, b)` stacks parameters' values.
   private func list(_ elements: [Expr], at range: SourceRange) throws -> Value {
     if elements.isEmpty { return .tensor(try Tensor.zeros([0])) }
-    var tensors: [Tensor] = []
-    var functions: [Value] = []
-    for e in elements {
-      let value = try evaluate(e)
-      if tensors.isEmpty, let kind = Self.listKind(value),
-        functions.first.map({ Self.listKind($0) == kind }) ?? true
+    let values = try elements.map { try evaluate($0) }
+    let kinds = values.map(Self.listKind)
+    if let kind = kinds[0], kinds.allSatisfy({ $0 == kind }) { return .tuple(values) }
+    if let odd = values.firstIndex(where: { Arguments.asTensor($0) == nil }) {
+      if let kind = kinds[0], kind != "parameters",
+        let other = kinds.firstIndex(where: { $0 != kind })
       {
-        functions.append(value)
-        continue
-      }
-      guard functions.isEmpty, let t = Arguments.asTensor(value) else {
-        if let first = functions.first, let kind = Self.listKind(first) {
-          throw RuntimeError(
-            "a list of \(kind) holds only \(kind), not \(value.kindName)", at: e.range)
-        }
-        throw RuntimeError("a list holds numbers or tensors, not \(value.kindName)", at: e.range)
-      }
-      if let first = tensors.first, first.shape != t.shape {
         throw RuntimeError(
-          "list elements must have one shape: \(Shape.describe(first.shape)) and "
-            + "\(Shape.describe(t.shape))", at: e.range)
+          "a list of \(kind) holds only \(kind), not \(values[other].kindName)",
+          at: elements[other].range)
       }
-      tensors.append(t)
+      throw RuntimeError(
+        "a list holds numbers or tensors, not \(values[odd].kindName)", at: elements[odd].range)
     }
-    return functions.isEmpty ? .tensor(try Tensor.stack(tensors)) : .tuple(functions)
+    // Every value is a number, a bool or a tensor now.
+    let tensors = values.compactMap(Arguments.asTensor)
+    for (e, t) in zip(elements, tensors) where t.shape != tensors[0].shape {
+      throw RuntimeError(
+        "list elements must have one shape: \(Shape.describe(tensors[0].shape)) and "
+          + "\(Shape.describe(t.shape))", at: e.range)
+    }
+    return .tensor(try Tensor.stack(tensors))
   }
 
-  /// What a list of values that are not tensors holds, in the plural; nil for tensors.
+  /// What a list of values that are not numbers or plain tensors holds, in the plural; nil
+  /// for those.
   private static func listKind(_ value: Value) -> String? {
     switch value {
     case .function: "functions"
     case .history: "histories"
     case .string: "strings"
+    case .layer: "models"
+    case .tensor(let t) where t.isParameter: "parameters"
     default: nil
     }
   }
@@ -359,7 +361,8 @@ public final class Interpreter {
     -> Value
   {
     switch f.body {
-    case .builtin(let builtin):
+    case .builtin(let named):
+      let builtin = named.form(for: items)
       var arguments = try Arguments(binding: items, to: builtin, callRange: range)
       do {
         return try builtin.implementation(&arguments, context)

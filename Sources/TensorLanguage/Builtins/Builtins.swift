@@ -19,9 +19,10 @@ public enum Builtins {
   public static let all: [String: Builtin] = Dictionary(
     list.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
-  /// The built-ins of one group, in table order.
+  /// The built-ins of one group, in table order, with the forms of other built-ins that
+  /// belong to it (`step(opt, net, E)` among the optimizers).
   public static func inGroup(_ group: String) -> [Builtin] {
-    list.filter { $0.group == group }
+    (list + list.flatMap(\.overloads)).filter { $0.group == group }
   }
 }
 

@@ -228,6 +228,18 @@ extension Builtins {
       parts.append("interrupted in epoch \(epoch) before step \(step)")
       if let loss = history.loss.last { parts.append("loss \(formatMetric(loss))") }
       parts.append("model keeps its last finished step")
+    } else if case .diverged(let epoch, let loss, let rate) = history.stop {
+      // Said plainly, with what to do: a diverging run is the student's most common failure.
+      let what =
+        loss.isFinite ? "the weights overflowed" : "the loss became \(formatMetric(loss))"
+      parts.append("diverged in epoch \(epoch): \(what)")
+      parts.append(
+        epoch > 1
+          ? "the model keeps the weights of epoch \(epoch - 1)"
+            + (history.loss.last.map { " (loss \(formatMetric($0)))" } ?? "")
+          : "the model keeps its weights from before training")
+      parts.append(
+        "try a smaller learning rate than \(formatMetric(rate)), e.g. \(formatMetric(rate / 10))")
     } else {
       parts.append("epoch \(history.epochs)/\(history.plannedEpochs)")
       if let v = history.loss.last { parts.append("loss \(formatMetric(v))") }
