@@ -67,7 +67,9 @@ import Workspace
     #expect(now.cells.map(\.options) == saved.cells.map(\.options))
 
     // The journal keeps the same cell, so `gradbook recover` gives the same notebook.
-    let recovered = try Journal.recover(String(contentsOf: journal.url, encoding: .utf8))
+    let (recovered, problems) = try Journal.recover(
+      String(contentsOf: journal.url, encoding: .utf8))
+    #expect(problems.isEmpty)
     #expect(recovered.cells.map(\.options) == saved.cells.map(\.options))
     #expect(recovered.cells.map(\.output) == saved.cells.map(\.output))
   }
