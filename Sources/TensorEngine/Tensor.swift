@@ -17,6 +17,11 @@ public final class Tensor {
   public var grad: Tensor?
   /// How this tensor was computed, when any input takes part in differentiation.
   var node: Node?
+  /// Whether this tensor holds truth values (0 or 1) made by a comparison, so that indexing
+  /// with it selects where it is 1 (`x[y == 0]`) rather than at positions 0 and 1, as a
+  /// boolean array does in numpy. Reshaping and slicing keep it; arithmetic drops it, except
+  /// `*`, `max` and `min` of two masks (and, or).
+  public internal(set) var isMask = false
 
   /// Creates a tensor of `shape` holding `scalars` (row-major).
   public convenience init(shape: [Int], scalars: [Double]) throws {
