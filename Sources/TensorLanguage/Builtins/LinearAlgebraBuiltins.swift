@@ -34,7 +34,8 @@ extension Builtins {
     },
     Builtin(
       "svd", [P("A", "matrix")], group: "linalg",
-      summary: "U, S, Vt with A = U @ (S * Vt): singular values S descending, as "
+      summary:
+        "U, S, Vt with A = (U * S) @ Vt, that is U·diag(S)·Vᵀ: singular values S descending, as "
         + "numpy.linalg.svd(A, full_matrices=False); no gradient",
       example: "U, S, Vt = svd([[3, 0], [4, 5]])"
     ) { args, _ in
