@@ -33,7 +33,7 @@ extension Tensor {
     var lu = a.columnMajor()
     var x = b.rank == 1 ? b.scalars : b.columnMajor()
     var pivots = [Int32](repeating: 0, count: n)
-    var (n32, k32, info) = (Int32(n), Int32(k), Int32(0))
+    var (n32, k32, info) = (Int32(n), try Tensor.lapackSize(k), Int32(0))
     dgesv_(&n32, &k32, &lu, &n32, &pivots, &x, &n32, &info)
     try checkInvertible(info: info, lu: lu, original: a, name: "solve")
     let y = Tensor(
@@ -68,7 +68,7 @@ extension Tensor {
     var size = 0.0
     var query = Int32(-1)
     dgetri_(&n32, &lu, &n32, &pivots, &size, &query, &info)
-    var lwork = Int32(Swift.max(Double(n), size))
+    var lwork = try Tensor.workspace(Swift.max(Double(n), size))
     var work = [Double](repeating: 0, count: Int(lwork))
     dgetri_(&n32, &lu, &n32, &pivots, &work, &lwork, &info)
     guard info == 0 else {
@@ -133,10 +133,10 @@ extension Tensor {
     var isize = Int32(0)
     var query = Int32(-1)
     dsyevd_(&jobz, &uplo, &n32, &a, &n32, &w, &size, &query, &isize, &query, &info, 1, 1)
-    var lwork = Int32(size)
-    var liwork = isize
-    var work = [Double](repeating: 0, count: Swift.max(1, Int(lwork)))
-    var iwork = [Int32](repeating: 0, count: Swift.max(1, Int(liwork)))
+    var lwork = try Tensor.workspace(size)
+    var liwork = try Tensor.workspace(Double(isize))
+    var work = [Double](repeating: 0, count: Int(lwork))
+    var iwork = [Int32](repeating: 0, count: Int(liwork))
     dsyevd_(&jobz, &uplo, &n32, &a, &n32, &w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
     guard info == 0 else {
       throw TensorError(.argument, "eig: LAPACK's eigenvalue iteration did not converge")
@@ -162,15 +162,17 @@ extension Tensor {
     var s = [Double](repeating: 0, count: k)
     var u = [Double](repeating: 0, count: m * k)
     var vt = [Double](repeating: 0, count: k * n)
-    var (m32, n32, k32, info) = (Int32(m), Int32(n), Int32(k), Int32(0))
+    var (m32, n32, k32, info) = (
+      try Tensor.lapackSize(m), try Tensor.lapackSize(n), try Tensor.lapackSize(k), Int32(0)
+    )
     var jobz = CChar(UInt8(ascii: "S"))
     var iwork = [Int32](repeating: 0, count: 8 * k)
     var size = 0.0
     var query = Int32(-1)
     dgesdd_(
       &jobz, &m32, &n32, &a, &m32, &s, &u, &m32, &vt, &k32, &size, &query, &iwork, &info, 1)
-    var lwork = Int32(size)
-    var work = [Double](repeating: 0, count: Swift.max(1, Int(lwork)))
+    var lwork = try Tensor.workspace(size)
+    var work = [Double](repeating: 0, count: Int(lwork))
     dgesdd_(
       &jobz, &m32, &n32, &a, &m32, &s, &u, &m32, &vt, &k32, &work, &lwork, &iwork, &info, 1)
     guard info == 0 else {
@@ -198,6 +200,24 @@ extension Tensor {
     try checkWork(overflow ? Int.max : cube, name)
     try checkFinite(name)
     return n
+  }
+
+  /// A size as LAPACK's 32-bit integers hold it.
+  private static func lapackSize(_ n: Int) throws -> Int32 {
+    guard let size = Int32(exactly: n) else {
+      throw TensorError(.memory, "a matrix with \(n) rows or columns is too large for LAPACK")
+    }
+    return size
+  }
+
+  /// The workspace size LAPACK asked for, within the memory cap and LAPACK's 32-bit sizes.
+  private static func workspace(_ size: Double) throws -> Int32 {
+    guard size.isFinite, size < Double(Int32.max) else {
+      throw TensorError(.memory, "LAPACK asked for a workspace of \(size) values, too many")
+    }
+    let n = Swift.max(1, Int(size))
+    try checkMemory(elements: n)
+    return Int32(n)
   }
 
   private func checkWork(_ work: Int, _ name: String) throws {

@@ -133,8 +133,10 @@ extension Tensor {
         selections.append((positions, strides[axis]))
       }
     }
-    try Tensor.checkMemory(elements: try Shape.count(outShape))
-    return (outShape, Tensor.offsets(selections))
+    let n = try Shape.count(outShape)
+    try Tensor.checkMemory(elements: n)
+    // Nothing selected costs nothing, however long the other axes' position lists are.
+    return (outShape, n == 0 ? [] : Tensor.offsets(selections))
   }
 
   /// `t[i]`: one entry along the first axis.

@@ -51,6 +51,7 @@ extension Tensor {
 
     /// Flat offsets, in the input, of the first `keep` sorted values of every line.
     func offsets(keep: Int) -> [Int] {
+      guard outer * keep * inner > 0 else { return [] }
       var result: [Int] = []
       result.reserveCapacity(outer * keep * inner)
       for o in 0..<outer {
@@ -62,6 +63,7 @@ extension Tensor {
     }
 
     func positions(keep: Int) -> Tensor {
+      guard outer * keep * inner > 0 else { return Tensor(unchecked: resultShape(keep: keep), []) }
       var result: [Double] = []
       result.reserveCapacity(outer * keep * inner)
       for o in 0..<outer {
@@ -92,7 +94,8 @@ extension Tensor {
       return p < q
     }
     var line = [Int](repeating: 0, count: n)
-    for o in 0..<outer {
+    // An empty tensor has no lines to sort, however many its other axes count.
+    for o in 0..<(count == 0 ? 0 : outer) {
       for i in 0..<inner {
         let base = o * n * inner + i
         for k in 0..<n { line[k] = k }

@@ -30,6 +30,7 @@ extension Tensor {
   /// The values of this tensor broadcast to `target` (which it must broadcast to).
   func expanded(to target: [Int]) -> [Double] {
     if shape == target { return scalars }
+    if target.contains(0) { return [] }
     if count == 1 {
       return [Double](repeating: scalars[0], count: target.reduce(1, *))
     }

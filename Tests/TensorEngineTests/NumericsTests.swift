@@ -163,3 +163,21 @@ import Testing
     #expect(gradients[1][0] == 0 && gradients[1][2] == 0 && gradients[1][1] != 0)
   }
 }
+
+/// Empty tensors give empty results of the right shape, whatever the other sizes, at no cost
+/// in proportion to those sizes.
+@Suite struct EmptyNumericsTests {
+  @Test func emptyInputsGiveEmptyResults() throws {
+    let wide = try Tensor.zeros([10_000_000, 0])
+    let start = ContinuousClock.now
+    #expect(try wide.sorted().shape == [10_000_000, 0])
+    #expect(try wide.argsort(axis: 0).shape == [10_000_000, 0])
+    #expect(try wide.topk(0).values.shape == [10_000_000, 0])
+    #expect(try Tensor.select(Tensor(1), wide, Tensor(2)).shape == [10_000_000, 0])
+    #expect(try wide[[.positions([0, 1])]].shape == [2, 0])
+    #expect(wide.sin().shape == [10_000_000, 0] && wide.round().shape == [10_000_000, 0])
+    #expect(try Tensor.oneHot(Tensor([Double]()), classes: 3).shape == [0, 3])
+    #expect(ContinuousClock.now - start < .seconds(2))
+    expectTensorError(.argument) { try wide.variance() }
+  }
+}
