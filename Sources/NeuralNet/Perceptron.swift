@@ -31,6 +31,7 @@ public final class Perceptron: Layer {
   public var bias: Tensor { unit.bias }
 
   public func callAsFunction(_ x: Tensor) throws -> Tensor { try unit(x) }
+  public func preactivation(_ x: Tensor) throws -> Tensor { try unit.preactivation(x) }
   public var outputActivation: Activation? { .step }
   public var parameters: [Tensor] { unit.parameters }
   public func outputShape(for inputShape: [Int]) throws -> [Int] {

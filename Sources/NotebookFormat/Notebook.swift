@@ -69,7 +69,7 @@ public struct Figure: Sendable, Equatable {
   public var path: String
   /// The number of the cell that drew it, from 1.
   public var cell: Int
-  /// What kind of plot: `loss`, `boundary`, `functions`, `points`.
+  /// What kind of plot: `loss`, `boundary`, `functions`, `points`, `errors`, `fit`, `unit`.
   public var kind: String
   /// SHA-256 of the numbers that were plotted (hex); replay compares it, never the image.
   public var hash: String

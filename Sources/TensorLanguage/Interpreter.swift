@@ -216,21 +216,24 @@ public final class Interpreter {
   }
 
   /// `[a, b, c]`: numbers and tensors stacked along a new first axis; functions (as in
-  /// `plot([relu, tanh], -5..5)`) kept side by side as a tuple.
+  /// `plot([relu, tanh], -5..5)`), histories (`plot([h1, h2])`) and strings (`labels:`)
+  /// kept side by side as a tuple, each list of one kind.
   private func list(_ elements: [Expr], at range: SourceRange) throws -> Value {
     if elements.isEmpty { return .tensor(try Tensor.zeros([0])) }
     var tensors: [Tensor] = []
     var functions: [Value] = []
     for e in elements {
       let value = try evaluate(e)
-      if case .function = value, tensors.isEmpty {
+      if tensors.isEmpty, let kind = Self.listKind(value),
+        functions.first.map({ Self.listKind($0) == kind }) ?? true
+      {
         functions.append(value)
         continue
       }
       guard functions.isEmpty, let t = Arguments.asTensor(value) else {
-        if !functions.isEmpty {
+        if let first = functions.first, let kind = Self.listKind(first) {
           throw RuntimeError(
-            "a list of functions holds only functions, not \(value.kindName)", at: e.range)
+            "a list of \(kind) holds only \(kind), not \(value.kindName)", at: e.range)
         }
         throw RuntimeError("a list holds numbers or tensors, not \(value.kindName)", at: e.range)
       }
@@ -242,6 +245,16 @@ public final class Interpreter {
       tensors.append(t)
     }
     return functions.isEmpty ? .tensor(try Tensor.stack(tensors)) : .tuple(functions)
+  }
+
+  /// What a list of values that are not tensors holds, in the plural; nil for tensors.
+  private static func listKind(_ value: Value) -> String? {
+    switch value {
+    case .function: "functions"
+    case .history: "histories"
+    case .string: "strings"
+    default: nil
+    }
   }
 
   private func binary(_ op: String, _ leftExpr: Expr, _ rightExpr: Expr, at range: SourceRange)

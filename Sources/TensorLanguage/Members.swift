@@ -51,7 +51,8 @@ public func member(of value: Value, _ name: String) throws -> Value {
     switch name {
     case "converged": return .bool(r.converged)
     case "epochs": return .number(Double(r.epochs))
-    case "errors": return .number(Double(r.misclassified))
+    case "errors": return .tensor(Tensor(r.errorsPerEpoch.map(Double.init)))
+    case "misclassified": return .number(Double(r.misclassified))
     default: break
     }
   default:
@@ -68,7 +69,7 @@ public func memberNames(of value: Value) -> [String] {
   case .layer(let layer):
     layer is ActivationLayer ? ["layers", "params"] : ["layers", "params", "w", "b"]
   case .history: ["loss", "val_loss", "accuracy", "val_accuracy", "lr", "epochs", "seconds"]
-  case .perceptronResult: ["converged", "epochs", "errors"]
+  case .perceptronResult: ["converged", "epochs", "errors", "misclassified"]
   default: []
   }
 }

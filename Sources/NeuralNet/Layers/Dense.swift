@@ -73,6 +73,8 @@ public final class Dense: Layer {
     return activation.hasLogits ? z : try activation(z)
   }
 
+  public func preactivation(_ x: Tensor) throws -> Tensor { try logitsChecked(x) }
+
   private func logitsChecked(_ x: Tensor) throws -> Tensor {
     guard x.rank == 1 || x.rank == 2, x.shape[x.rank - 1] == inputs else {
       throw TensorError(

@@ -14,6 +14,11 @@ public protocol Layer: AnyObject, CustomStringConvertible {
   /// their output.
   func logits(_ x: Tensor) throws -> Tensor
 
+  /// The weighted sums z of the last weighted layer, before its activation: a unit's z = 0
+  /// is where it switches (the line its plot draws). An activation layer passes on its
+  /// input, which is the z of the layer before it.
+  func preactivation(_ x: Tensor) throws -> Tensor
+
   /// The activation applied last, if this layer ends in one; losses and accuracy use it.
   var outputActivation: Activation? { get }
 
@@ -33,6 +38,7 @@ public protocol Layer: AnyObject, CustomStringConvertible {
 
 extension Layer {
   public func logits(_ x: Tensor) throws -> Tensor { try self(x) }
+  public func preactivation(_ x: Tensor) throws -> Tensor { try self(x) }
   public var outputActivation: Activation? { nil }
   public var layers: [any Layer] { [self] }
 

@@ -17,6 +17,11 @@ public final class Sequential: Layer {
     return try last.logits(layers.dropLast().reduce(x) { try $1($0) })
   }
 
+  public func preactivation(_ x: Tensor) throws -> Tensor {
+    guard let last = layers.last else { return x }
+    return try last.preactivation(layers.dropLast().reduce(x) { try $1($0) })
+  }
+
   public var outputActivation: Activation? {
     // A trailing identity layer leaves the activation before it in charge.
     for layer in layers.reversed() {

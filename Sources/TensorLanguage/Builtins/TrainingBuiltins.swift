@@ -17,11 +17,14 @@ extension Builtins {
         P("schedule", "schedule", default: "none", keywordOnly: true),
         P("shuffle", "bool", default: "true", keywordOnly: true),
         P("lr", "number", default: "1", keywordOnly: true),
-        P("live", "bool", default: "true in a plot window", keywordOnly: true),
+        P(
+          "live", "bool, \"loss\" or \"boundary\"", default: "true in a plot window",
+          keywordOnly: true),
       ],
       group: "training",
       summary: "trains a model by gradient descent and returns its history; "
-        + "a perceptron by its rule (lr:, epochs:)",
+        + "a perceptron by its rule (lr:, epochs:); live: redraws the loss curve, or with "
+        + "live: \"boundary\" the decision boundary, while it trains",
       example: "h = fit(net, xor(), loss: mse, opt: sgd(lr: 0.5), epochs: 3000)"
     ) { args, context in
       let model = try args.layer("model")
@@ -45,14 +48,27 @@ extension Builtins {
         batchSize: args.has("batch") ? try args.int("batch", atLeast: 1) : nil,
         shuffle: try args.bool("shuffle", default: true),
         validation: try args.optionalDataset("val"), schedule: schedule)
-      let live = try args.bool("live", default: context.livePlotsByDefault)
+      let liveFigure = try Builtins.liveFigure(args, context)
+      let live = liveFigure == .loss
+      let boundary = liveFigure == .boundary
+      if boundary {
+        // The untrained boundary first; a model or data it cannot draw fails before training.
+        try context.showLive(PlotBuilder.boundary(model, data))
+      }
       var curve = History(plannedEpochs: options.epochs)
       var lastDraw = 0.0
       var lastPlot = 0.0
       var plotCost = 0.0
       let progress: ((EpochReport) -> Void)? =
-        context.isTerminal || live
+        context.isTerminal || live || boundary
         ? { report in
+          // The boundary, redrawn like the loss curve below: its cost includes drawing it.
+          if boundary, report.elapsed - lastPlot >= Swift.max(0.2, 40 * plotCost) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            if let plot = try? PlotBuilder.boundary(model, data) { try? context.showLive(plot) }
+            plotCost = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            lastPlot = report.elapsed + plotCost
+          }
           if live {
             curve.loss.append(report.loss)
             if let v = report.validationLoss { curve.validationLoss.append(v) }
@@ -84,6 +100,21 @@ extension Builtins {
         try context.showLive(plot)
       }
       context.write(summaryLine(history) + "\n", transient: false)
+      if boundary {
+        // The final frame: redrawn live (a short run may not have been redrawn since its
+        // start), and the call's figure, which a notebook records and text shows.
+        // The trained model and its history are kept even when the figure fails.
+        do {
+          let final = try PlotBuilder.boundary(model, data)
+          try context.showLive(final)
+          if let text = try context.show(final, file: nil, size: nil) {
+            context.display(text.hasSuffix("\n") ? text : text + "\n")
+          }
+        } catch {
+          context.write(
+            "the final decision boundary could not be drawn: \(error)\n", transient: false)
+        }
+      }
       return .history(history)
     },
     Builtin(
@@ -137,6 +168,24 @@ extension Builtins {
       return .text(try summaryTable(model, input: input))
     },
   ]
+
+  /// What `fit` redraws while it trains.
+  enum LiveFigure { case none, loss, boundary }
+
+  /// `live:` as true/false (the loss curve or nothing), "loss" or "boundary"; unset, the
+  /// loss curve when figures go to a window.
+  static func liveFigure(_ args: Arguments, _ context: any Context) throws -> LiveFigure {
+    if case .string(let name)? = args.value("live") {
+      switch name {
+      case "loss": return .loss
+      case "boundary": return .boundary
+      default:
+        throw args.error(
+          "live", "live: is true, false, \"loss\" or \"boundary\", not \"\(name)\"")
+      }
+    }
+    return try args.bool("live", default: context.livePlotsByDefault) ? .loss : .none
+  }
 
   /// The perceptron rule, sample by sample in order, until an epoch without mistakes.
   private static func fitPerceptron(
