@@ -93,9 +93,12 @@ extension Tensor {
       if u != v { return descending ? u > v : u < v }
       return p < q
     }
+    // An empty tensor has no lines to sort, however long its other axes are.
+    guard count > 0 else {
+      return SortOrder(axis: a, outer: outer, n: n, inner: inner, shape: shape, ranks: [])
+    }
     var line = [Int](repeating: 0, count: n)
-    // An empty tensor has no lines to sort, however many its other axes count.
-    for o in 0..<(count == 0 ? 0 : outer) {
+    for o in 0..<outer {
       for i in 0..<inner {
         let base = o * n * inner + i
         for k in 0..<n { line[k] = k }

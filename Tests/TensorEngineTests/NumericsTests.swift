@@ -177,6 +177,11 @@ import Testing
     #expect(try wide[[.positions([0, 1])]].shape == [2, 0])
     #expect(wide.sin().shape == [10_000_000, 0] && wide.round().shape == [10_000_000, 0])
     #expect(try Tensor.oneHot(Tensor([Double]()), classes: 3).shape == [0, 3])
+    // A long axis of an empty tensor allocates nothing in its length.
+    let long = try Tensor.zeros([0, 200_000_000])
+    #expect(try long.sorted().shape == [0, 200_000_000])
+    #expect(try long.topk(5).values.shape == [0, 5])
+    #expect(try long.argsort(axis: 0).shape == [0, 200_000_000])
     #expect(ContinuousClock.now - start < .seconds(2))
     expectTensorError(.argument) { try wide.variance() }
   }
