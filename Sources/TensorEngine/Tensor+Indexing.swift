@@ -20,13 +20,12 @@ extension Tensor {
   public func replacing(mask: Tensor?, _ items: [TensorIndex], with value: Tensor) throws
     -> Tensor
   {
-    let (offsets, written) = try writes(mask: mask, items, value)
+    let (selectionShape, offsets, written) = try writes(mask: mask, items, value)
     var out = scalars
     for (o, v) in zip(offsets, written) { out[o] = v }
     let y = Tensor(unchecked: shape, out)
     guard requiresGrad || value.requiresGrad else { return y }
     let base = self
-    let selectionShape = try selectionShape(mask: mask, items)
     return y.recorded(from: [self, value]) { g in
       // A position written twice keeps the later value; only that one gets the gradient.
       var last: [Int: Int] = [:]
@@ -48,13 +47,13 @@ extension Tensor {
   /// the layer holding it sees the change). Only values are written; the graph `value`
   /// came from is not kept.
   public func assign(mask: Tensor?, _ items: [TensorIndex], _ value: Tensor) throws {
-    let (offsets, written) = try writes(mask: mask, items, value)
+    let (_, offsets, written) = try writes(mask: mask, items, value)
     for (o, v) in zip(offsets, written) { scalars[o] = v }
   }
 
-  /// The flat offsets a selection covers and the value to write at each.
+  /// The selection's shape, the flat offsets it covers and the value to write at each.
   private func writes(mask: Tensor?, _ items: [TensorIndex], _ value: Tensor) throws -> (
-    [Int], [Double]
+    shape: [Int], offsets: [Int], values: [Double]
   ) {
     let (selected, offsets) = try locate(mask: mask, items)
     guard (try? Shape.broadcast(value.shape, selected, op: "=")) == selected else {
@@ -63,11 +62,7 @@ extension Tensor {
         "cannot assign a value of shape \(Shape.describe(value.shape)) to a selection of shape "
           + "\(Shape.describe(selected)): the value must have that shape or broadcast to it")
     }
-    return (offsets, value.expanded(to: selected))
-  }
-
-  private func selectionShape(mask: Tensor?, _ items: [TensorIndex]) throws -> [Int] {
-    try locate(mask: mask, items).shape
+    return (selected, offsets, value.expanded(to: selected))
   }
 
   /// The selection's shape and flat offsets into this tensor's storage.
