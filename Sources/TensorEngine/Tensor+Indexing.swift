@@ -49,6 +49,7 @@ extension Tensor {
   public func assign(mask: Tensor?, _ items: [TensorIndex], _ value: Tensor) throws {
     let (_, offsets, written) = try writes(mask: mask, items, value)
     for (o, v) in zip(offsets, written) { scalars[o] = v }
+    changedInPlace()
   }
 
   /// The selection's shape, the flat offsets it covers and the value to write at each.

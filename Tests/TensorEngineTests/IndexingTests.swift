@@ -114,3 +114,23 @@ import Testing
     #expect(twice[0].prefix(4).allSatisfy { $0 == 0 })
   }
 }
+
+@Suite struct ChangedInPlaceTests {
+  /// Without the check, backward would read w's new values in d(w·w)/dw = 2w and give
+  /// [10, 4] for values first computed at [1, 2]: silently wrong.
+  @Test func aGradientThroughValuesChangedSinceIsRefused() throws {
+    let w = Tensor.parameter(Tensor([1, 2]))
+    let e = try (w * w).sum()
+    try w.assign(mask: nil, [.at(0)], Tensor(5))
+    let error = expectTensorError(.gradient) { try e.backward() }
+    #expect(error?.message.contains("changed in place") == true)
+    expectTensorError(.gradient) { try Tensor.gradients(of: e, withRespectTo: [w]) }
+    // An optimizer's update changes values in place the same way.
+    let f = try (w * w).sum()
+    w.updateScalars { $0[1] = 3 }
+    expectTensorError(.gradient) { try f.backward() }
+    // Computed again after the change, the gradient is that of the new values.
+    try (w * w).sum().backward()
+    #expect(w.grad?.scalars == [10, 6])
+  }
+}

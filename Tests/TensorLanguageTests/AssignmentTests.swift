@@ -167,3 +167,12 @@ extension LanguageTests {
     }
   }
 }
+
+extension LanguageTests.AssignmentTests {
+  @Test func aResultComputedBeforeAnAssignmentHasNoGradientAfterIt() throws {
+    let p = Program()
+    try p.run("w = param([1, 2])\nE = sum(w * w)\nw[0] = 5")
+    #expect(p.error("grad(E, w)")?.contains("was changed in place") == true)
+    #expect(matches(try p.run("grad(sum(w * w), w)"), [2], [10, 4]))
+  }
+}
