@@ -9,9 +9,10 @@ extension NotebookExport {
   /// browsers draw without a script (see `MarkdownMath`); each cell's source and output are
   /// shown verbatim, HTML-escaped, since they are program text, not markup. Figures are embedded as data
   /// URIs in `<img>`, never inline `<svg>`: an image cannot run scripts an SVG might carry.
-  /// A Content-Security-Policy allows nothing but the page's own style and `data:` images,
-  /// so raw HTML in the prose of a notebook someone else wrote cannot run scripts or fetch
-  /// anything either.
+  /// Raw HTML in prose keeps only harmless tags (`HTMLSanitizer`); any other tag is shown as
+  /// the text it was, so a notebook someone else wrote cannot redirect the reader (a meta
+  /// refresh), post a form or run a script. A Content-Security-Policy allows nothing but the
+  /// page's own style and `data:` images, and no form targets or base URL, as a second wall.
   ///
   /// - Parameters:
   ///   - figures: the bytes of each figure file, keyed by `Figure.path`; a figure without
@@ -31,7 +32,9 @@ extension NotebookExport {
         if pageTitle == nil, let heading = markdown.title, !heading.isEmpty {
           pageTitle = math.restoreSource(in: heading)
         }
-        body += "<section class=\"prose\">\n\(math.restore(in: markdown.html))\n</section>\n"
+        // Raw HTML in the prose is sanitised before the MathML (built here, trusted) goes in.
+        let html = math.restore(in: HTMLSanitizer.sanitize(markdown.html))
+        body += "<section class=\"prose\">\n\(html)\n</section>\n"
       case .cell(let cell):
         cellCount += 1
         body += "<section class=\"cell\" id=\"cell-\(cellCount)\">\n"
@@ -53,7 +56,7 @@ extension NotebookExport {
       <head>
       <meta charset="utf-8">
       <meta http-equiv="Content-Security-Policy" content="default-src 'none'; \
-      img-src data:; style-src 'unsafe-inline'">
+      img-src data:; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'">
       <meta name="viewport" content="width=device-width, initial-scale=1">
       <meta name="generator" content="Gradbook">
       <title>\(escape(pageTitle ?? title))</title>

@@ -23,8 +23,21 @@ public enum GnuplotScript {
   public static func render(_ plot: Plot, target: PlotTarget, size: PlotSize? = nil) throws
     -> String
   {
+    try render(plot, target: target, size: size, toStandardOutput: false)
+  }
+
+  /// The script that draws `plot` as an SVG document on gnuplot's standard output, for the
+  /// caller to write where it chooses: no path reaches gnuplot, so none can be misread by it
+  /// or lead it through a symbolic link.
+  public static func renderSVG(_ plot: Plot) throws -> String {
+    try render(plot, target: .file(path: "", format: .svg), size: nil, toStandardOutput: true)
+  }
+
+  private static func render(
+    _ plot: Plot, target: PlotTarget, size: PlotSize?, toStandardOutput: Bool
+  ) throws -> String {
     var lines = ["reset", "undefine $*"]
-    lines += try terminal(target, size: size)
+    lines += try terminal(target, size: size, toStandardOutput: toStandardOutput)
     let text = isText(target)
     if let title = plot.title { lines.append("set title \(quoted(title)) noenhanced") }
     if let label = plot.xLabel { lines.append("set xlabel \(quoted(label)) noenhanced") }
@@ -269,13 +282,15 @@ public enum GnuplotScript {
     }
   }
 
-  static func terminal(_ target: PlotTarget, size: PlotSize?) throws -> [String] {
+  static func terminal(_ target: PlotTarget, size: PlotSize?, toStandardOutput: Bool = false)
+    throws -> [String]
+  {
     let image = size ?? defaultImageSize
     let w = max(50, image.width)
     let h = max(50, image.height)
     switch target {
     case .file(let path, let format):
-      _ = try PlotFile.format(of: path)
+      if !toStandardOutput { _ = try PlotFile.format(of: path) }
       let terminal: String
       switch format {
       case .svg: terminal = "svg size \(w),\(h) noenhanced font 'sans,12' background rgb 'white'"
@@ -287,7 +302,9 @@ public enum GnuplotScript {
         let t = size ?? defaultTextSize
         terminal = "dumb size \(max(20, t.width)),\(max(8, t.height)) noenhanced"
       }
-      return ["set terminal \(terminal)", "set output \(quoted(path))"]
+      return [
+        "set terminal \(terminal)", toStandardOutput ? "set output" : "set output \(quoted(path))",
+      ]
     case .window(let name):
       guard ["qt", "wxt", "x11"].contains(name) else {
         throw PlotError("no window terminal '\(name)': qt, wxt or x11")

@@ -195,6 +195,12 @@ public final class REPL {
       fail("unknown command :\(name)\(close) (:help commands lists them)")
       return .proceed
     }
+    // A command that takes nothing must not quietly do its work with a stray word after it
+    // (`:q extra` was meant as something else).
+    if command.argument.isEmpty, !argument.isEmpty {
+      fail("\(command.usage) takes no argument, not '\(argument)'")
+      return .proceed
+    }
     switch command.name {
     case "help": help(argument)
     case "vars": vars()
@@ -206,8 +212,8 @@ public final class REPL {
     case "time": time(argument)
     case "plot": plotSetting(argument)
     case "md": markdown(argument)
-    case "open": open(argument)
-    case "save": save(argument)
+    case "open": open(Self.unquoted(argument))
+    case "save": save(Self.unquoted(argument))
     case "quit": return .quit
     default: break
     }
@@ -315,7 +321,9 @@ public final class REPL {
       return
     }
     let opened: Notebook
+    let text: String
     do {
+      text = try NotebookFile.readText(file)
       opened = try NotebookFile.read(file)
     } catch let error as NotebookFile.FileError {
       fail(error.message)
@@ -329,7 +337,13 @@ public final class REPL {
     cellPlots = []
     notebookFile = file
     session.plotter.writesFiles = false
-    defer { session.plotter.writesFiles = true }
+    // While it replays, errors quote only files of the notebook's own folder.
+    let quotable = session.quotableFolder
+    session.quotableFolder = NotebookFile.folderPath(of: file)
+    defer {
+      session.plotter.writesFiles = true
+      session.quotableFolder = quotable
+    }
     for block in opened.blocks {
       switch block {
       case .prose(let text):
@@ -341,6 +355,9 @@ public final class REPL {
         }
         record(cell.source, options: cell.options)
       }
+    }
+    if NotebookReader.hasWindowLineEndings(text) {
+      say("\(file) has Windows line endings (CRLF); :save writes them as LF")
     }
     let count = opened.cells.count
     say(
@@ -365,21 +382,37 @@ public final class REPL {
     // Figures are named after the notebook, so they are made now that its name is known.
     let (saved, drawn) = NotebookFigures.attach(
       cellPlots, to: notebook, notebookName: Figure.notebookName(of: file))
+    let count = notebook.cells.count
+    let cells = "\(count) cell" + (count == 1 ? "" : "s")
     do {
-      try NotebookFigures.write(drawn, besideNotebook: file, plotter: session.plotter)
-    } catch {
-      fail("the figures of \(file) could not be drawn: \(error)")
-    }
-    do {
-      try NotebookFile.write(NotebookWriter.write(saved), to: file)
+      do {
+        try NotebookSaving.save(saved, drawn: drawn, to: file, plotter: session.plotter)
+        say("saved \(cells) to \(file)")
+      } catch let error as NotebookSaving.DrawingError {
+        // Without gnuplot the work is still saved, and links no figure that is not there.
+        let (bare, _) = NotebookFigures.attach([], to: notebook, notebookName: "")
+        try NotebookSaving.save(bare, drawn: [], to: file, plotter: session.plotter)
+        say("saved \(cells) to \(file) without figures: \(error.message)")
+      }
       notebookFile = file
-      let count = notebook.cells.count
-      say("saved \(count) cell" + (count == 1 ? "" : "s") + " to \(file)")
-    } catch let error as NotebookFile.FileError {
-      fail(error.message)
     } catch {
-      fail("cannot save \(file): \(error)")
+      let reason =
+        (error as? PlotError)?.message ?? (error as? NotebookFile.FileError)?.message
+        ?? "\(error)"
+      fail(
+        "\(file) was not saved: \(reason) (the session is kept; :save OTHER.nb.md saves elsewhere)")
     }
+  }
+
+  /// A file name as typed after `:save` or `:open`: `"q.nb.md"` and `'q.nb.md'` are
+  /// `q.nb.md`, as a shell would read them (names with spaces are typed this way).
+  static func unquoted(_ argument: String) -> String {
+    for quote in ["\"", "'"] where argument.count >= 2 {
+      if argument.hasPrefix(quote) && argument.hasSuffix(quote) {
+        return String(argument.dropFirst().dropLast())
+      }
+    }
+    return argument
   }
 
   private func plotSetting(_ argument: String) {

@@ -101,9 +101,14 @@ public protocol Context: AnyObject {
   func showLive(_ plot: Plot) throws
   /// Whether fit draws its loss curve live unless told otherwise (figures go to a window).
   var livePlotsByDefault: Bool { get }
+  /// The folder whose files an error may quote a short excerpt of (the notebook's or the
+  /// script's own); nil quotes no file at all.
+  var quotableFolder: String? { get }
 }
 
 extension Context {
+  public var quotableFolder: String? { nil }
+
   public func display(_ text: String) { write(text, transient: false) }
 
   public func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String? {

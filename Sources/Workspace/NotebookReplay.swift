@@ -15,8 +15,11 @@ public enum NotebookReplay {
   }
 
   /// The notebook `name` (as in NAME.nb.md) with every cell's output and figures as they
-  /// are now. Figures are recorded, not shown.
-  public static func run(_ notebook: Notebook, name: String = "notebook") -> Result {
+  /// are now. Figures are recorded, not shown. Errors quote excerpts only of files in
+  /// `folder` (the notebook's), and of none without it.
+  public static func run(_ notebook: Notebook, name: String = "notebook", folder: String? = nil)
+    -> Result
+  {
     let recorder = OutputRecorder()
     let plotter = Plotter()
     plotter.setting = .off
@@ -24,6 +27,7 @@ public enum NotebookReplay {
     let session = Session(seed: notebook.seed, plotter: plotter) { text, transient in
       if !transient { recorder.text += text }
     }
+    session.quotableFolder = folder
     var result = notebook
     var plots: [[Plot]] = []
     for (index, block) in notebook.blocks.enumerated() {

@@ -30,6 +30,9 @@ public final class Session: Context {
   /// Where figures go; `:plot` changes its setting.
   public let plotter: Plotter
   private lazy var interpreter = Interpreter(context: self)
+  /// The folder whose files errors may quote (see `Context.quotableFolder`): where the
+  /// session was started, a script's folder, or a notebook's while it is replayed.
+  public var quotableFolder: String? = FileManager.default.currentDirectoryPath
 
   /// - Parameters:
   ///   - isTerminal: whether output goes to a terminal that can redraw a live line.

@@ -25,7 +25,15 @@ extension Builtins {
       summary: "back-propagates from a scalar E, adding ∂E/∂p to p.grad of every parameter p",
       example: "backward(mse(net(x), t))"
     ) { args, _ in
-      try args.tensor("E").backward()
+      let e = try args.tensor("E")
+      guard e.requiresGrad else {
+        throw args.error(
+          "E",
+          "E depends on no parameter, so backward has nothing to do; "
+            + "call it on a loss computed from a model or a param(…), e.g. backward(mse(net(x), t))"
+        )
+      }
+      try e.backward()
       return .none
     },
     Builtin(
@@ -33,7 +41,14 @@ extension Builtins {
       summary: "clears the gradients of a model's parameters, of a parameter, or of a tuple",
       example: "zero_grad(net)"
     ) { args, _ in
-      for p in try parameters(args, "target").tensors { p.zeroGrad() }
+      let (tensors, single) = try parameters(args, "target")
+      guard !single || tensors.allSatisfy(\.isParameter) else {
+        throw args.error(
+          "target",
+          "target is a plain tensor, which has no gradient to clear; "
+            + "give a model or a param(…), e.g. zero_grad(net)")
+      }
+      for p in tensors { p.zeroGrad() }
       return .none
     },
   ]
