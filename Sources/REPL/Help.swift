@@ -154,6 +154,11 @@ public enum Help {
     == != < <= > >=          elementwise, give 0/1;  && || ! on scalars
     dense(2, 4) >> relu      compose layers;  x >> net is net(x)
     t[0]  t[-1]  t[1, :]  t[:, 0]  t[1:3]   zero-based indexing and slices
+    x[y == 0]  x[[0, 2]]     select where a comparison holds, or at listed positions
+    w[0, 1] = 0.5            write into elements (also x[x < 0] = 0, w[:, 0] = [1, 2])
+    net.layers[0].w = [[1, 2]]   set a layer's weights (.w, .b; shapes must match)
+      A parameter (a layer's weights, param(…)) changes in place: the model and every
+      name for it see the change. A plain tensor is a value: b = a; a[0] = 1 leaves b.
     f(a, b, name: value)     call: positional first, then keywords
     fn f(x) = x^2            a function;  fn g(x) { …; last }  with a block
     for i in 1..10 { … }     while c { … }   if c { … } else { … }

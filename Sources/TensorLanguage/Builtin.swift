@@ -46,6 +46,8 @@ public struct Builtin: Sendable {
   public var overloads: [Builtin] = []
   /// For a form in `overloads`: whether the arguments, as written, are meant for it.
   public var selects: (@Sendable ([Arguments.Item]) -> Bool)?
+  /// The value of a named constant (`pi`): its name stands for this number, not a function.
+  public var constant: Double?
 
   public init(
     _ name: String, _ parameters: [Parameter], group: String, summary: String, example: String,
@@ -71,8 +73,19 @@ public struct Builtin: Sendable {
     return copy
   }
 
-  /// `dense(in, out, activation = identity, w:, b:)`.
+  /// A named number, such as `pi`, listed and documented like a function.
+  public init(
+    constant name: String, _ value: Double, group: String, summary: String, example: String
+  ) {
+    self.init(name, [], group: group, summary: summary, example: example) { _, _ in
+      .number(value)
+    }
+    constant = value
+  }
+
+  /// `dense(in, out, activation = identity, w:, b:)`; a constant's signature is its name.
   public var signature: String {
+    if constant != nil { return name }
     let parts = parameters.map { p -> String in
       if p.variadic { return "\(p.name)…" }
       var text = p.keywordOnly ? "\(p.name):" : p.name

@@ -39,6 +39,7 @@ public final class Interpreter {
   public func lookup(_ name: String) -> Value? {
     if let local = frames.last?[name] { return local }
     if let global = globals[name] { return global }
+    if let constant = Builtins.all[name]?.constant { return .number(constant) }
     return Interpreter.builtinFunctions[name].map { .function($0) }
   }
 
@@ -69,6 +70,8 @@ public final class Interpreter {
       let value = try evaluate(expr)
       bind(name, value)
       return value
+    case .store(let target, let expr, _):
+      return try store(evaluate(expr), into: target, at: stmt.range)
     case .destructure(let names, let expr, _):
       let value = try evaluate(expr)
       guard case .tuple(let items) = value else {
@@ -280,6 +283,16 @@ public final class Interpreter {
       if op == "==" || op == "!=" {
         return .bool((op == "==") == sameValue(left, right))
       }
+      if op == "+", case .string = left, Arguments.asTensor(right) != nil {
+        throw RuntimeError(
+          "cannot add a string and a number; turn the number into text with str: "
+            + "\"loss \" + str(0.5)", at: range)
+      }
+      if op == "+", case .string = right, Arguments.asTensor(left) != nil {
+        throw RuntimeError(
+          "cannot add a number and a string; turn the number into text with str: "
+            + "str(3) + \".svg\"", at: range)
+      }
       throw RuntimeError(
         "cannot apply \(op) to \(left.kindName) and \(right.kindName)", at: range)
     }
@@ -413,22 +426,15 @@ public final class Interpreter {
   private func index(_ base: Value, _ items: [IndexItem], at range: SourceRange) throws -> Value {
     switch base {
     case .tensor(let t):
-      return .tensor(try t[items.map { try tensorIndex($0) }])
+      let (mask, indices) = try tensorIndices(items)
+      return .tensor(try t.selecting(mask: mask, indices))
     case .dataset(let d):
       guard items.count == 1 else {
-        throw RuntimeError("a data set takes one index: data[0] or data[0:10]", at: range)
+        throw RuntimeError(
+          "a data set takes one index: data[0], data[0:10], data[[0, 2]] or data[data.y == 0]",
+          at: range)
       }
-      switch try tensorIndex(items[0]) {
-      case .at(let i):
-        let p = i < 0 ? i + d.count : i
-        guard p >= 0, p < d.count else {
-          throw RuntimeError("sample \(i) is out of range for \(d.count) samples", at: range)
-        }
-        return .dataset(try d.subset([p]))
-      case .range(let start, let end, let step):
-        let positions = try Tensor.rangePositions(start, end, step, size: d.count)
-        return .dataset(try d.subset(positions))
-      }
+      return .dataset(try d.subset(samplePositions(items[0], of: d, at: range)))
     case .tuple(let elements):
       guard items.count == 1, case .single(let e) = items[0] else {
         throw RuntimeError("a tuple takes one index: t[0]", at: range)
@@ -445,16 +451,160 @@ public final class Interpreter {
     }
   }
 
-  private func tensorIndex(_ item: IndexItem) throws -> TensorIndex {
-    switch item {
-    case .single(let e):
-      return .at(try integer(evaluate(e), at: e.range))
-    case .slice(let a, let b, let c):
-      func bound(_ e: Expr?) throws -> Int? {
-        try e.map { try integer(evaluate($0), at: $0.range) }
+  /// The samples one index picks from a data set: a position, a slice, a list of positions
+  /// or a mask of one truth value per sample.
+  private func samplePositions(_ item: IndexItem, of d: Dataset, at range: SourceRange) throws
+    -> [Int]
+  {
+    let (mask, indices) = try tensorIndices([item])
+    if let mask {
+      guard mask.count == d.count, mask.rank <= 2, mask.shape.first == d.count else {
+        throw RuntimeError(
+          "a mask selecting samples needs one value per sample ([\(d.count)] or "
+            + "[\(d.count), 1]), not \(Shape.describe(mask.shape))", at: range)
       }
-      return .range(start: try bound(a), end: try bound(b), step: try bound(c))
+      return mask.scalars.indices.filter { mask.scalars[$0] != 0 }
     }
+    func checked(_ i: Int) throws -> Int {
+      let p = i < 0 ? i + d.count : i
+      guard p >= 0, p < d.count else {
+        throw RuntimeError("sample \(i) is out of range for \(d.count) samples", at: range)
+      }
+      return p
+    }
+    switch indices[0] {
+    case .at(let i): return [try checked(i)]
+    case .positions(let list): return try list.map(checked)
+    case .range(let start, let end, let step):
+      return try Tensor.rangePositions(start, end, step, size: d.count)
+    }
+  }
+
+  /// The engine's form of an index: a mask (a comparison's result, first), then one entry per
+  /// axis — a position, a slice, or a list of positions (at most one list, since numpy would
+  /// pair several element by element).
+  private func tensorIndices(_ items: [IndexItem]) throws -> (mask: Tensor?, [TensorIndex]) {
+    var mask: Tensor?
+    var indices: [TensorIndex] = []
+    var listRange: SourceRange?
+    for (k, item) in items.enumerated() {
+      switch item {
+      case .single(let e):
+        let value = try evaluate(e)
+        guard let t = Arguments.asTensor(value), t.rank >= 1 else {
+          indices.append(.at(try integer(value, at: e.range)))
+          continue
+        }
+        if t.isMask {
+          guard k == 0 else {
+            throw RuntimeError(
+              "a mask must be the first index, as in x[mask] or x[mask, 0]", at: e.range)
+          }
+          mask = t
+          continue
+        }
+        guard t.rank == 1 else {
+          throw RuntimeError(
+            "a list index is a vector of positions like [0, 2], not a tensor of shape "
+              + "\(Shape.describe(t.shape)); to select by truth values use a comparison, "
+              + "x[y == 0]", at: e.range)
+        }
+        if let listRange {
+          throw RuntimeError(
+            "only one list index at a time; take one selection after the other, "
+              + "x[[0, 1]][:, [1, 2]]", at: e.range,
+            notes: ["the first list is at column \(listRange.start.column)"])
+        }
+        listRange = e.range
+        indices.append(.positions(try t.scalars.map { try wholeNumber($0, at: e.range) }))
+      case .slice(let a, let b, let c):
+        func bound(_ e: Expr?) throws -> Int? {
+          try e.map { try integer(evaluate($0), at: $0.range) }
+        }
+        indices.append(.range(start: try bound(a), end: try bound(b), step: try bound(c)))
+      }
+    }
+    return (mask, indices)
+  }
+
+  // MARK: Assignment
+
+  /// `target = value` for an index or member target; gives the value the target's owner
+  /// now holds (the whole tensor after `w[0, 1] = 0.5`), which the REPL shows.
+  ///
+  /// A parameter (a layer's weights, or `param(…)`) is changed in place, so the layer and
+  /// every name bound to it see the change. A plain tensor is a value: the name the target
+  /// starts from is rebound to a changed copy, and other names bound to the old tensor keep
+  /// it.
+  private func store(_ value: Value, into target: Expr, at range: SourceRange) throws -> Value {
+    switch target.kind {
+    case .identifier(let name):
+      bind(name, value)
+      return value
+    case .index(let baseExpr, let items):
+      let base = try evaluate(baseExpr)
+      guard case .tensor(let t) = base else {
+        switch base {
+        case .tuple:
+          throw RuntimeError(
+            "a tuple cannot be changed in place; build a new one, e.g. t = (x, t[1])",
+            at: baseExpr.range)
+        default:
+          throw RuntimeError(
+            "cannot assign into \(base.kindName); only a tensor's elements can be assigned",
+            at: baseExpr.range)
+        }
+      }
+      let v = try assignedTensor(value, into: "a tensor's elements", at: range)
+      let (mask, indices) = try tensorIndices(items)
+      do {
+        if t.isParameter {
+          try t.assign(mask: mask, indices, v)
+          return .tensor(t)
+        }
+        return try store(
+          .tensor(t.replacing(mask: mask, indices, with: v)), into: baseExpr, at: range)
+      } catch let error as TensorError {
+        throw RuntimeError(error.message, at: target.range)
+      }
+    case .member(let baseExpr, let name):
+      let base = try evaluate(baseExpr)
+      guard case .layer = base, name == "w" || name == "b" else {
+        throw RuntimeError(
+          "cannot assign to .\(name) of \(base.kindName); a layer's .w and .b can be assigned, "
+            + "and a tensor's elements (x[0] = …)", at: target.range)
+      }
+      // member(of:) gives the layer's own parameter, or says why there is none.
+      let current: Value
+      do {
+        current = try member(of: base, name)
+      } catch var error as RuntimeError {
+        if error.range == nil { error.range = target.range }
+        throw error
+      }
+      guard case .tensor(let p) = current else { return current }
+      let v = try assignedTensor(value, into: ".\(name)", at: range)
+      guard v.shape == p.shape || v.rank == 0 else {
+        throw RuntimeError(
+          ".\(name) has shape \(Shape.describe(p.shape)) but the new value has shape "
+            + "\(Shape.describe(v.shape)); give the same shape (or one number for all)",
+          at: range)
+      }
+      try p.assign(mask: nil, [], v)
+      return .tensor(p)
+    default:
+      throw RuntimeError("cannot assign to this expression", at: target.range)
+    }
+  }
+
+  private func assignedTensor(_ value: Value, into what: String, at range: SourceRange) throws
+    -> Tensor
+  {
+    guard let t = Arguments.asTensor(value) else {
+      throw RuntimeError(
+        "only numbers and tensors can be assigned to \(what), not \(value.kindName)", at: range)
+    }
+    return t
   }
 
   // MARK: Conversions
@@ -467,7 +617,10 @@ public final class Interpreter {
   }
 
   private func integer(_ value: Value, at range: SourceRange) throws -> Int {
-    let x = try number(value, at: range, what: "an index")
+    try wholeNumber(number(value, at: range, what: "an index"), at: range)
+  }
+
+  private func wholeNumber(_ x: Double, at range: SourceRange) throws -> Int {
     guard x == x.rounded(), abs(x) < 1e15 else {
       throw RuntimeError("an index must be a whole number, not \(x)", at: range)
     }

@@ -116,6 +116,8 @@ public final class Session: Context {
       // fit has already reported its run; its history would only repeat it.
       if case .history = value { return }
       show(value)
+    case .store(_, _, let silent) where !silent:
+      show(value)
     default:
       break
     }

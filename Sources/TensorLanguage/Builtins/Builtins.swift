@@ -5,13 +5,15 @@ import TensorEngine
 public enum Builtins {
   /// The groups `:help` lists, in the order it lists them.
   public static let groups = [
-    "tensors", "activations", "layers", "losses", "gradients", "optimizers", "data", "training",
+    "tensors", "math", "linalg", "activations", "layers", "losses", "gradients", "optimizers",
+    "data", "training",
     "plots", "output",
   ]
 
   /// Every built-in, in the order of its group's table.
   public static let list: [Builtin] =
-    tensors + activations + layers + losses + gradients + optimizers + data + training + plots
+    tensors + math + linearAlgebra + activations + layers + losses + gradients + optimizers + data
+    + training + plots
     + output
 
   /// Every built-in by name. A name listed twice keeps its first entry (a test guards
