@@ -89,7 +89,7 @@ import Workspace
         "backward(sum(w * w))", "w.grad", "zero_grad(w)", "w.grad",
       ]))
     #expect(out.contains("error: zero_grad: target is a plain tensor, which has no gradient"))
-    #expect(out.contains("error: backward: E depends on no parameter, so backward has nothing"))
+    #expect(out.contains("error: backward: E depends on no parameter, so there is nothing to back-propagate"))
     #expect(out.components(separatedBy: "backward: E depends on no parameter").count == 3)
     // With a parameter both work as before.
     #expect(out.contains("tensor [2]\n[2, 4]\n"))
