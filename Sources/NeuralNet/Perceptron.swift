@@ -34,6 +34,8 @@ public final class Perceptron: Layer {
   public func preactivation(_ x: Tensor) throws -> Tensor { try unit.preactivation(x) }
   public var outputActivation: Activation? { .step }
   public var parameters: [Tensor] { unit.parameters }
+  public var namedParameters: [(name: String, tensor: Tensor)] { unit.namedParameters }
+  public var inputWidth: Int? { inputs }
   public func outputShape(for inputShape: [Int]) throws -> [Int] {
     try unit.outputShape(for: inputShape)
   }
@@ -119,3 +121,13 @@ public final class Perceptron: Layer {
       misclassified: wrong, samples: data.count, errorsPerEpoch: errorsPerEpoch)
   }
 }
+
+/// A layer trained by a rule of its own, sample by sample, rather than by gradient descent on
+/// a loss: `fit` hands such a layer its data and reports the rule's result.
+public protocol RuleTrained: Layer {
+  func train(
+    on data: Dataset, learningRate: Double, maxEpochs: Int, shouldCancel: () -> Bool
+  ) throws -> Perceptron.Result
+}
+
+extension Perceptron: RuleTrained {}

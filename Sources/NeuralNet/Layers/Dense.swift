@@ -50,6 +50,12 @@ public final class Dense: Layer {
     self.bias = Tensor.parameter(try bias?.reshaped([outputs]) ?? Tensor.zeros([outputs]))
   }
 
+  public var namedParameters: [(name: String, tensor: Tensor)] { [("w", weight), ("b", bias)] }
+  public var inputWidth: Int? { inputs }
+  public var affineStage: AffineStage? {
+    AffineStage(weight: weight, bias: bias, activation: activation)
+  }
+
   /// As above, drawing initial weights from the session's generator.
   public convenience init(
     _ inputs: Int, _ outputs: Int, activation: Activation = .identity,

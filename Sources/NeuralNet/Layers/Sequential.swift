@@ -34,6 +34,16 @@ public final class Sequential: Layer {
 
   public var parameters: [Tensor] { layers.flatMap(\.parameters) }
 
+  public var isModel: Bool { true }
+
+  public var namedParameters: [(name: String, tensor: Tensor)] {
+    layers.enumerated().flatMap { i, layer in
+      layer.namedParameters.map { (name: "\(i).\($0.name)", tensor: $0.tensor) }
+    }
+  }
+
+  public var inputWidth: Int? { layers.lazy.compactMap(\.inputWidth).first }
+
   public func outputShape(for inputShape: [Int]) throws -> [Int] {
     try layers.reduce(inputShape) { try $1.outputShape(for: $0) }
   }

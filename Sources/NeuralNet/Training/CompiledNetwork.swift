@@ -97,9 +97,9 @@ final class CompiledNetwork {
     batch: Int
   ) {
     // The stages: each dense layer with the activations that follow it.
-    var layout: [(dense: Dense, activations: [Activation])] = []
+    var layout: [(dense: AffineStage, activations: [Activation])] = []
     for layer in model.layers {
-      if let dense = layer as? Dense {
+      if let dense = layer.affineStage {
         layout.append((dense, dense.activation == .identity ? [] : [dense.activation]))
       } else if let activation = (layer as? ActivationLayer)?.activation, !layout.isEmpty {
         if activation != .identity { layout[layout.count - 1].activations.append(activation) }

@@ -29,8 +29,8 @@ extension Builtins {
     ) { args, context in
       let model = try args.layer("model")
       let data = try args.dataset("data")
-      if let perceptron = model as? Perceptron {
-        return try fitPerceptron(perceptron, data, args, context)
+      if let learner = model as? any RuleTrained {
+        return try fitByRule(learner, data, args, context)
       }
       if args.has("lr") {
         throw args.error(
@@ -188,8 +188,8 @@ extension Builtins {
   }
 
   /// The perceptron rule, sample by sample in order, until an epoch without mistakes.
-  private static func fitPerceptron(
-    _ perceptron: Perceptron, _ data: Dataset, _ args: Arguments, _ context: any Context
+  private static func fitByRule(
+    _ learner: any RuleTrained, _ data: Dataset, _ args: Arguments, _ context: any Context
   ) throws -> Value {
     for name in ["loss", "opt", "batch", "val", "schedule", "shuffle"] where args.has(name) {
       throw args.error(
@@ -197,7 +197,7 @@ extension Builtins {
         "a perceptron is fitted by its rule w ← w + lr (t − y) x, which takes lr: and epochs: "
           + "but not \(name):")
     }
-    let result = try perceptron.train(
+    let result = try learner.train(
       on: data, learningRate: args.double("lr", default: 1),
       maxEpochs: args.int("epochs", atLeast: 1, default: 100),
       shouldCancel: { context.shouldCancel() })
@@ -264,13 +264,9 @@ extension Builtins {
     return "\(Int(s.rounded())) s"
   }
 
-  /// The input width of a model: that of its first dense layer or perceptron.
+  /// The input width of a model: that of its first layer that fixes one.
   static func inputWidth(of model: any Layer) -> Int? {
-    for layer in model.layers {
-      if let dense = layer as? Dense { return dense.inputs }
-      if let perceptron = layer as? Perceptron { return perceptron.inputs }
-    }
-    return nil
+    model.layers.lazy.compactMap(\.inputWidth).first
   }
 
   /// The parameter table of papers: one row per layer, then the totals.
