@@ -31,8 +31,11 @@ public final class Perceptron: Layer {
   public var bias: Tensor { unit.bias }
 
   public func callAsFunction(_ x: Tensor) throws -> Tensor { try unit(x) }
+  public func preactivation(_ x: Tensor) throws -> Tensor { try unit.preactivation(x) }
   public var outputActivation: Activation? { .step }
   public var parameters: [Tensor] { unit.parameters }
+  public var namedParameters: [(name: String, tensor: Tensor)] { unit.namedParameters }
+  public var inputWidth: Int? { inputs }
   public func outputShape(for inputShape: [Int]) throws -> [Int] {
     try unit.outputShape(for: inputShape)
   }
@@ -116,3 +119,13 @@ public final class Perceptron: Layer {
       misclassified: wrong, samples: data.count, errorsPerEpoch: errorsPerEpoch)
   }
 }
+
+/// A layer trained by a rule of its own, sample by sample, rather than by gradient descent on
+/// a loss: `fit` hands such a layer its data and reports the rule's result.
+public protocol RuleTrained: Layer {
+  func train(
+    on data: Dataset, learningRate: Double, maxEpochs: Int, shouldCancel: () -> Bool
+  ) throws -> Perceptron.Result
+}
+
+extension Perceptron: RuleTrained {}

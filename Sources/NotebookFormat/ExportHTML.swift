@@ -5,12 +5,14 @@ extension NotebookExport {
   /// `notebook` as one self-contained HTML page: a file to mail or publish that needs no
   /// assets folder, no network and no Gradbook.
   ///
-  /// Prose is rendered from Markdown; each cell's source and output are shown verbatim,
-  /// HTML-escaped, since they are program text, not markup. Figures are embedded as data
+  /// Prose is rendered from Markdown, its mathematics (`$…$`, `$$…$$`) as MathML, which
+  /// browsers draw without a script (see `MarkdownMath`); each cell's source and output are
+  /// shown verbatim, HTML-escaped, since they are program text, not markup. Figures are embedded as data
   /// URIs in `<img>`, never inline `<svg>`: an image cannot run scripts an SVG might carry.
-  /// A Content-Security-Policy allows nothing but the page's own style and `data:` images,
-  /// so raw HTML in the prose of a notebook someone else wrote cannot run scripts or fetch
-  /// anything either.
+  /// Raw HTML in prose keeps only harmless tags (`HTMLSanitizer`); any other tag is shown as
+  /// the text it was, so a notebook someone else wrote cannot redirect the reader (a meta
+  /// refresh), post a form or run a script. A Content-Security-Policy allows nothing but the
+  /// page's own style and `data:` images, and no form targets or base URL, as a second wall.
   ///
   /// - Parameters:
   ///   - figures: the bytes of each figure file, keyed by `Figure.path`; a figure without
@@ -25,9 +27,14 @@ extension NotebookExport {
       switch block {
       case .prose(let text):
         guard let prose = trimmedProse(text) else { continue }
-        let markdown = parser.parse(joiningWrappedCode(prose))
-        if pageTitle == nil, let heading = markdown.title, !heading.isEmpty { pageTitle = heading }
-        body += "<section class=\"prose\">\n\(markdown.html)\n</section>\n"
+        let math = MarkdownMath(joiningWrappedCode(prose))
+        let markdown = parser.parse(math.text)
+        if pageTitle == nil, let heading = markdown.title, !heading.isEmpty {
+          pageTitle = math.restoreSource(in: heading)
+        }
+        // Raw HTML in the prose is sanitised before the MathML (built here, trusted) goes in.
+        let html = math.restore(in: HTMLSanitizer.sanitize(markdown.html))
+        body += "<section class=\"prose\">\n\(html)\n</section>\n"
       case .cell(let cell):
         cellCount += 1
         body += "<section class=\"cell\" id=\"cell-\(cellCount)\">\n"
@@ -49,7 +56,7 @@ extension NotebookExport {
       <head>
       <meta charset="utf-8">
       <meta http-equiv="Content-Security-Policy" content="default-src 'none'; \
-      img-src data:; style-src 'unsafe-inline'">
+      img-src data:; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'">
       <meta name="viewport" content="width=device-width, initial-scale=1">
       <meta name="generator" content="Gradbook">
       <title>\(escape(pageTitle ?? title))</title>
@@ -126,6 +133,9 @@ extension NotebookExport {
   }
 
   /// Enough style to read comfortably on screen and on paper; no fonts or files to fetch.
+  /// Mathematics asks for a font with an OpenType MATH table (the one on each system:
+  /// STIX Two on macOS, Cambria on Windows, DejaVu or Latin Modern on Linux): without one,
+  /// brackets around a matrix cannot stretch.
   static let stylesheet = """
     body { margin: 0; background: #fcfcfc; color: #1f2328;
       font: 16px/1.6 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
@@ -142,6 +152,11 @@ extension NotebookExport {
     figure img { max-width: 100%; height: auto; background: #fff; }
     figcaption { color: #59636e; font-size: 0.9rem; }
     .missing { color: #b3261e; }
+    math { font-size: 1.1em; font-family: "STIX Two Math", "Cambria Math", "Latin Modern Math",
+      "DejaVu Math TeX Gyre", math; }
+    math[display="block"] { margin: 0.8rem 0; padding: 0.2em 0; overflow-x: auto;
+      overflow-y: hidden; }
+    code.math-source { color: #6e2b8f; }
     @media print { pre { white-space: pre-wrap; } main { max-width: none; } }
     """
 }

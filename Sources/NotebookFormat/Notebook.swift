@@ -49,6 +49,25 @@ public struct Cell: Sendable, Equatable {
   /// `{no-check}`: the output is not expected to repeat.
   public var isChecked: Bool { !options.contains("no-check") }
 
+  /// `{interrupted=N}`: the cell was stopped with Ctrl-C at its Nth check for an interruption
+  /// (each statement, loop iteration and training step is checked once); replay stops it at
+  /// the same check, so a long `fit` stopped by hand replays the epochs that ran, not all it
+  /// asked for. Setting nil removes the option.
+  public var interruptedAt: Int? {
+    get {
+      options.lazy.compactMap { option -> Int? in
+        guard option.hasPrefix(Cell.interrupted) else { return nil }
+        return Int(option.dropFirst(Cell.interrupted.count)).flatMap { $0 > 0 ? $0 : nil }
+      }.first
+    }
+    set {
+      options.removeAll { $0.hasPrefix(Cell.interrupted) }
+      if let newValue { options.append(Cell.interrupted + String(newValue)) }
+    }
+  }
+
+  private static let interrupted = "interrupted="
+
   /// `{tolerance=1e-6}`: numbers in the output may differ by this much.
   public var tolerance: Double? {
     options.lazy.compactMap { option -> Double? in
@@ -69,7 +88,7 @@ public struct Figure: Sendable, Equatable {
   public var path: String
   /// The number of the cell that drew it, from 1.
   public var cell: Int
-  /// What kind of plot: `loss`, `boundary`, `functions`, `points`.
+  /// What kind of plot: `loss`, `boundary`, `functions`, `points`, `errors`, `fit`, `unit`.
   public var kind: String
   /// SHA-256 of the numbers that were plotted (hex); replay compares it, never the image.
   public var hash: String

@@ -25,23 +25,22 @@ public enum NotebookFile {
   }
 
   /// Writes through a temporary file beside the target, flushed, then renamed over it, so a
-  /// crash leaves the old notebook or the new one, never half of one.
+  /// crash leaves the old notebook or the new one, never half of one. A target that is a
+  /// symbolic link is refused, never written through (see `SafeFolder`).
   public static func write(_ text: String, to file: String) throws {
     let url = URL(fileURLWithPath: file)
-    let temporary = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-    defer { try? FileManager.default.removeItem(at: temporary) }
-    guard FileManager.default.createFile(atPath: temporary.path, contents: Data(text.utf8)),
-      let handle = FileHandle(forWritingAtPath: temporary.path)
-    else { throw FileError(message: "cannot write \(file): its folder is missing or read-only") }
+    let name = url.lastPathComponent
     do {
-      try handle.synchronize()
-      try handle.close()
-    } catch {
-      throw FileError(message: "cannot write \(file): \(error.localizedDescription)")
+      let folder = try SafeFolder(folderPath(of: file))
+      try folder.write(Data(text.utf8), as: name)
+    } catch let refusal as SafeFolder.Refusal {
+      throw FileError(message: "cannot write \(file): \(refusal.message)")
     }
-    guard rename(temporary.path, url.path) == 0 else {
-      throw FileError(message: "cannot replace \(file): \(String(cString: strerror(errno)))")
-    }
+  }
+
+  /// The folder that holds `file`, as the user would name it: "." for a bare file name.
+  public static func folderPath(of file: String) -> String {
+    guard let slash = file.lastIndex(of: "/") else { return "." }
+    return slash == file.startIndex ? "/" : String(file[..<slash])
   }
 }

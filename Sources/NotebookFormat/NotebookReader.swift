@@ -3,6 +3,9 @@ import Foundation
 /// Reads the text of a `.nb.md` file.
 public enum NotebookReader {
   public static func read(_ text: String) throws -> Notebook {
+    // Windows line endings (a notebook edited or checked out on Windows) are read as LF;
+    // the writer writes LF.
+    let text = hasWindowLineEndings(text) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     // A final newline leaves one empty piece after it.
     if lines.last == "" { lines.removeLast() }
@@ -41,11 +44,33 @@ public enum NotebookReader {
         throw NotebookError(
           line: i + 1, "an output block must follow its gradbook cell directly")
       }
-      prose += line + "\n"
+      prose += unescapedProse(line) + "\n"
       i += 1
     }
     flushProse()
     return notebook
+  }
+
+  /// Whether `text` ends its lines with CR LF (its first line does).
+  public static func hasWindowLineEndings(_ text: String) -> Bool {
+    guard let newline = text.utf8.firstIndex(of: UInt8(ascii: "\n")),
+      newline > text.utf8.startIndex
+    else { return false }
+    return text.utf8[text.utf8.index(before: newline)] == UInt8(ascii: "\r")
+  }
+
+  /// A prose line as it stands in the file: one that would read as a `gradbook` or
+  /// `output` fence (typed with `:md`, say) gets a backslash in front, so that it stays prose
+  /// (Markdown shows `\```` as three backquotes); one that already starts with backslashes
+  /// before such a fence gets one more, so that reading takes exactly one off again.
+  public static func escapedProse(_ line: Substring) -> String {
+    openingFence(String(line.drop { $0 == "\\" })) != nil ? "\\" + line : String(line)
+  }
+
+  /// The inverse of `escapedProse`.
+  static func unescapedProse(_ line: String) -> String {
+    line.hasPrefix("\\") && openingFence(String(line.drop { $0 == "\\" })) != nil
+      ? String(line.dropFirst()) : line
   }
 
   /// A figure's link line and the comment under it.

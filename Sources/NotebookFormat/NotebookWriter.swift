@@ -10,7 +10,12 @@ public enum NotebookWriter {
   /// One block as it stands in the file; a journal appends blocks one at a time.
   public static func write(_ block: Notebook.Block, to out: inout String) {
     switch block {
-    case .prose(let text): out += text
+    case .prose(let text):
+      // Line by line, so a line that would open or close a cell's fence stays prose.
+      var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+      let last = lines.removeLast()
+      for line in lines { out += NotebookReader.escapedProse(line) + "\n" }
+      out += NotebookReader.escapedProse(last)
     case .cell(let cell):
       let options = cell.options.isEmpty ? "" : " {" + cell.options.joined(separator: " ") + "}"
       let fence = self.fence(for: cell.source)

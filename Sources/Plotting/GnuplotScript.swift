@@ -23,25 +23,46 @@ public enum GnuplotScript {
   public static func render(_ plot: Plot, target: PlotTarget, size: PlotSize? = nil) throws
     -> String
   {
+    try render(plot, target: target, size: size, toStandardOutput: false)
+  }
+
+  /// The script that draws `plot` as an SVG document on gnuplot's standard output, for the
+  /// caller to write where it chooses: no path reaches gnuplot, so none can be misread by it
+  /// or lead it through a symbolic link.
+  public static func renderSVG(_ plot: Plot) throws -> String {
+    try render(plot, target: .file(path: "", format: .svg), size: nil, toStandardOutput: true)
+  }
+
+  private static func render(
+    _ plot: Plot, target: PlotTarget, size: PlotSize?, toStandardOutput: Bool
+  ) throws -> String {
     var lines = ["reset", "undefine $*"]
-    lines += try terminal(target, size: size)
+    lines += try terminal(target, size: size, toStandardOutput: toStandardOutput)
     let text = isText(target)
     if let title = plot.title { lines.append("set title \(quoted(title)) noenhanced") }
     if let label = plot.xLabel { lines.append("set xlabel \(quoted(label)) noenhanced") }
     if let label = plot.yLabel { lines.append("set ylabel \(quoted(label)) noenhanced") }
     if plot.logY { lines.append("set logscale y") }
     // Above samples and class regions the legend hides none of them, nor an axis label;
-    // rising curves leave the top left free.
+    // rising curves leave the top left free; one or two falling curves leave the top right
+    // free, but among several runs one may rise there (a validation loss that overfits).
     let hasPoints = plot.series.contains { $0.style == .points }
     let placement =
-      plot.grid != nil || hasPoints
-      ? " above horizontal" : plot.kind == .functions ? " left top" : ""
-    lines.append("set key noenhanced" + placement + (text ? "" : " box"))
+      plot.grid != nil || plot.field != nil || hasPoints
+      ? " above horizontal"
+      : plot.kind == .functions ? " left top" : plot.series.count > 2 ? " above horizontal" : ""
+    // With no named entry gnuplot would still draw the legend's box, empty.
+    if hasLegend(plot, text: text) {
+      lines.append("set key noenhanced" + placement + (text ? "" : " box"))
+    } else {
+      lines.append("unset key")
+    }
     if !text { lines.append("set grid lc rgb '#dddddd'") }
     // Points on the frame are hard to see: a scatter plot gets a margin inside it.
-    if plot.grid == nil, hasPoints {
+    if plot.grid == nil, plot.field == nil, hasPoints {
       lines.append("set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05")
     }
+    if plot.wholeNumbers { lines += wholeNumberTicks(plot.series) }
 
     var clauses: [String] = []
     var blocks: [String] = []
@@ -66,6 +87,13 @@ public enum GnuplotScript {
         }
       }
     }
+    if let field = plot.field {
+      let (fieldLines, fieldBlocks, fieldClauses) = try heatMap(
+        field, text: text, size: size ?? defaultTextSize)
+      lines += fieldLines
+      blocks += fieldBlocks
+      clauses += fieldClauses
+    }
     for (i, series) in plot.series.enumerated() {
       guard series.x.count == series.y.count else {
         throw PlotError("series '\(series.name)' has \(series.x.count) x and \(series.y.count) y")
@@ -75,9 +103,14 @@ public enum GnuplotScript {
       blocks.append(dataBlock(name, rows.joined(separator: "\n")))
       let title = series.name.isEmpty ? "notitle" : "title \(quoted(series.name))"
       let colour = colours[abs(series.colour) % colours.count]
+      let dash = series.dashed && !text ? " dt 2" : ""
       switch series.style {
       case .lines:
-        clauses.append("\(name) using 1:2 with lines lw 2 lc rgb '\(colour)' \(title)")
+        clauses.append("\(name) using 1:2 with lines lw 2\(dash) lc rgb '\(colour)' \(title)")
+      case .linespoints:
+        let marker = text ? "pt \(quoted("o"))" : "pt 7 ps 0.9"
+        clauses.append(
+          "\(name) using 1:2 with linespoints lw 2\(dash) \(marker) lc rgb '\(colour)' \(title)")
       case .points:
         let marker =
           text
@@ -94,6 +127,150 @@ public enum GnuplotScript {
     return lines.joined(separator: "\n") + "\n"
   }
 
+  /// Whether any entry of the figure has a name for the legend.
+  static func hasLegend(_ plot: Plot, text: Bool) -> Bool {
+    if plot.series.contains(where: { !$0.name.isEmpty }) { return true }
+    // The decision boundary and a field's contour are named; text draws neither line.
+    if text { return false }
+    if let grid = plot.grid, grid.scores != nil { return true }
+    if let field = plot.field, field.line != nil, !field.lineName.isEmpty { return true }
+    return false
+  }
+
+  /// Ticks 1 or a round step apart on both axes, y from 0, so that a count never reads 2.5;
+  /// each range a twentieth wider than the data, so that no mark sits on the frame.
+  static func wholeNumberTicks(_ series: [Plot.Series]) -> [String] {
+    func range(_ values: [Double], from zero: Bool) -> (Double, Double) {
+      let finite = values.filter(\.isFinite)
+      let low = zero ? min(0, finite.min() ?? 0) : finite.min() ?? 0
+      let high = max(low + 1, finite.max() ?? 1)
+      let margin = (high - low) / 20
+      return (low - margin, high + margin)
+    }
+    func step(_ values: [Double]) -> Int {
+      let finite = values.filter(\.isFinite)
+      let span = min(1e12, max(1, (finite.max() ?? 1) - min(0, finite.min() ?? 0)))
+      // The smallest of 1, 2, 5, 10, 20, 50, … that leaves at most 10 intervals.
+      var magnitude = 1
+      while true {
+        for k in [1, 2, 5] where span / Double(k * magnitude) <= 10 { return k * magnitude }
+        magnitude *= 10
+      }
+    }
+    let xs = series.flatMap(\.x)
+    let ys = series.flatMap(\.y)
+    let (x0, x1) = range(xs, from: false)
+    let (y0, y1) = range(ys, from: true)
+    return [
+      "set xtics \(step(xs))", "set ytics \(step(ys))", "set mxtics 1", "set mytics 1",
+      "set format y '%.0f'", "set xrange [\(number(x0)):\(number(x1))]",
+      "set yrange [\(number(y0)):\(number(y1))]",
+    ]
+  }
+
+  /// The heat map of a field, its colour box and the 0 contour of its line; on text, a
+  /// character per band of values (from low to high) at grid points thinned to the cells.
+  static func heatMap(_ field: Plot.Field, text: Bool, size: PlotSize) throws
+    -> (lines: [String], blocks: [String], clauses: [String])
+  {
+    let nx = field.xs.count
+    let ny = field.ys.count
+    guard let (x0, x1) = bounds(field.xs), let (y0, y1) = bounds(field.ys),
+      field.values.count == nx * ny, field.line.map({ $0.count == nx * ny }) ?? true
+    else {
+      throw PlotError("a heat map needs a grid of at least 2 × 2 points, a value for each")
+    }
+    var lines = [
+      "set xrange [\(number(x0)):\(number(x1))]", "set yrange [\(number(y0)):\(number(y1))]",
+    ]
+    let finite = field.values.filter(\.isFinite)
+    var low = finite.min() ?? 0
+    var high = finite.max() ?? 1
+    // White at the centre, the low side blue and the high side orange (the two sides of the
+    // z = 0 line); without a centre, white in the middle of the values.
+    var palette: [(Double, String)]
+    if let centre = field.centre, centre.isFinite {
+      palette = [(centre, fieldColours[1])]
+      if low < centre { palette.insert((low, fieldColours[0]), at: 0) }
+      if high > centre { palette.append((high, fieldColours[2])) }
+      low = min(low, centre)
+      high = max(high, centre)
+    } else {
+      palette = [(0, fieldColours[0]), (1, fieldColours[1]), (2, fieldColours[2])]
+    }
+    if high <= low {
+      low -= 1
+      high += 1
+      palette.append((high, fieldColours[2]))
+    }
+    if text {
+      // Points of one band share a character: ' ' for the lowest, '*' for the highest.
+      let columns = max(2, min(nx, 2 * size.width))
+      let rows = max(2, min(ny, 2 * size.height))
+      var byBand: [Int: [String]] = [:]
+      for i in 0..<rows {
+        let r = i * (ny - 1) / max(1, rows - 1)
+        for j in 0..<columns {
+          let c = j * (nx - 1) / max(1, columns - 1)
+          let v = field.values[r * nx + c]
+          guard v.isFinite else { continue }
+          // Halved first, so that values ±1e308 apart do not overflow to inf / inf.
+          let share = (v / 2 - low / 2) / (high / 2 - low / 2)
+          let band =
+            share.isFinite
+            ? min(bandCharacters.count - 1, max(0, Int(share * Double(bandCharacters.count)))) : 0
+          byBand[band, default: []].append("\(number(field.xs[c])) \(number(field.ys[r]))")
+        }
+      }
+      var blocks: [String] = []
+      var clauses: [String] = []
+      // The lowest band stays blank, so the marks of the samples stand out.
+      for band in byBand.keys.sorted() where band > 0 {
+        let name = "$band\(band)"
+        blocks.append(dataBlock(name, byBand[band, default: []].joined(separator: "\n")))
+        let mark = String(bandCharacters[band])
+        clauses.append("\(name) using 1:2 with points pt \(quoted(mark)) notitle")
+      }
+      return (lines, blocks, clauses)
+    }
+    lines += [
+      "set palette defined ("
+        + palette.map { "\(number($0.0)) '\($0.1)'" }.joined(separator: ", ") + ")",
+      "set cbrange [\(number(low)):\(number(high))]",
+      "set cblabel \(quoted(field.label)) noenhanced",
+      "set colorbox",
+    ]
+    var rows: [String] = []
+    for r in 0..<ny {
+      for c in 0..<nx {
+        rows.append(
+          "\(number(field.xs[c])) \(number(field.ys[r])) \(number(field.values[r * nx + c]))")
+      }
+      rows.append("")
+    }
+    var blocks = [dataBlock("$field", rows.joined(separator: "\n"))]
+    var clauses = ["$field using 1:2:3 with image notitle"]
+    if let line = field.line {
+      let segments = contour(line, xs: field.xs, ys: field.ys, level: 0)
+      if !segments.isEmpty {
+        blocks.append(
+          dataBlock(
+            "$zero",
+            segments.map { "\(number($0.0)) \(number($0.1))\n\(number($0.2)) \(number($0.3))\n" }
+              .joined(separator: "\n")))
+        let title = field.lineName.isEmpty ? "notitle" : "title \(quoted(field.lineName))"
+        clauses.append("$zero using 1:2 with lines lw 2 lc rgb '#333333' \(title)")
+      }
+    }
+    return (lines, blocks, clauses)
+  }
+
+  /// A field's colours from its lowest to its highest value: light enough that the samples'
+  /// marks, in the darker series colours, stay visible on any of them.
+  public static let fieldColours = ["#9ecae1", "#f7f7f7", "#fdae6b"]
+  /// Text bands of a field, from low to high.
+  public static let bandCharacters: [Character] = [" ", ".", ",", ":", "-", "=", "+", "*"]
+
   /// Filled circle, square, triangle, diamond, pentagon… (gnuplot's point types).
   static let pointTypes = [7, 5, 9, 13, 15, 11, 3, 1]
 
@@ -105,13 +282,15 @@ public enum GnuplotScript {
     }
   }
 
-  static func terminal(_ target: PlotTarget, size: PlotSize?) throws -> [String] {
+  static func terminal(_ target: PlotTarget, size: PlotSize?, toStandardOutput: Bool = false)
+    throws -> [String]
+  {
     let image = size ?? defaultImageSize
     let w = max(50, image.width)
     let h = max(50, image.height)
     switch target {
     case .file(let path, let format):
-      _ = try PlotFile.format(of: path)
+      if !toStandardOutput { _ = try PlotFile.format(of: path) }
       let terminal: String
       switch format {
       case .svg: terminal = "svg size \(w),\(h) noenhanced font 'sans,12' background rgb 'white'"
@@ -123,7 +302,9 @@ public enum GnuplotScript {
         let t = size ?? defaultTextSize
         terminal = "dumb size \(max(20, t.width)),\(max(8, t.height)) noenhanced"
       }
-      return ["set terminal \(terminal)", "set output \(quoted(path))"]
+      return [
+        "set terminal \(terminal)", toStandardOutput ? "set output" : "set output \(quoted(path))",
+      ]
     case .window(let name):
       guard ["qt", "wxt", "x11"].contains(name) else {
         throw PlotError("no window terminal '\(name)': qt, wxt or x11")

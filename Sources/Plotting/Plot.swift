@@ -9,6 +9,8 @@ public struct Plot: Sendable, Equatable {
     public enum Style: Sendable, Equatable {
       case lines
       case points
+      /// A line through marked points: few values where each one counts (errors per epoch).
+      case linespoints
     }
 
     /// Legend text; empty leaves the series out of the legend.
@@ -19,13 +21,51 @@ public struct Plot: Sendable, Equatable {
     /// Which colour (and marker) of the palette it takes: the class for samples of a data
     /// set, the series' position otherwise.
     public var colour: Int
+    /// A dashed line: the validation curve beside its run's solid training curve.
+    public var dashed: Bool
 
-    public init(_ name: String, x: [Double], y: [Double], style: Style = .lines, colour: Int = 0) {
+    public init(
+      _ name: String, x: [Double], y: [Double], style: Style = .lines, colour: Int = 0,
+      dashed: Bool = false
+    ) {
       self.name = name
       self.x = x
       self.y = y
       self.style = style
       self.colour = colour
+      self.dashed = dashed
+    }
+  }
+
+  /// A value over a regular grid of the plane, drawn as a heat map: one hidden unit's
+  /// activation over the inputs.
+  public struct Field: Sendable, Equatable {
+    /// Grid positions along x (columns) and y (rows), increasing.
+    public var xs: [Double]
+    public var ys: [Double]
+    /// `values[row * xs.count + column]`.
+    public var values: [Double]
+    /// What the colours mean, beside the colour box.
+    public var label: String
+    /// The value the palette's middle (white) stands for; nil spreads it over the values.
+    public var centre: Double?
+    /// Another value at each grid point whose 0 contour is drawn over the map (the unit's
+    /// weighted sum z, whose 0 line is where it switches), laid out as `values`.
+    public var line: [Double]?
+    /// The contour's legend text.
+    public var lineName: String
+
+    public init(
+      xs: [Double], ys: [Double], values: [Double], label: String, centre: Double? = nil,
+      line: [Double]? = nil, lineName: String = ""
+    ) {
+      self.xs = xs
+      self.ys = ys
+      self.values = values
+      self.label = label
+      self.centre = centre
+      self.line = line
+      self.lineName = lineName
     }
   }
 
@@ -59,6 +99,12 @@ public struct Plot: Sendable, Equatable {
   /// What a figure shows; a notebook records it by its name.
   public enum Kind: String, Sendable, Equatable {
     case plot, loss, boundary, functions, points
+    /// A perceptron's misclassified samples per epoch.
+    case errors
+    /// A one-input model's curve over its regression data.
+    case fit
+    /// One hidden unit's activation over the inputs.
+    case unit
   }
 
   public var kind: Kind
@@ -67,21 +113,28 @@ public struct Plot: Sendable, Equatable {
   public var yLabel: String?
   /// A logarithmic y axis (loss curves over many decades).
   public var logY: Bool
+  /// Tick marks on whole numbers only, y from 0: counts against epochs.
+  public var wholeNumbers: Bool
   public var series: [Series]
   /// The coloured class regions under a decision boundary plot.
   public var grid: ClassGrid?
+  /// The heat map under a unit's response.
+  public var field: Field?
 
   public init(
     kind: Kind = .plot, title: String? = nil, xLabel: String? = nil, yLabel: String? = nil,
-    logY: Bool = false, series: [Series] = [], grid: ClassGrid? = nil
+    logY: Bool = false, wholeNumbers: Bool = false, series: [Series] = [],
+    grid: ClassGrid? = nil, field: Field? = nil
   ) {
     self.kind = kind
     self.title = title
     self.xLabel = xLabel
     self.yLabel = yLabel
     self.logY = logY
+    self.wholeNumbers = wholeNumbers
     self.series = series
     self.grid = grid
+    self.field = field
   }
 }
 
@@ -128,6 +181,13 @@ extension Plot {
       out += g.xs.map(n).joined(separator: " ") + "\n" + g.ys.map(n).joined(separator: " ") + "\n"
       out += g.classes.map(String.init).joined(separator: " ") + "\n"
     }
+    // Only figures that have a field write it, so older figures keep their hashes.
+    if let f = field {
+      out += "field \(f.xs.count)x\(f.ys.count) \(f.label)\n"
+      out += f.xs.map(n).joined(separator: " ") + "\n" + f.ys.map(n).joined(separator: " ") + "\n"
+      out += f.values.map(n).joined(separator: " ") + "\n"
+      if let line = f.line { out += "line " + line.map(n).joined(separator: " ") + "\n" }
+    }
     return out
   }
 
@@ -139,6 +199,9 @@ extension Plot {
     case .boundary: return "decision boundary"
     case .functions: return series.map(\.name).joined(separator: ", ")
     case .plot, .points: return "data"
+    case .errors: return "errors per epoch"
+    case .fit: return "model over data"
+    case .unit: return field?.label ?? "unit"
     }
   }
 }

@@ -86,7 +86,8 @@ public struct Completer {
       }
     }
     for b in Builtins.list where scope[b.name] == nil {
-      candidates.append(.init(b.name, suffix: "("))
+      // A constant such as pi is a number, not called.
+      candidates.append(b.constant == nil ? .init(b.name, suffix: "(") : .init(b.name))
     }
     for k in Token.keywords { candidates.append(.init(k, suffix: " ")) }
     guard !word.isEmpty else { return .none }

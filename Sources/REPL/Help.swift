@@ -41,14 +41,17 @@ public enum Help {
   /// The page for `name`, or nil when there is none.
   public static func page(_ name: String, width: Int = 80) -> String? {
     let name = name.trimmingCharacters(in: .whitespaces)
-    if let builtin = Builtins.all[name] {
-      var out = wrapSignature(builtin.signature, width: width) + "\n"
-      out += wrapWords(builtin.summary, width: width, indent: "  ") + "\n"
-      out += wrapWords("example: " + builtin.example, width: width, indent: "  ") + "\n"
-      if Builtins.groups.contains(builtin.group) {
-        out += "  group: \(builtin.group) (:help \(builtin.group))\n"
-      }
-      return out
+    if let named = Builtins.all[name] {
+      // One paragraph per form: `step(x)` and `step(opt, params, E)`.
+      return ([named] + named.overloads).map { builtin in
+        var out = wrapSignature(builtin.signature, width: width) + "\n"
+        out += wrapWords(builtin.summary, width: width, indent: "  ") + "\n"
+        out += wrapWords("example: " + builtin.example, width: width, indent: "  ") + "\n"
+        if Builtins.groups.contains(builtin.group) {
+          out += "  group: \(builtin.group) (:help \(builtin.group))\n"
+        }
+        return out
+      }.joined(separator: "\n")
     }
     if name == "commands" { return commands() }
     if let topic = topics.first(where: { $0.name == name }) { return topic.text }
@@ -151,6 +154,11 @@ public enum Help {
     == != < <= > >=          elementwise, give 0/1;  && || ! on scalars
     dense(2, 4) >> relu      compose layers;  x >> net is net(x)
     t[0]  t[-1]  t[1, :]  t[:, 0]  t[1:3]   zero-based indexing and slices
+    x[y == 0]  x[[0, 2]]     select where a comparison holds, or at listed positions
+    w[0, 1] = 0.5            write into elements (also x[x < 0] = 0, w[:, 0] = [1, 2])
+    net.layers[0].w = [[1, 2]]   set a layer's weights (.w, .b; shapes must match)
+      A parameter (a layer's weights, param(…)) changes in place: the model and every
+      name for it see the change. A plain tensor is a value: b = a; a[0] = 1 leaves b.
     f(a, b, name: value)     call: positional first, then keywords
     fn f(x) = x^2            a function;  fn g(x) { …; last }  with a block
     for i in 1..10 { … }     while c { … }   if c { … } else { … }

@@ -56,10 +56,12 @@ public final class REPL {
   ///   - reader: where lines come from.
   ///   - seed: where the session's random generator starts.
   ///   - journal: where each finished cell is appended at once.
+  ///   - cancellation: whether the user asked to stop (Ctrl-C, unless a test stands in).
   ///   - output: receives text and whether it is a transient live line.
   ///   - finish: clears a live line left by the last statement.
   public init(
     reader: LineReader, seed: UInt64 = 42, journal: Journal? = nil, options: Options = Options(),
+    cancellation: @escaping () -> Bool = { Interrupts.requested },
     output: @escaping (_ text: String, _ transient: Bool) -> Void,
     finish: @escaping () -> Void = {}
   ) {
@@ -72,7 +74,7 @@ public final class REPL {
     let capture = OutputRecorder()
     self.capture = capture
     self.session = Session(
-      isTerminal: options.isTerminal, seed: seed, cancellation: { Interrupts.requested },
+      isTerminal: options.isTerminal, seed: seed, cancellation: cancellation,
       output: { text, transient in
         if !transient { capture.text += text }
         output(text, transient)
@@ -147,20 +149,22 @@ public final class REPL {
   @discardableResult
   private func record(_ source: String, options: [String] = []) -> Bool {
     let run = NotebookReplay.runCell(
-      source, in: session, recorder: capture, evaluate: evaluate)
+      source, options: options, in: session, recorder: capture, evaluate: evaluate)
     if case .incomplete = run.evaluation { return false }
     report(run.evaluation, in: source)
-    let cell = Cell(source: source, options: options, output: run.output)
+    // An interrupted cell keeps where it stopped ({interrupted=N}), so that the notebook and
+    // the journal replay what happened rather than all the work that was asked for.
+    let cell = Cell(source: source, options: run.options, output: run.output)
     notebook.blocks.append(.cell(cell))
     journal?.append(.cell(cell))
     cellPlots.append(run.plots)
     return true
   }
 
-  private func evaluate(_ source: String) -> Evaluation {
+  private func evaluate(_ source: String, stoppingAt check: Int? = nil) -> Evaluation {
     session.formatter.width = max(20, options.width())
     Interrupts.clear()
-    let result = session.evaluate(source)
+    let result = session.evaluate(source, stoppingAt: check)
     finishOutput()
     return result
   }
@@ -195,6 +199,12 @@ public final class REPL {
       fail("unknown command :\(name)\(close) (:help commands lists them)")
       return .proceed
     }
+    // A command that takes nothing must not quietly do its work with a stray word after it
+    // (`:q extra` was meant as something else).
+    if command.argument.isEmpty, !argument.isEmpty {
+      fail("\(command.usage) takes no argument, not '\(argument)'")
+      return .proceed
+    }
     switch command.name {
     case "help": help(argument)
     case "vars": vars()
@@ -206,8 +216,8 @@ public final class REPL {
     case "time": time(argument)
     case "plot": plotSetting(argument)
     case "md": markdown(argument)
-    case "open": open(argument)
-    case "save": save(argument)
+    case "open": open(Self.unquoted(argument))
+    case "save": save(Self.unquoted(argument))
     case "quit": return .quit
     default: break
     }
@@ -315,7 +325,9 @@ public final class REPL {
       return
     }
     let opened: Notebook
+    let text: String
     do {
+      text = try NotebookFile.readText(file)
       opened = try NotebookFile.read(file)
     } catch let error as NotebookFile.FileError {
       fail(error.message)
@@ -329,7 +341,13 @@ public final class REPL {
     cellPlots = []
     notebookFile = file
     session.plotter.writesFiles = false
-    defer { session.plotter.writesFiles = true }
+    // While it replays, errors quote only files of the notebook's own folder.
+    let quotable = session.quotableFolder
+    session.quotableFolder = NotebookFile.folderPath(of: file)
+    defer {
+      session.plotter.writesFiles = true
+      session.quotableFolder = quotable
+    }
     for block in opened.blocks {
       switch block {
       case .prose(let text):
@@ -341,6 +359,9 @@ public final class REPL {
         }
         record(cell.source, options: cell.options)
       }
+    }
+    if NotebookReader.hasWindowLineEndings(text) {
+      say("\(file) has Windows line endings (CRLF); :save writes them as LF")
     }
     let count = opened.cells.count
     say(
@@ -365,21 +386,37 @@ public final class REPL {
     // Figures are named after the notebook, so they are made now that its name is known.
     let (saved, drawn) = NotebookFigures.attach(
       cellPlots, to: notebook, notebookName: Figure.notebookName(of: file))
+    let count = notebook.cells.count
+    let cells = "\(count) cell" + (count == 1 ? "" : "s")
     do {
-      try NotebookFigures.write(drawn, besideNotebook: file, plotter: session.plotter)
-    } catch {
-      fail("the figures of \(file) could not be drawn: \(error)")
-    }
-    do {
-      try NotebookFile.write(NotebookWriter.write(saved), to: file)
+      do {
+        try NotebookSaving.save(saved, drawn: drawn, to: file, plotter: session.plotter)
+        say("saved \(cells) to \(file)")
+      } catch let error as NotebookSaving.DrawingError {
+        // Without gnuplot the work is still saved, and links no figure that is not there.
+        let (bare, _) = NotebookFigures.attach([], to: notebook, notebookName: "")
+        try NotebookSaving.save(bare, drawn: [], to: file, plotter: session.plotter)
+        say("saved \(cells) to \(file) without figures: \(error.message)")
+      }
       notebookFile = file
-      let count = notebook.cells.count
-      say("saved \(count) cell" + (count == 1 ? "" : "s") + " to \(file)")
-    } catch let error as NotebookFile.FileError {
-      fail(error.message)
     } catch {
-      fail("cannot save \(file): \(error)")
+      let reason =
+        (error as? PlotError)?.message ?? (error as? NotebookFile.FileError)?.message
+        ?? "\(error)"
+      fail(
+        "\(file) was not saved: \(reason) (the session is kept; :save OTHER.nb.md saves elsewhere)")
     }
+  }
+
+  /// A file name as typed after `:save` or `:open`: `"q.nb.md"` and `'q.nb.md'` are
+  /// `q.nb.md`, as a shell would read them (names with spaces are typed this way).
+  static func unquoted(_ argument: String) -> String {
+    for quote in ["\"", "'"] where argument.count >= 2 {
+      if argument.hasPrefix(quote) && argument.hasSuffix(quote) {
+        return String(argument.dropFirst().dropLast())
+      }
+    }
+    return argument
   }
 
   private func plotSetting(_ argument: String) {

@@ -25,16 +25,36 @@ extension REPL {
     let colour =
       console.isTerminal && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
     let editor = EditLineReader(historyFile: historyFileURL())
-    let journal = try? Journal(
-      folder: sessionsDirectory(), seed: seed)
+    let journal: Journal?
+    var journalProblem: String?
+    do {
+      journal = try Journal(folder: sessionsDirectory(), seed: seed)
+    } catch {
+      journal = nil
+      journalProblem =
+        "warning: no journal for this session: cannot write in \(sessionsDirectory().path) "
+        + "(\(journalReason(error))); a crash would lose the session, so :save often"
+    }
     let repl = REPL(
       reader: editor ?? PlainLineReader(), seed: seed, journal: journal,
       options: Options(
         colour: colour, isTerminal: console.isTerminal, width: terminalWidth,
-        welcome: colour ? "\u{1B}[1m\(welcome)\u{1B}[0m" : welcome),
+        welcome: (colour ? "\u{1B}[1m\(welcome)\u{1B}[0m" : welcome)
+          + (journalProblem.map { "\n" + $0 } ?? "")),
       output: { console.write($0, transient: $1) }, finish: { console.finish() })
     editor?.completer = repl.completer.complete
     repl.session.plotter.textSize = textFigureSize
     return repl.run(opening: notebook)
   }
+}
+
+/// Why a journal could not be made, in a few words.
+func journalReason(_ error: Error) -> String {
+  let cocoa = error as? CocoaError
+  if let underlying = cocoa?.userInfo[NSUnderlyingErrorKey] as? NSError,
+    underlying.domain == NSPOSIXErrorDomain
+  {
+    return String(cString: strerror(Int32(underlying.code)))
+  }
+  return cocoa.map { _ in "it is missing or read-only" } ?? "\(error)"
 }

@@ -4,10 +4,27 @@
 final class Node {
   private(set) var inputs: [Tensor]
   private(set) var pullback: (Tensor) throws -> [Tensor?]
+  /// Each input's `version` when this node was made: a pullback reads its inputs' values,
+  /// which must still be the ones the result was computed from.
+  private let versions: [Int]
 
   init(_ inputs: [Tensor], _ pullback: @escaping (Tensor) throws -> [Tensor?]) {
     self.inputs = inputs
     self.pullback = pullback
+    versions = inputs.map(\.version)
+  }
+
+  /// Throws when an input was changed in place after this node was made: its gradient
+  /// would mix old and new values, silently wrong.
+  func checkInputsUnchanged() throws {
+    for (input, version) in zip(inputs, versions) where input.version != version {
+      throw TensorError(
+        .gradient,
+        "a \(input.isParameter ? "parameter" : "tensor") of shape "
+          + "\(Shape.describe(input.shape)) was changed in place (by an assignment or an "
+          + "optimizer step) after this result was computed from it, so its gradient would "
+          + "mix old and new values; compute the result again after the change")
+    }
   }
 
   /// Lets go of the inputs, and of the pullback that captured them too, handing the inputs
@@ -43,12 +60,21 @@ extension Tensor {
   public static func gradients(of output: Tensor, withRespectTo inputs: [Tensor]) throws
     -> [Tensor]
   {
+    try reachedGradients(of: output, withRespectTo: inputs).enumerated().map { i, g in
+      g ?? Tensor(unchecked: inputs[i].shape, [Double](repeating: 0, count: inputs[i].count))
+    }
+  }
+
+  /// ∂output/∂x for each `x` in `inputs`, nil for an input that `output` does not depend on
+  /// (an optimizer leaves such a parameter alone, as PyTorch does when its grad is None).
+  public static func reachedGradients(of output: Tensor, withRespectTo inputs: [Tensor]) throws
+    -> [Tensor?]
+  {
     let gradients = try output.propagate()
     return inputs.map { x in
       // A fresh tensor for each: pullbacks pass one gradient on to several inputs unchanged,
       // and a caller that changes one in place must not change the others.
       gradients.values[ObjectIdentifier(x)].map { Tensor(unchecked: x.shape, $0.scalars) }
-        ?? Tensor(unchecked: x.shape, [Double](repeating: 0, count: x.count))
     }
   }
 
@@ -71,6 +97,7 @@ extension Tensor {
     ]
     for tensor in order.reversed() {
       guard let node = tensor.node, let g = values[ObjectIdentifier(tensor)] else { continue }
+      try node.checkInputsUnchanged()
       let inputGradients = try node.pullback(g)
       for (input, inputGradient) in zip(node.inputs, inputGradients) {
         guard input.requiresGrad, let inputGradient else { continue }

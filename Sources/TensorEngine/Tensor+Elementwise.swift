@@ -104,6 +104,9 @@ public enum BinaryOp: String, Sendable {
   case maximum = "max"
   case minimum = "min"
 
+  /// Of two masks, `*` is their and, `max` their or, `min` their and: a mask again.
+  var keepsMasks: Bool { self == .multiply || self == .maximum || self == .minimum }
+
   /// Comparisons give 0/1 tensors and have no gradient.
   var isComparison: Bool {
     switch self {
@@ -147,6 +150,7 @@ extension Tensor {
   /// Applies `op` elementwise after broadcasting `a` and `b` to a common shape.
   public static func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
     let y = try broadcastApply(op, a, b)
+    y.isMask = op.isComparison || (a.isMask && b.isMask && op.keepsMasks)
     guard !op.isComparison, a.requiresGrad || b.requiresGrad else { return y }
     return y.recorded(from: [a, b]) { [unowned y] g in
       try binaryPullback(op, a, b, y, g)

@@ -4,6 +4,9 @@ public enum TensorIndex: Sendable, Equatable {
   case at(Int)
   /// `start:end:step` as in Python; nil bounds mean the whole axis in the step's direction.
   case range(start: Int?, end: Int?, step: Int?)
+  /// A list of positions, in any order and possibly repeated; the axis keeps one entry per
+  /// position, as numpy's integer-array index. Negative counts from the end.
+  case positions([Int])
 
   /// The whole axis, `:`.
   public static let all = TensorIndex.range(start: nil, end: nil, step: nil)
@@ -37,6 +40,7 @@ extension Tensor {
           + "\(Shape.describe(newShape)) (\(try Shape.count(target)) values)")
     }
     let y = Tensor(unchecked: target, scalars)
+    y.isMask = isMask
     guard requiresGrad else { return y }
     let inputShape = shape
     return y.recorded(from: [self]) { g in [Tensor(unchecked: inputShape, g.scalars)] }
@@ -77,37 +81,9 @@ extension Tensor {
   /// Selects by position along each axis from the first; axes not named are kept whole.
   public subscript(_ items: [TensorIndex]) -> Tensor {
     get throws {
-      guard items.count <= rank else {
-        throw TensorError(
-          .index,
-          "too many indices: \(items.count) for a tensor of shape \(Shape.describe(shape))")
-      }
-      if count == 0 { return try emptySelection(items) }
-      let strides = Shape.strides(shape)
-      var outShape: [Int] = []
-      var selections: [(positions: [Int], stride: Int)] = []
-      for axis in 0..<rank {
-        let size = shape[axis]
-        let item = axis < items.count ? items[axis] : .all
-        switch item {
-        case .at(let i):
-          let p = i < 0 ? i + size : i
-          guard p >= 0, p < size else {
-            throw TensorError(
-              .index,
-              "index \(i) is out of range for axis \(axis) of size \(size) "
-                + "(valid: \(-size)…\(size - 1))")
-          }
-          selections.append(([p], strides[axis]))
-        case .range(let start, let end, let step):
-          let positions = try Tensor.rangePositions(start, end, step, size: size)
-          outShape.append(positions.count)
-          selections.append((positions, strides[axis]))
-        }
-      }
-      let gather = Tensor.offsets(selections)
-      try Tensor.checkMemory(elements: gather.count)
+      let (outShape, gather) = try Tensor.selection(items, in: shape)
       let y = Tensor(unchecked: outShape, gather.map { scalars[$0] })
+      y.isMask = isMask
       guard requiresGrad else { return y }
       let inputShape = shape
       let inputCount = count
@@ -117,29 +93,56 @@ extension Tensor {
     }
   }
 
-  /// `self[items]` for a tensor without elements: the shape of the selection, worked out
-  /// without listing the positions along axes that may be very long.
-  private func emptySelection(_ items: [TensorIndex]) throws -> Tensor {
+  /// The shape of what `items` select from a tensor of `shape`, and the flat offset of each
+  /// selected element in row-major order of the selection.
+  static func selection(_ items: [TensorIndex], in shape: [Int]) throws
+    -> (shape: [Int], offsets: [Int])
+  {
+    let rank = shape.count
+    guard items.count <= rank else {
+      throw TensorError(
+        .index,
+        "too many indices: \(items.count) for a tensor of shape \(Shape.describe(shape))")
+    }
+    let strides = Shape.strides(shape)
+    let empty = shape.contains(0)
     var outShape: [Int] = []
+    var selections: [(positions: [Int], stride: Int)] = []
     for axis in 0..<rank {
       let size = shape[axis]
-      switch axis < items.count ? items[axis] : .all {
-      case .at(let i):
+      let item = axis < items.count ? items[axis] : .all
+      func checked(_ i: Int) throws -> Int {
         let p = i < 0 ? i + size : i
         guard p >= 0, p < size else {
           throw TensorError(
             .index,
             "index \(i) is out of range for axis \(axis) of size \(size) "
-              + "(valid: \(-size)…\(size - 1))")
+              + (size == 0 ? "(the axis is empty)" : "(valid: \(-size)…\(size - 1))"))
         }
-      case .range(let start, let end, let step):
+        return p
+      }
+      switch item {
+      case .at(let i):
+        selections.append(([try checked(i)], strides[axis]))
+      case .range(let start, let end, let step) where empty:
+        // Nothing is selected from an empty tensor: count the positions, don't list them
+        // (an axis of it may be very long).
         outShape.append(try Tensor.rangeCount(start, end, step, size: size))
+        selections.append(([], strides[axis]))
+      case .range(let start, let end, let step):
+        let positions = try Tensor.rangePositions(start, end, step, size: size)
+        outShape.append(positions.count)
+        selections.append((positions, strides[axis]))
+      case .positions(let list):
+        let positions = try list.map(checked)
+        outShape.append(positions.count)
+        selections.append((positions, strides[axis]))
       }
     }
-    let y = Tensor(unchecked: outShape, [])
-    guard requiresGrad else { return y }
-    let inputShape = shape
-    return y.recorded(from: [self]) { _ in [Tensor(unchecked: inputShape, [])] }
+    let n = try Shape.count(outShape)
+    try Tensor.checkMemory(elements: n)
+    // Nothing selected costs nothing, however long the other axes' position lists are.
+    return (outShape, n == 0 ? [] : Tensor.offsets(selections))
   }
 
   /// How many positions `rangePositions` gives, without listing them.

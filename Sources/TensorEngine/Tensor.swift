@@ -17,6 +17,14 @@ public final class Tensor {
   public var grad: Tensor?
   /// How this tensor was computed, when any input takes part in differentiation.
   var node: Node?
+  /// Whether this tensor holds truth values (0 or 1) made by a comparison, so that indexing
+  /// with it selects where it is 1 (`x[y == 0]`) rather than at positions 0 and 1, as a
+  /// boolean array does in numpy. Reshaping and slicing keep it; arithmetic drops it, except
+  /// `*`, `max` and `min` of two masks (and, or).
+  public internal(set) var isMask = false
+  /// How many times the values were changed in place (an optimizer step, an assignment), so
+  /// that a gradient through values changed since they were used is refused, not mixed.
+  private(set) var version = 0
 
   /// Creates a tensor of `shape` holding `scalars` (row-major).
   public convenience init(shape: [Int], scalars: [Double]) throws {
@@ -105,7 +113,13 @@ public final class Tensor {
   /// Lets an optimizer or a training loop change a parameter's values in place, keeping its
   /// identity; the number of elements cannot change.
   public func updateScalars(_ body: (UnsafeMutableBufferPointer<Double>) throws -> Void) rethrows {
+    version += 1
     try scalars.withUnsafeMutableBufferPointer { try body($0) }
+  }
+
+  /// Records a change of the values in place; see `version`.
+  func changedInPlace() {
+    version += 1
   }
 
   /// Replaces this tensor's values with `other`'s, which must have the same shape.
@@ -116,6 +130,7 @@ public final class Tensor {
         "cannot assign \(Shape.describe(other.shape)) to \(Shape.describe(shape)): shapes differ")
     }
     scalars = other.scalars
+    version += 1
   }
 }
 

@@ -55,6 +55,9 @@ public struct Stmt: Sendable {
     case assign(String, Expr, silent: Bool)
     /// `a, b = e`.
     case destructure([String], Expr, silent: Bool)
+    /// `w[0, 1] = e`, `x[x < 0] = e`, `layer.w = e`: writes into part of a value. The target
+    /// is an index or member chain from a name (`net.layers[1].w`).
+    case store(Expr, Expr, silent: Bool)
     /// `fn f(a, b) = e` or `fn f(a, b) { … }`.
     case function(String, [String], [Stmt])
     case forLoop(String, Expr, [Stmt])

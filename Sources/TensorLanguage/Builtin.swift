@@ -40,6 +40,14 @@ public struct Builtin: Sendable {
   /// A short example a person can type.
   public var example: String
   public var implementation: @Sendable (inout Arguments, Context) throws -> Value
+  /// Other forms under the same name, each taken when its `selects` accepts the arguments
+  /// given: `step(x)` is the Heaviside activation, `step(opt, net, E)` an optimizer's update.
+  /// `:help` shows every form.
+  public var overloads: [Builtin] = []
+  /// For a form in `overloads`: whether the arguments, as written, are meant for it.
+  public var selects: (@Sendable ([Arguments.Item]) -> Bool)?
+  /// The value of a named constant (`pi`): its name stands for this number, not a function.
+  public var constant: Double?
 
   public init(
     _ name: String, _ parameters: [Parameter], group: String, summary: String, example: String,
@@ -53,8 +61,31 @@ public struct Builtin: Sendable {
     self.implementation = implementation
   }
 
-  /// `dense(in, out, activation = identity, w:, b:)`.
+  /// The form the arguments call for: the first overload that selects them, else this one.
+  public func form(for items: [Arguments.Item]) -> Builtin {
+    overloads.first { $0.selects?(items) == true } ?? self
+  }
+
+  /// This built-in with `overloads` as its other forms.
+  public func overloaded(by overloads: [Builtin]) -> Builtin {
+    var copy = self
+    copy.overloads = overloads
+    return copy
+  }
+
+  /// A named number, such as `pi`, listed and documented like a function.
+  public init(
+    constant name: String, _ value: Double, group: String, summary: String, example: String
+  ) {
+    self.init(name, [], group: group, summary: summary, example: example) { _, _ in
+      .number(value)
+    }
+    constant = value
+  }
+
+  /// `dense(in, out, activation = identity, w:, b:)`; a constant's signature is its name.
   public var signature: String {
+    if constant != nil { return name }
     let parts = parameters.map { p -> String in
       if p.variadic { return "\(p.name)…" }
       var text = p.keywordOnly ? "\(p.name):" : p.name
@@ -75,7 +106,9 @@ public protocol Context: AnyObject {
   /// Shows text that belongs to the screen, not to the record of the session: a figure drawn
   /// as characters, the name of a file a figure went to. A notebook keeps the figure itself.
   func display(_ text: String)
-  /// Whether the user asked to stop (Ctrl-C); long work checks it between steps.
+  /// Whether the user asked to stop (Ctrl-C); long work checks it between steps. Ask it at
+  /// the same points whatever the display (terminal or not, live plots or not): a notebook
+  /// replays an interrupted cell by stopping it at the same count of these checks.
   func shouldCancel() -> Bool
   /// Calls a function value (a built-in or an `fn`) with positional arguments.
   func call(_ function: Function, _ arguments: [Value]) throws -> Value
@@ -88,9 +121,14 @@ public protocol Context: AnyObject {
   func showLive(_ plot: Plot) throws
   /// Whether fit draws its loss curve live unless told otherwise (figures go to a window).
   var livePlotsByDefault: Bool { get }
+  /// The folder whose files an error may quote a short excerpt of (the notebook's or the
+  /// script's own); nil quotes no file at all.
+  var quotableFolder: String? { get }
 }
 
 extension Context {
+  public var quotableFolder: String? { nil }
+
   public func display(_ text: String) { write(text, transient: false) }
 
   public func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String? {

@@ -45,6 +45,7 @@ public final class Interpreter {
   public func lookup(_ name: String) -> Value? {
     if let local = frames.last?[name] { return local }
     if let global = globals[name] { return global }
+    if let constant = Builtins.all[name]?.constant { return .number(constant) }
     return Interpreter.builtinFunctions[name].map { .function($0) }
   }
 
@@ -75,6 +76,8 @@ public final class Interpreter {
       let value = try evaluate(expr)
       bind(name, value)
       return value
+    case .store(let target, let expr, _):
+      return try store(evaluate(expr), into: target, at: stmt.range)
     case .destructure(let names, let expr, _):
       let value = try evaluate(expr)
       guard case .tuple(let items) = value else {
@@ -234,32 +237,47 @@ public final class Interpreter {
   }
 
   /// `[a, b, c]`: numbers and tensors stacked along a new first axis; functions (as in
-  /// `plot([relu, tanh], -5..5)`) kept side by side as a tuple.
+  /// `plot([relu, tanh], -5..5)`), histories (`plot([h1, h2])`), strings (`labels:`), models
+  /// and parameters (`step(opt, [w, b], E)`: a parameter's identity is what an optimizer
+  /// updates) kept side by side as a tuple, each list of one kind. Parameters among numbers
+  /// and tensors are stacked with them, as `stack(w, b)` stacks parameters' values.
   private func list(_ elements: [Expr], at range: SourceRange) throws -> Value {
     if elements.isEmpty { return .tensor(try Tensor.zeros([0])) }
-    var tensors: [Tensor] = []
-    var functions: [Value] = []
-    for e in elements {
-      let value = try evaluate(e)
-      if case .function = value, tensors.isEmpty {
-        functions.append(value)
-        continue
-      }
-      guard functions.isEmpty, let t = Arguments.asTensor(value) else {
-        if !functions.isEmpty {
-          throw RuntimeError(
-            "a list of functions holds only functions, not \(value.kindName)", at: e.range)
-        }
-        throw RuntimeError("a list holds numbers or tensors, not \(value.kindName)", at: e.range)
-      }
-      if let first = tensors.first, first.shape != t.shape {
+    let values = try elements.map { try evaluate($0) }
+    let kinds = values.map(Self.listKind)
+    if let kind = kinds[0], kinds.allSatisfy({ $0 == kind }) { return .tuple(values) }
+    if let odd = values.firstIndex(where: { Arguments.asTensor($0) == nil }) {
+      if let kind = kinds[0], kind != "parameters",
+        let other = kinds.firstIndex(where: { $0 != kind })
+      {
         throw RuntimeError(
-          "list elements must have one shape: \(Shape.describe(first.shape)) and "
-            + "\(Shape.describe(t.shape))", at: e.range)
+          "a list of \(kind) holds only \(kind), not \(values[other].kindName)",
+          at: elements[other].range)
       }
-      tensors.append(t)
+      throw RuntimeError(
+        "a list holds numbers or tensors, not \(values[odd].kindName)", at: elements[odd].range)
     }
-    return functions.isEmpty ? .tensor(try Tensor.stack(tensors)) : .tuple(functions)
+    // Every value is a number, a bool or a tensor now.
+    let tensors = values.compactMap(Arguments.asTensor)
+    for (e, t) in zip(elements, tensors) where t.shape != tensors[0].shape {
+      throw RuntimeError(
+        "list elements must have one shape: \(Shape.describe(tensors[0].shape)) and "
+          + "\(Shape.describe(t.shape))", at: e.range)
+    }
+    return .tensor(try Tensor.stack(tensors))
+  }
+
+  /// What a list of values that are not numbers or plain tensors holds, in the plural; nil
+  /// for those.
+  private static func listKind(_ value: Value) -> String? {
+    switch value {
+    case .function: "functions"
+    case .history: "histories"
+    case .string: "strings"
+    case .layer: "models"
+    case .tensor(let t) where t.isParameter: "parameters"
+    default: nil
+    }
   }
 
   private func binary(_ op: String, _ leftExpr: Expr, _ rightExpr: Expr, at range: SourceRange)
@@ -285,6 +303,16 @@ public final class Interpreter {
     guard let a = Arguments.asTensor(left), let b = Arguments.asTensor(right) else {
       if op == "==" || op == "!=" {
         return .bool((op == "==") == sameValue(left, right))
+      }
+      if op == "+", case .string = left, Arguments.asTensor(right) != nil {
+        throw RuntimeError(
+          "cannot add a string and a number; turn the number into text with str: "
+            + "\"loss \" + str(0.5)", at: range)
+      }
+      if op == "+", case .string = right, Arguments.asTensor(left) != nil {
+        throw RuntimeError(
+          "cannot add a number and a string; turn the number into text with str: "
+            + "str(3) + \".svg\"", at: range)
       }
       throw RuntimeError(
         "cannot apply \(op) to \(left.kindName) and \(right.kindName)", at: range)
@@ -367,7 +395,8 @@ public final class Interpreter {
     -> Value
   {
     switch f.body {
-    case .builtin(let builtin):
+    case .builtin(let named):
+      let builtin = named.form(for: items)
       var arguments = try Arguments(binding: items, to: builtin, callRange: range)
       do {
         return try builtin.implementation(&arguments, context)
@@ -418,22 +447,15 @@ public final class Interpreter {
   private func index(_ base: Value, _ items: [IndexItem], at range: SourceRange) throws -> Value {
     switch base {
     case .tensor(let t):
-      return .tensor(try t[items.map { try tensorIndex($0) }])
+      let (mask, indices) = try tensorIndices(items)
+      return .tensor(try t.selecting(mask: mask, indices))
     case .dataset(let d):
       guard items.count == 1 else {
-        throw RuntimeError("a data set takes one index: data[0] or data[0:10]", at: range)
+        throw RuntimeError(
+          "a data set takes one index: data[0], data[0:10], data[[0, 2]] or data[data.y == 0]",
+          at: range)
       }
-      switch try tensorIndex(items[0]) {
-      case .at(let i):
-        let p = i < 0 ? i + d.count : i
-        guard p >= 0, p < d.count else {
-          throw RuntimeError("sample \(i) is out of range for \(d.count) samples", at: range)
-        }
-        return .dataset(try d.subset([p]))
-      case .range(let start, let end, let step):
-        let positions = try Tensor.rangePositions(start, end, step, size: d.count)
-        return .dataset(try d.subset(positions))
-      }
+      return .dataset(try d.subset(samplePositions(items[0], of: d, at: range)))
     case .tuple(let elements):
       guard items.count == 1, case .single(let e) = items[0] else {
         throw RuntimeError("a tuple takes one index: t[0]", at: range)
@@ -450,16 +472,160 @@ public final class Interpreter {
     }
   }
 
-  private func tensorIndex(_ item: IndexItem) throws -> TensorIndex {
-    switch item {
-    case .single(let e):
-      return .at(try integer(evaluate(e), at: e.range))
-    case .slice(let a, let b, let c):
-      func bound(_ e: Expr?) throws -> Int? {
-        try e.map { try integer(evaluate($0), at: $0.range) }
+  /// The samples one index picks from a data set: a position, a slice, a list of positions
+  /// or a mask of one truth value per sample.
+  private func samplePositions(_ item: IndexItem, of d: Dataset, at range: SourceRange) throws
+    -> [Int]
+  {
+    let (mask, indices) = try tensorIndices([item])
+    if let mask {
+      guard mask.count == d.count, mask.rank <= 2, mask.shape.first == d.count else {
+        throw RuntimeError(
+          "a mask selecting samples needs one value per sample ([\(d.count)] or "
+            + "[\(d.count), 1]), not \(Shape.describe(mask.shape))", at: range)
       }
-      return .range(start: try bound(a), end: try bound(b), step: try bound(c))
+      return mask.scalars.indices.filter { mask.scalars[$0] != 0 }
     }
+    func checked(_ i: Int) throws -> Int {
+      let p = i < 0 ? i + d.count : i
+      guard p >= 0, p < d.count else {
+        throw RuntimeError("sample \(i) is out of range for \(d.count) samples", at: range)
+      }
+      return p
+    }
+    switch indices[0] {
+    case .at(let i): return [try checked(i)]
+    case .positions(let list): return try list.map(checked)
+    case .range(let start, let end, let step):
+      return try Tensor.rangePositions(start, end, step, size: d.count)
+    }
+  }
+
+  /// The engine's form of an index: a mask (a comparison's result, first), then one entry per
+  /// axis — a position, a slice, or a list of positions (at most one list, since numpy would
+  /// pair several element by element).
+  private func tensorIndices(_ items: [IndexItem]) throws -> (mask: Tensor?, [TensorIndex]) {
+    var mask: Tensor?
+    var indices: [TensorIndex] = []
+    var listRange: SourceRange?
+    for (k, item) in items.enumerated() {
+      switch item {
+      case .single(let e):
+        let value = try evaluate(e)
+        guard let t = Arguments.asTensor(value), t.rank >= 1 else {
+          indices.append(.at(try integer(value, at: e.range)))
+          continue
+        }
+        if t.isMask {
+          guard k == 0 else {
+            throw RuntimeError(
+              "a mask must be the first index, as in x[mask] or x[mask, 0]", at: e.range)
+          }
+          mask = t
+          continue
+        }
+        guard t.rank == 1 else {
+          throw RuntimeError(
+            "a list index is a vector of positions like [0, 2], not a tensor of shape "
+              + "\(Shape.describe(t.shape)); to select by truth values use a comparison, "
+              + "x[y == 0]", at: e.range)
+        }
+        if let listRange {
+          throw RuntimeError(
+            "only one list index at a time; take one selection after the other, "
+              + "x[[0, 1]][:, [1, 2]]", at: e.range,
+            notes: ["the first list is at column \(listRange.start.column)"])
+        }
+        listRange = e.range
+        indices.append(.positions(try t.scalars.map { try wholeNumber($0, at: e.range) }))
+      case .slice(let a, let b, let c):
+        func bound(_ e: Expr?) throws -> Int? {
+          try e.map { try integer(evaluate($0), at: $0.range) }
+        }
+        indices.append(.range(start: try bound(a), end: try bound(b), step: try bound(c)))
+      }
+    }
+    return (mask, indices)
+  }
+
+  // MARK: Assignment
+
+  /// `target = value` for an index or member target; gives the value the target's owner
+  /// now holds (the whole tensor after `w[0, 1] = 0.5`), which the REPL shows.
+  ///
+  /// A parameter (a layer's weights, or `param(…)`) is changed in place, so the layer and
+  /// every name bound to it see the change. A plain tensor is a value: the name the target
+  /// starts from is rebound to a changed copy, and other names bound to the old tensor keep
+  /// it.
+  private func store(_ value: Value, into target: Expr, at range: SourceRange) throws -> Value {
+    switch target.kind {
+    case .identifier(let name):
+      bind(name, value)
+      return value
+    case .index(let baseExpr, let items):
+      let base = try evaluate(baseExpr)
+      guard case .tensor(let t) = base else {
+        switch base {
+        case .tuple:
+          throw RuntimeError(
+            "a tuple cannot be changed in place; build a new one, e.g. t = (x, t[1])",
+            at: baseExpr.range)
+        default:
+          throw RuntimeError(
+            "cannot assign into \(base.kindName); only a tensor's elements can be assigned",
+            at: baseExpr.range)
+        }
+      }
+      let v = try assignedTensor(value, into: "a tensor's elements", at: range)
+      let (mask, indices) = try tensorIndices(items)
+      do {
+        if t.isParameter {
+          try t.assign(mask: mask, indices, v)
+          return .tensor(t)
+        }
+        return try store(
+          .tensor(t.replacing(mask: mask, indices, with: v)), into: baseExpr, at: range)
+      } catch let error as TensorError {
+        throw RuntimeError(error.message, at: target.range)
+      }
+    case .member(let baseExpr, let name):
+      let base = try evaluate(baseExpr)
+      guard case .layer = base, name == "w" || name == "b" else {
+        throw RuntimeError(
+          "cannot assign to .\(name) of \(base.kindName); a layer's .w and .b can be assigned, "
+            + "and a tensor's elements (x[0] = …)", at: target.range)
+      }
+      // member(of:) gives the layer's own parameter, or says why there is none.
+      let current: Value
+      do {
+        current = try member(of: base, name)
+      } catch var error as RuntimeError {
+        if error.range == nil { error.range = target.range }
+        throw error
+      }
+      guard case .tensor(let p) = current else { return current }
+      let v = try assignedTensor(value, into: ".\(name)", at: range)
+      guard v.shape == p.shape || v.rank == 0 else {
+        throw RuntimeError(
+          ".\(name) has shape \(Shape.describe(p.shape)) but the new value has shape "
+            + "\(Shape.describe(v.shape)); give the same shape (or one number for all)",
+          at: range)
+      }
+      try p.assign(mask: nil, [], v)
+      return .tensor(p)
+    default:
+      throw RuntimeError("cannot assign to this expression", at: target.range)
+    }
+  }
+
+  private func assignedTensor(_ value: Value, into what: String, at range: SourceRange) throws
+    -> Tensor
+  {
+    guard let t = Arguments.asTensor(value) else {
+      throw RuntimeError(
+        "only numbers and tensors can be assigned to \(what), not \(value.kindName)", at: range)
+    }
+    return t
   }
 
   /// An address on the current stack: where this call's frame lies.
@@ -479,7 +645,10 @@ public final class Interpreter {
   }
 
   private func integer(_ value: Value, at range: SourceRange) throws -> Int {
-    let x = try number(value, at: range, what: "an index")
+    try wholeNumber(number(value, at: range, what: "an index"), at: range)
+  }
+
+  private func wholeNumber(_ x: Double, at range: SourceRange) throws -> Int {
     guard x == x.rounded(), abs(x) < 1e15 else {
       throw RuntimeError("an index must be a whole number, not \(x)", at: range)
     }

@@ -51,7 +51,8 @@ public func member(of value: Value, _ name: String) throws -> Value {
     switch name {
     case "converged": return .bool(r.converged)
     case "epochs": return .number(Double(r.epochs))
-    case "errors": return .number(Double(r.misclassified))
+    case "errors": return .tensor(Tensor(r.errorsPerEpoch.map(Double.init)))
+    case "misclassified": return .number(Double(r.misclassified))
     default: break
     }
   default:
@@ -68,18 +69,18 @@ public func memberNames(of value: Value) -> [String] {
   case .layer(let layer):
     layer is ActivationLayer ? ["layers", "params"] : ["layers", "params", "w", "b"]
   case .history: ["loss", "val_loss", "accuracy", "val_accuracy", "lr", "epochs", "seconds"]
-  case .perceptronResult: ["converged", "epochs", "errors"]
+  case .perceptronResult: ["converged", "epochs", "errors", "misclassified"]
   default: []
   }
 }
 
 /// `.w` or `.b` of a dense layer or perceptron; a model points to its layers.
 private func weights(of layer: any Layer, _ name: String) throws -> Value {
-  let isWeight = name == "w"
-  if let dense = layer as? Dense { return .tensor(isWeight ? dense.weight : dense.bias) }
-  if let p = layer as? Perceptron { return .tensor(isWeight ? p.weight : p.bias) }
-  if layer is Sequential {
-    let index = layer.layers.firstIndex { $0 is Dense || $0 is Perceptron } ?? 0
+  if let own = layer.namedParameters.first(where: { $0.name == name }) {
+    return .tensor(own.tensor)
+  }
+  if layer.isModel {
+    let index = layer.layers.firstIndex { !$0.namedParameters.isEmpty } ?? 0
     throw RuntimeError(
       "a model has no single .\(name); take a layer's, e.g. .layers[\(index)].\(name)")
   }

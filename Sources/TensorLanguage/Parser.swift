@@ -106,7 +106,35 @@ public struct Parser {
     default: break
     }
     let value = try expression()
+    // `==` is one token, so `a[i] == b` stays a comparison and only a lone `=` gets here.
+    if check(.symbol("=")) {
+      guard Parser.isAssignable(value) else {
+        throw failure(
+          "cannot assign to this expression; assign to a name (x = …), an element or slice "
+            + "(x[0, 1] = …, x[x < 0] = …) or a layer's weights (layer.w = …)", at: value.range)
+      }
+      advance()
+      skipNewlines()
+      let newValue = try expression()
+      return Stmt(
+        .store(value, newValue, silent: takeSemicolon()), value.range.union(newValue.range))
+    }
     return Stmt(.expression(value, silent: takeSemicolon()), value.range)
+  }
+
+  /// Whether `target` names a place: an index or member chain that starts at a name.
+  private static func isAssignable(_ target: Expr) -> Bool {
+    var current = target
+    var steps = 0
+    while true {
+      switch current.kind {
+      case .identifier: return steps > 0
+      case .index(let base, _), .member(let base, _):
+        current = base
+        steps += 1
+      default: return false
+      }
+    }
   }
 
   /// `a, b, c =` at the current position; nil (and nothing consumed) when it is not one.

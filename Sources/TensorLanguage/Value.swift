@@ -34,7 +34,7 @@ public enum Value {
     case .range: "a range"
     case .tuple: "a tuple"
     case .dataset: "a data set"
-    case .layer(let l): l is Sequential ? "a model" : "a layer"
+    case .layer(let l): l.isModel ? "a model" : "a layer"
     case .optimizer: "an optimizer"
     case .schedule: "a schedule"
     case .history: "a history"

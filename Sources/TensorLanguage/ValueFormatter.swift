@@ -29,7 +29,7 @@ public struct ValueFormatter: Sendable {
     case .tuple(let elements): return tuple(elements)
     case .dataset(let d): return d.description
     case .layer(let layer):
-      if layer is Sequential { return layer.description }
+      if layer.isModel { return layer.description }
       let count = layer.parameterCount
       return "layer · \(layer) · \(count) parameter" + (count == 1 ? "" : "s")
     case .optimizer(let o): return o.description

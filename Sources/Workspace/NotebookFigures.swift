@@ -3,7 +3,7 @@ import NotebookFormat
 import Plotting
 
 /// A notebook's figures: named after their cell, hashed from their data, drawn as SVG into
-/// `NAME.nb.assets/` beside the notebook, and the folder kept to the figures linked.
+/// `NAME.nb.assets/` beside the notebook (`NotebookSaving` writes them with the notebook).
 public enum NotebookFigures {
   /// The figures for the plots one cell drew: `NAME.nb.assets/cell-N.svg`, then
   /// `cell-N-2.svg`, ….
@@ -33,29 +33,5 @@ public enum NotebookFigures {
       result.blocks[index] = .cell(cell)
     }
     return (result, drawn)
-  }
-
-  /// Draws each figure into the assets folder beside `file`, then removes the files there
-  /// that no figure links to. A figure path that would leave the folder is refused.
-  public static func write(
-    _ drawn: [(Figure, Plot)], besideNotebook file: String, plotter: Plotter
-  ) throws {
-    let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
-    let name = Figure.notebookName(of: file)
-    let assets = folder.appendingPathComponent("\(name).nb.assets")
-    if !drawn.isEmpty {
-      try FileManager.default.createDirectory(at: assets, withIntermediateDirectories: true)
-    }
-    for (figure, plot) in drawn {
-      guard figure.isSafe(notebookName: name) else {
-        throw PlotError("a figure's path must stay in \(name).nb.assets/, not \(figure.path)")
-      }
-      try plotter.render(plot, svg: folder.appendingPathComponent(figure.path).path)
-    }
-    let linked = Set(drawn.map { URL(fileURLWithPath: $0.0.path).lastPathComponent })
-    let present = (try? FileManager.default.contentsOfDirectory(atPath: assets.path)) ?? []
-    for stale in present where !linked.contains(stale) && stale.hasPrefix("cell-") {
-      try? FileManager.default.removeItem(at: assets.appendingPathComponent(stale))
-    }
   }
 }

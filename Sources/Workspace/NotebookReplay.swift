@@ -15,8 +15,11 @@ public enum NotebookReplay {
   }
 
   /// The notebook `name` (as in NAME.nb.md) with every cell's output and figures as they
-  /// are now. Figures are recorded, not shown.
-  public static func run(_ notebook: Notebook, name: String = "notebook") -> Result {
+  /// are now. Figures are recorded, not shown. Errors quote excerpts only of files in
+  /// `folder` (the notebook's), and of none without it.
+  public static func run(_ notebook: Notebook, name: String = "notebook", folder: String? = nil)
+    -> Result
+  {
     let recorder = OutputRecorder()
     let plotter = Plotter()
     plotter.setting = .off
@@ -24,12 +27,16 @@ public enum NotebookReplay {
     let session = Session(seed: notebook.seed, plotter: plotter) { text, transient in
       if !transient { recorder.text += text }
     }
+    session.quotableFolder = folder
     var result = notebook
     var plots: [[Plot]] = []
     for (index, block) in notebook.blocks.enumerated() {
       guard case .cell(var cell) = block else { continue }
-      let run = runCell(cell.source, in: session, recorder: recorder, evaluate: session.evaluate)
+      let run = runCell(
+        cell.source, options: cell.options, in: session, recorder: recorder,
+        evaluate: session.evaluate)
       cell.output = run.output
+      cell.options = run.options
       plots.append(run.plots)
       result.blocks[index] = .cell(cell)
     }
@@ -37,18 +44,29 @@ public enum NotebookReplay {
     return Result(notebook: withFigures, drawn: drawn, plotter: plotter)
   }
 
-  /// Runs one cell with `evaluate` (the session's, or a front end's around it): its
-  /// evaluation, the output the file keeps from what `recorder` caught, and the figures it
-  /// drew, which the session's plotter records.
+  /// Runs one cell with `evaluate` (the session's, or a front end's around it, given the
+  /// check to stop at): its evaluation, the output the file keeps from what `recorder`
+  /// caught, its options and the figures it drew, which the session's plotter records.
+  ///
+  /// A cell recorded as interrupted (`{interrupted=N}`) is stopped at the same check again;
+  /// a cell interrupted now gets that option, and one that ran to its end loses it.
   public static func runCell(
-    _ source: String, in session: Session, recorder: OutputRecorder,
-    evaluate: (String) -> Evaluation
-  ) -> (evaluation: Evaluation, output: String?, plots: [Plot]) {
+    _ source: String, options: [String] = [], in session: Session, recorder: OutputRecorder,
+    evaluate: (String, Int?) -> Evaluation
+  ) -> (evaluation: Evaluation, output: String?, options: [String], plots: [Plot]) {
     recorder.text = ""
     session.plotter.recorded = []
-    let evaluation = evaluate(source)
+    var cell = Cell(source: source, options: options)
+    let evaluation = evaluate(source, cell.interruptedAt)
     let plots = session.plotter.recorded ?? []
-    return (evaluation, cellOutput(recorder.text, evaluation, source: source), plots)
+    if case .interrupted = evaluation {
+      cell.interruptedAt = session.interruptedAtCheck
+    } else {
+      cell.interruptedAt = nil
+    }
+    return (
+      evaluation, cellOutput(recorder.text, evaluation, source: source), cell.options, plots
+    )
   }
 
   /// What a cell leaves in the file: what it printed, then its error, without timings; nil

@@ -53,7 +53,7 @@ public final class Plotter {
         let format: PlotTarget.FileFormat = chosen == .png ? .png : .svg
         written += 1
         let name = "plot-\(written).\(format.rawValue)"
-        target = .file(path: directory + "/" + name, format: format)
+        target = .file(path: path(of: name), format: format)
         note = "wrote \(name)"
       case .text:
         target = .text
@@ -83,9 +83,15 @@ public final class Plotter {
   /// Every figure shown since this was last set to `[]`, for a notebook; nil keeps none.
   public var recorded: [Plot]?
 
-  /// Draws `plot` into an SVG file (a notebook's figure), whatever `:plot` says.
-  public func render(_ plot: Plot, svg path: String) throws {
-    _ = try gnuplot.run(GnuplotScript.render(plot, target: .file(path: path, format: .svg)))
+  /// `plot` as an SVG document (a notebook's figure), whatever `:plot` says: gnuplot writes
+  /// it to its standard output, and the caller writes the file, so gnuplot is never handed
+  /// a path (see `NotebookSaving`).
+  public func svg(_ plot: Plot) throws -> Data {
+    let text = try gnuplot.run(GnuplotScript.renderSVG(plot)).output
+    guard let start = text.range(of: "<?xml") ?? text.range(of: "<svg"),
+      let end = text.range(of: "</svg>", options: .backwards)
+    else { throw PlotError("gnuplot did not draw the figure as SVG") }
+    return Data((text[start.lowerBound..<end.upperBound] + "\n").utf8)
   }
 
   /// Whether figures without a file go to a window.
@@ -96,14 +102,21 @@ public final class Plotter {
   public func showLive(_ plot: Plot) throws {
     let target: PlotTarget
     switch effectiveSetting {
-    case .png: target = .file(path: directory + "/plot-live.png", format: .png)
-    case .svg: target = .file(path: directory + "/plot-live.svg", format: .svg)
+    case .png: target = .file(path: path(of: "plot-live.png"), format: .png)
+    case .svg: target = .file(path: path(of: "plot-live.svg"), format: .svg)
     case .window, nil:
       guard let window = try windowTarget() else { return }
       target = window
     case .text, .sixel, .off: return
     }
     _ = try gnuplot.run(GnuplotScript.render(plot, target: target))
+  }
+
+  /// Where gnuplot writes a file Gradbook names (`plot-3.svg`): the bare name when the
+  /// folder is the current one, which gnuplot shares, so that the folder's own name (which
+  /// may hold `'`, `&` or `(`) never goes through the check meant for names users type.
+  private func path(of name: String) -> String {
+    directory == FileManager.default.currentDirectoryPath ? name : directory + "/" + name
   }
 
   /// The dumb terminal's page without its form feed, trailing spaces and blank last lines.

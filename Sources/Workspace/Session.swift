@@ -35,6 +35,18 @@ public final class Session: Context {
     interpreter.stackLimit = evaluationStackSize - (16 << 20)
     return interpreter
   }()
+  /// The folder whose files errors may quote (see `Context.quotableFolder`): where the
+  /// session was started, a script's folder, or a notebook's while it is replayed.
+  public var quotableFolder: String? = FileManager.default.currentDirectoryPath
+  /// The checks for an interruption asked so far by the evaluation under way, and the one at
+  /// which a replay stops it.
+  private var checks = 0
+  private var stopCheck: Int?
+  /// The check (counted from 1 in its evaluation) at which the last evaluation was
+  /// interrupted; nil when it was not. The checks come in the same order on every run of the
+  /// same source from the same state, so `evaluate(source, stoppingAt:)` with this number
+  /// stops a replay where the user stopped the original.
+  public private(set) var interruptedAtCheck: Int?
 
   /// - Parameters:
   ///   - isTerminal: whether output goes to a terminal that can redraw a live line.
@@ -64,13 +76,19 @@ public final class Session: Context {
   public func reset() { interpreter.reset() }
 
   /// Parses `source` and runs its statements in order, printing the value of each
-  /// expression statement and assignment (unless it ends in `;`).
-  public func evaluate(_ source: String) -> Evaluation {
+  /// expression statement and assignment (unless it ends in `;`). With `stoppingAt`, the
+  /// evaluation is interrupted at that check as if Ctrl-C had been pressed just before it.
+  public func evaluate(_ source: String, stoppingAt check: Int? = nil) -> Evaluation {
+    checks = 0
+    stopCheck = check
+    interruptedAtCheck = nil
     // Evaluation recurses with the program's nesting; a thread of our own with a large stack
     // keeps the language's depth limits, not the caller's thread, in charge.
-    onLargeStack {
+    // Work inside one operation (a large random fill, a data set) asks the same counted
+    // check as the statements do, so a replay stops it where the user did.
+    return onLargeStack {
       RandomGenerator.using(self.random) {
-        Cancellation.checking(self.cancellation) { self.evaluateHere(source) }
+        Cancellation.checking({ self.shouldCancel() }) { self.evaluateHere(source) }
       }
     }
   }
@@ -96,7 +114,7 @@ public final class Session: Context {
         return .failed([Diagnostic("\(error)", at: stmt.range)])
       }
       // Work that stops by itself when interrupted (fit) returns normally; stop here too.
-      if cancellation() { return .interrupted(at: stmt.range) }
+      if shouldCancel() { return .interrupted(at: stmt.range) }
     }
     return .complete
   }
@@ -108,6 +126,8 @@ public final class Session: Context {
     case .assign(_, _, let silent) where !silent:
       // fit has already reported its run; its history would only repeat it.
       if case .history = value { return }
+      show(value)
+    case .store(_, _, let silent) where !silent:
       show(value)
     default:
       break
@@ -129,7 +149,13 @@ public final class Session: Context {
   public func display(_ text: String) {
     if let displayOutput { displayOutput(text) } else { output(text, false) }
   }
-  public func shouldCancel() -> Bool { cancellation() }
+  public func shouldCancel() -> Bool {
+    checks += 1
+    let stop = stopCheck.map { checks >= $0 } ?? false
+    guard stop || cancellation() else { return false }
+    if interruptedAtCheck == nil { interruptedAtCheck = checks }
+    return true
+  }
 
   public func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String? {
     let (shown, note) = plot.thinned()

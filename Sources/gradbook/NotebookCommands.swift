@@ -66,7 +66,9 @@ func replayEach(
     do {
       try reportingFailures {
         let notebook = try NotebookFile.read(file)
-        let replay = NotebookReplay.run(notebook, name: Figure.notebookName(of: file))
+        let replay = NotebookReplay.run(
+          notebook, name: Figure.notebookName(of: file),
+          folder: NotebookFile.folderPath(of: file))
         if try !body(file, notebook, replay) { failed = true }
       }
     } catch is ExitCode {
@@ -96,14 +98,22 @@ func reportingFailures(_ body: () throws -> Void) throws {
   throw ExitCode.failure
 }
 
-/// Writes a replayed notebook and draws its figures beside it.
+/// Writes a replayed notebook and its figures beside it, as one unit (`NotebookSaving`).
 func save(_ replay: NotebookReplay.Result, to file: String) throws {
+  let windowsLines = (try? NotebookFile.readText(file)).map(NotebookReader.hasWindowLineEndings)
   do {
-    try NotebookFigures.write(replay.drawn, besideNotebook: file, plotter: replay.plotter)
+    try NotebookSaving.save(
+      replay.notebook, drawn: replay.drawn, to: file, plotter: replay.plotter)
   } catch let error as PlotError {
-    throw CommandFailure(message: "\(file): \(error.message)")
+    throw CommandFailure(message: "\(file): \(error.message); nothing was written")
+  } catch let error as NotebookSaving.DrawingError {
+    throw CommandFailure(message: "\(file): \(error.message); nothing was written")
+  } catch let error as NotebookFile.FileError {
+    throw CommandFailure(message: error.message)
   } catch {
-    throw CommandFailure(message: "\(file): cannot draw its figures: \(error)")
+    throw CommandFailure(message: "\(file): cannot save it: \(error)")
   }
-  try NotebookFile.write(NotebookWriter.write(replay.notebook), to: file)
+  if windowsLines == true {
+    print("\(file): its Windows line endings (CRLF) were written back as LF")
+  }
 }

@@ -21,18 +21,24 @@ struct RecoverNotebook: ParsableCommand {
     try reportingFailures {
       let folder = sessionsDirectory()
       guard
-        let source = journal.map(URL.init(fileURLWithPath:)) ?? Journal.journals(in: folder).first
-      else { throw CommandFailure(message: "no journals in \(folder.path)") }
+        let source = journal.map(URL.init(fileURLWithPath:)) ?? Journal.latest(in: folder)
+      else { throw CommandFailure(message: "no journals with cells in \(folder.path)") }
       let text = try NotebookFile.readText(source.path)
       let notebook: Notebook
+      let problems: [String]
       do {
-        notebook = try Journal.recover(text)
+        (notebook, problems) = try Journal.recover(text)
       } catch {
         throw CommandFailure(message: "\(source.path) is not a journal: \(error)")
       }
       let target = output ?? freeName("recovered")
       try NotebookFile.write(NotebookWriter.write(notebook), to: target)
       print("recovered \(notebook.cells.count) cells from \(source.path) into \(target)")
+      // Say what could not be read, so nothing is lost without a word.
+      for problem in problems {
+        FileHandle.standardError.write(
+          Data("gradbook: \(source.path): could not read \(problem)\n".utf8))
+      }
     }
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NotebookFormat
 import REPL
 import TensorLanguage
 import Workspace
@@ -18,6 +19,7 @@ struct ScriptRunner {
       isTerminal: console.isTerminal, seed: seed, cancellation: { Interrupts.requested },
       output: { console.write($0, transient: $1) })
     if console.isTerminal { session.plotter.textSize = textFigureSize }
+    if name != "<stdin>" { session.quotableFolder = NotebookFile.folderPath(of: name) }
     Interrupts.listen()
     defer { Interrupts.stopListening() }
     let result = session.evaluate(source)

@@ -15,6 +15,27 @@ import Testing
     #expect(try net.multiplyAdds(for: [2]) == 2 * 4 + 4 * 1)
   }
 
+  @Test func layersNameTheirParametersAndAModelPrefixesThemByPosition() throws {
+    let first = try Dense(2, 4, activation: .tanh)
+    let last = try Dense(4, 1)
+    let net = (first >> ActivationLayer(.relu)) >> last
+    #expect(first.namedParameters.map(\.name) == ["w", "b"])
+    #expect(first.namedParameters[0].tensor === first.weight)
+    #expect(ActivationLayer(.relu).namedParameters.isEmpty)
+    // The activation at position 1 has none, so the last layer's are 2.w and 2.b.
+    #expect(net.namedParameters.map(\.name) == ["0.w", "0.b", "2.w", "2.b"])
+    #expect(net.namedParameters[3].tensor === last.bias)
+    #expect(net.isModel && !first.isModel)
+    #expect(net.inputWidth == 2 && last.inputWidth == 4)
+    #expect(ActivationLayer(.relu).inputWidth == nil)
+    #expect(try Perceptron(inputs: 3).namedParameters.map(\.name) == ["w", "b"])
+    // Dense is one affine stage; an activation layer and a model are not.
+    #expect(first.affineStage?.weight === first.weight)
+    #expect(first.affineStage?.activation == .tanh)
+    #expect(first.affineStage.map { [$0.inputs, $0.outputs] } == [2, 4])
+    #expect(net.affineStage == nil && ActivationLayer(.relu).affineStage == nil)
+  }
+
   @Test func denseComputesActivationOfXWTransposePlusB() throws {
     let layer = try Dense(
       3, 2, activation: .relu, weight: try Tensor([[1, 0, -1], [0.5, 0.5, 0.5]]),

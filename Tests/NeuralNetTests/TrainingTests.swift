@@ -162,4 +162,19 @@ import Testing
     #expect(throws: TensorError.self) { try SGD(learningRate: 0.1, momentum: 1) }
     #expect(throws: TensorError.self) { try Adam(learningRate: 0) }
   }
+
+  /// d >> d with d(x) = w·x + b: out = w(wx + b) + b, E = out² on x = 1, t = 0. At w = 2,
+  /// b = 0: out = 4, ∂E/∂w = 2·out·(2wx + b) = 32 and ∂E/∂b = 2·out·(w + 1) = 24, so one step
+  /// of lr 0.01 gives w = 1.68, b = −0.24 — not 1.36 and −0.48, which updating the shared
+  /// parameters once per use would give.
+  @Test func aLayerUsedTwiceIsUpdatedOnce() throws {
+    var g = RandomGenerator(seed: 0)
+    let d = try Dense(1, 1, weight: Tensor([[2.0]]), bias: Tensor([0.0]), using: &g)
+    let data = try Dataset(name: "one", x: Tensor([[1.0]]), y: Tensor([[0.0]]))
+    _ = try Training.fit(
+      d >> d, on: data, loss: .mse, optimizer: SGD(learningRate: 0.01),
+      options: TrainingOptions(epochs: 1), using: &g)
+    #expect(abs(d.weight.scalars[0] - 1.68) < 1e-12)
+    #expect(abs(d.bias.scalars[0] + 0.24) < 1e-12)
+  }
 }

@@ -28,6 +28,11 @@ import Workspace
     #expect(c.edit == .insert("uracy("))
   }
 
+  @Test func aConstantIsCompletedWithoutABracket() {
+    let c = completer().complete("cos(p")
+    #expect(c.candidates.contains { $0.text == "pi" && $0.suffix.isEmpty })
+  }
+
   @Test func aVariableIsCompleted() {
     let c = completer(after: "learning_rate = 0.5").complete("2 * learn")
     #expect(c.edit == .insert("ing_rate"))

@@ -36,6 +36,17 @@ import Testing
     for line in index.split(separator: "\n") { #expect(line.count <= 80) }
   }
 
+  /// `step` is the Heaviside activation and an optimizer's update; its page shows both, and
+  /// the optimizers' group lists it.
+  @Test func aBuiltinWithTwoFormsShowsBoth() throws {
+    let page = try #require(Help.page("step"))
+    #expect(page.hasPrefix("step(x)\n"))
+    #expect(page.contains("\nstep(opt, params, E = p.grad)\n"))
+    #expect(page.contains("example: step(opt, net, mse(net(x), t))"))
+    let optimizers = try #require(Help.page("optimizers"))
+    #expect(optimizers.contains("\nstep "))
+  }
+
   @Test func commandsKeywordsAndTopicsHavePages() {
     for c in Command.all { #expect(Help.page(":" + c.name) != nil) }
     for k in TensorLanguage.Token.keywords { #expect(Help.page(k) != nil, "no help for \(k)") }

@@ -12,9 +12,13 @@ extension LanguageTests {
       "concat", "stack", "sum", "mean", "max", "min", "argmax", "abs", "exp", "log", "sqrt",
       "clip", "transpose", "shape", "print", "step", "sign", "relu", "leaky_relu", "sigmoid",
       "logistic", "tanh", "softmax", "identity", "dense", "perceptron", "mse", "bce",
-      "cross_entropy", "hinge", "param", "grad", "backward", "zero_grad", "sgd", "adam",
+      "cross_entropy", "hinge", "param", "grad", "backward", "zero_grad", "detach", "append", "sgd",
+      "adam",
       "plateau", "xor", "and", "or", "nand", "blobs", "circles", "moons", "spiral", "line",
       "sine", "split", "load", "seed", "fit", "predict", "accuracy", "evaluate", "summary", "plot",
+      // issue 12: numerics
+      "pi", "sin", "cos", "tan", "floor", "ceil", "round", "var", "std", "sort", "argsort", "topk",
+      "one_hot", "where", "str", "solve", "inv", "det", "eig", "svd",
     ]
 
     @Test func everyNameOfTheVocabularyIsABuiltinAndNoOtherIs() {

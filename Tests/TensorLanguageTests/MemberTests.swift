@@ -104,9 +104,16 @@ extension LanguageTests {
       }
       #expect(!converged)
       #expect(number(try member(of: result, "epochs")) == 7)
-      // No line separates XOR, so at least one of its 4 samples stays wrong.
-      let errors = number(try member(of: result, "errors")) ?? 0
-      #expect(errors >= 1 && errors <= 4)
+      // No line separates XOR, so at least one of its 4 samples stays wrong, and every
+      // epoch has a mistake.
+      let wrong = number(try member(of: result, "misclassified")) ?? 0
+      #expect(wrong >= 1 && wrong <= 4)
+      guard case .tensor(let errors) = try member(of: result, "errors") else {
+        Issue.record("errors is a tensor")
+        return
+      }
+      #expect(errors.shape == [7])
+      #expect(errors.scalars.allSatisfy { $0 >= 1 && $0 <= 4 })
     }
 
     @Test func unknownMembersListTheKnownOnesAndGuess() throws {

@@ -93,6 +93,10 @@ struct ParseTestError: Error {}
         return x * 2
       }
       t = x;
+      w[0, 1] = 0.5
+      net.layers[1].w = [[1, 2]];
+      x[x < 0] = 0
+      a[i] == b
       """
     let result = Parser.parse(source)
     #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
@@ -105,12 +109,14 @@ struct ParseTestError: Error {}
       case .forLoop(let name, _, let body): "for \(name)/\(body.count)"
       case .whileLoop(_, let body): "while/\(body.count)"
       case .returnValue: "return"
+      case .store(let target, _, let silent): "store \(sexpr(target))\(silent ? ";" : "")"
       }
     }
     #expect(
       kinds == [
         "assign x", "destructure a,b", "fn logistic/1/1", "fn step_twice/2/2", "for epoch/1",
-        "while/1", "fn f/1/1", "assign t;",
+        "while/1", "fn f/1/1", "assign t;", "store (index w 0 1)",
+        "store (. (index (. net layers) 1) w);", "store (index x (< x 0))", "expression",
       ])
   }
 
@@ -178,5 +184,20 @@ struct ParseTestError: Error {}
       DiagnosticFormatter(file: "net.gb").format(shifted, in: source)
         == "net.gb:2:3: error: cannot multiply [2, 3] @ [2, 1]: inner sizes 3 and 2 differ\n"
         + "  w @ x\n    ^\n")
+  }
+
+  @Test func anAssignmentToSomethingThatIsNoPlaceIsAnError() {
+    for source in ["f(x) = 1", "x + 1 = 2", "f(x)[0] = 1", "(x) = 1", "[1, 2][0] = 3"] {
+      let result = Parser.parse(source)
+      #expect(!result.incomplete, "\(source)")
+      #expect(
+        result.diagnostics.first?.message.hasPrefix("cannot assign to this expression") == true,
+        "\(source): \(result.diagnostics)")
+    }
+  }
+
+  @Test func anAssignmentWithoutItsValueIsIncomplete() {
+    #expect(Parser.parse("w[0, 1] =").incomplete)
+    #expect(Parser.parse("net.layers[0].w =").incomplete)
   }
 }

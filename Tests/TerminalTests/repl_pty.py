@@ -210,6 +210,32 @@ def test_ctrl_c_stops_a_long_fit_and_keeps_the_model():
     r.quit()
 
 
+def test_a_fit_stopped_with_ctrl_c_is_saved_and_checked_as_it_ran():
+    r = REPL()
+    r.run("data = xor();")
+    r.run("net = dense(2, 4, tanh) >> dense(4, 1, sigmoid);")
+    r.send("h = fit(net, data, loss: mse, opt: sgd(lr: 0.5), epochs: 100000000)\r")
+    r.child.expect("epoch [0-9]+/100000000")
+    time.sleep(0.3)
+    r.send(CTRL_C)
+    r.child.expect("interrupted in epoch")
+    r.prompt()
+    epochs = r.run("h.epochs").strip()
+    path = os.path.join(r.home, "stopped.nb.md")
+    r.run(f":save {path}")
+    r.quit()
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    expect(re.search(r"```gradbook \{interrupted=[0-9]+\}\nh = fit\(", text), text)
+    expect(f"```gradbook\nh.epochs\n```\n```output\n{epochs}\n```" in text, text)
+    # The check replays the epochs that ran, not 100,000,000 (which would take hours).
+    start = time.time()
+    out, status = pexpect.run(f"{BINARY} check {path}", withexitstatus=True, encoding="utf-8",
+                              timeout=120)
+    expect(status == 0 and "every output as recorded" in out, out)
+    expect(time.time() - start < 60, f"the check took {time.time() - start:.0f} s")
+
+
 def test_plot_draws_text_figures_inline():
     r = REPL(size=(40, 90), env={"DISPLAY": "", "GNUTERM": ""})
     r.run("net = dense(2, 4, tanh) >> dense(4, 1, sigmoid);")

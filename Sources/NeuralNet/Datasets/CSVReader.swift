@@ -35,7 +35,7 @@ struct CSVReader {
   }
 
   /// The non-blank records of `text`; `file` names the source in errors.
-  static func records(in text: String, file: String) throws -> [Record] {
+  static func records(in text: String, file: String, excerpts: Bool = true) throws -> [Record] {
     var records = [Record]()
     var fields = [Field]()
     var current = Field(text: "", line: 1, column: 1, quoted: false)
@@ -93,8 +93,8 @@ struct CSVReader {
         } else {
           throw DatasetError(
             file: file, line: line, column: column,
-            message: "expected a comma or the end of the line after the closing quote, "
-              + "not \"\(ch)\"")
+            message: "expected a comma or the end of the line after the closing quote"
+              + (excerpts ? ", not \"\(Dataset.excerpt(String(ch)))\"" : ""))
         }
       }
       // The position of the next character.

@@ -20,7 +20,15 @@ extension Dataset {
   /// quote; lines may end in LF or CRLF; blank lines are skipped; a UTF-8 byte order mark is
   /// ignored. Mistakes throw a `DatasetError` that names the place, as
   /// `data.csv:5:2: "abc" is not a number`. The data set is named after the file.
-  public static func load(csv path: String, target: String) throws -> Dataset {
+  ///
+  /// Errors quote what the file holds (a value, the column names) only when `excerpts` is
+  /// set, and then at most `excerptLength` characters with control characters taken out: a
+  /// notebook someone else wrote must not be able to copy a local file into its outputs by
+  /// loading it (`load("/etc/passwd", target: "y")`). Without excerpts an error still names
+  /// the line and column and says what is wrong.
+  public static func load(csv path: String, target: String, excerpts: Bool = true) throws
+    -> Dataset
+  {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw DatasetError(file: path, line: nil, column: nil, message: "no such file")
@@ -28,6 +36,12 @@ extension Dataset {
     guard !isDirectory.boolValue else {
       throw DatasetError(
         file: path, line: nil, column: nil, message: "is a directory, not a CSV file")
+    }
+    // A device or a pipe (`/dev/zero`, a FIFO) would never end or never answer.
+    var info = stat()
+    guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+      throw DatasetError(
+        file: path, line: nil, column: nil, message: "is not a regular file, so it is not read")
     }
     let data: Data
     do {
@@ -40,25 +54,51 @@ extension Dataset {
     guard let text = String(data: data, encoding: .utf8) else {
       throw DatasetError(file: path, line: nil, column: nil, message: "is not UTF-8 text")
     }
-    return try parse(csv: text, source: path, target: target)
+    return try parse(csv: text, source: path, target: target, excerpts: excerpts)
+  }
+
+  /// The most characters of a file an error quotes.
+  public static let excerptLength = 32
+
+  /// `text` as an error may quote it: control characters (line breaks, terminal escapes)
+  /// shown as `?`, cut to `excerptLength` characters with `…`.
+  public static func excerpt(_ text: String) -> String {
+    var out = ""
+    for c in text.prefix(excerptLength + 1) {
+      out.append(c.unicodeScalars.contains { $0.properties.generalCategory == .control } ? "?" : c)
+    }
+    return out.count > excerptLength ? String(out.prefix(excerptLength)) + "…" : out
   }
 
   /// Reads CSV `text` by the rules of `load(csv:target:)`; `source` names it in errors and,
   /// by its last path component, names the data set.
-  public static func parse(csv text: String, source: String, target: String) throws -> Dataset {
+  public static func parse(csv text: String, source: String, target: String, excerpts: Bool = true)
+    throws -> Dataset
+  {
     func fail(_ line: Int, _ column: Int, _ message: String) -> DatasetError {
       DatasetError(file: source, line: line, column: column, message: message)
     }
     let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-    let records = try CSVReader.records(in: body, file: source)
+    let records = try CSVReader.records(in: body, file: source, excerpts: excerpts)
     guard let header = records.first else {
       throw fail(1, 1, "the file is empty; it needs a header row naming the columns")
     }
     let names = header.fields.map { $0.quoted ? $0.text : trimmed($0.text) }
     guard let targetIndex = names.firstIndex(of: target) else {
-      var message = "no column named \"\(target)\";"
-      if let guess = closestName(to: target, in: names) { message += " did you mean \"\(guess)\"?" }
-      message += " columns are " + names.map(listed).joined(separator: ", ")
+      var message = "no column named \"\(excerpt(target))\""
+      guard excerpts else {
+        throw fail(
+          header.fields[0].line, 1,
+          message + " in the header row (its column names are not shown: "
+            + "the file is outside the folder of the notebook or script)")
+      }
+      message += ";"
+      if let guess = closestName(to: target, in: names) {
+        message += " did you mean \"\(excerpt(guess))\"?"
+      }
+      let shown = names.prefix(10).map { listed(excerpt($0)) }
+      message += " columns are " + shown.joined(separator: ", ")
+      if names.count > shown.count { message += " and \(names.count - shown.count) more" }
       throw fail(header.fields[0].line, 1, message)
     }
     if let again = names.indices.dropFirst(targetIndex + 1).first(where: { names[$0] == target }) {
@@ -91,7 +131,8 @@ extension Dataset {
         throw fail(extra.line, extra.column, countMessage(row.fields.count, width))
       }
       for (i, field) in row.fields.enumerated() {
-        let value = try number(field, column: names[i], fail: fail)
+        let column = excerpts ? "column \"\(excerpt(names[i]))\"" : "column \(i + 1)"
+        let value = try number(field, column: column, excerpts: excerpts, fail: fail)
         if i == targetIndex { y.append(value) } else { x.append(value) }
       }
     }
@@ -114,17 +155,20 @@ extension Dataset {
   }
 
   private static func number(
-    _ field: CSVReader.Field, column: String, fail: (Int, Int, String) -> DatasetError
+    _ field: CSVReader.Field, column: String, excerpts: Bool,
+    fail: (Int, Int, String) -> DatasetError
   ) throws -> Double {
     let text = trimmed(field.text)
     guard !text.isEmpty else {
-      throw fail(field.line, field.column, "the value in column \"\(column)\" is missing")
+      throw fail(field.line, field.column, "the value in \(column) is missing")
     }
     guard let value = Double(text) else {
-      throw fail(field.line, field.column, "\"\(text)\" is not a number")
+      let value = excerpts ? "\"\(excerpt(text))\"" : "the value in \(column)"
+      throw fail(field.line, field.column, "\(value) is not a number")
     }
     guard value.isFinite else {
-      throw fail(field.line, field.column, "\"\(text)\" is not a finite number")
+      let value = excerpts ? "\"\(excerpt(text))\"" : "the value in \(column)"
+      throw fail(field.line, field.column, "\(value) is not a finite number")
     }
     return value
   }

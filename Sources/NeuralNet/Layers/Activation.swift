@@ -96,6 +96,8 @@ public final class ActivationLayer: Layer {
 
   public func callAsFunction(_ x: Tensor) throws -> Tensor { try activation(x) }
 
+  public func preactivation(_ x: Tensor) throws -> Tensor { x }
+
   public func logits(_ x: Tensor) throws -> Tensor {
     activation.hasLogits ? x : try activation(x)
   }

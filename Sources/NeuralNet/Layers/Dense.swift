@@ -50,6 +50,12 @@ public final class Dense: Layer {
     self.bias = Tensor.parameter(try bias?.reshaped([outputs]) ?? Tensor.zeros([outputs]))
   }
 
+  public var namedParameters: [(name: String, tensor: Tensor)] { [("w", weight), ("b", bias)] }
+  public var inputWidth: Int? { inputs }
+  public var affineStage: AffineStage? {
+    AffineStage(weight: weight, bias: bias, activation: activation)
+  }
+
   /// As above, drawing initial weights from the session's generator.
   public convenience init(
     _ inputs: Int, _ outputs: Int, activation: Activation = .identity,
@@ -72,6 +78,8 @@ public final class Dense: Layer {
     let z = try logitsChecked(x)
     return activation.hasLogits ? z : try activation(z)
   }
+
+  public func preactivation(_ x: Tensor) throws -> Tensor { try logitsChecked(x) }
 
   private func logitsChecked(_ x: Tensor) throws -> Tensor {
     guard x.rank == 1 || x.rank == 2, x.shape[x.rank - 1] == inputs else {

@@ -14,6 +14,11 @@ public protocol Layer: AnyObject, CustomStringConvertible {
   /// their output.
   func logits(_ x: Tensor) throws -> Tensor
 
+  /// The weighted sums z of the last weighted layer, before its activation: a unit's z = 0
+  /// is where it switches (the line its plot draws). An activation layer passes on its
+  /// input, which is the z of the layer before it.
+  func preactivation(_ x: Tensor) throws -> Tensor
+
   /// The activation applied last, if this layer ends in one; losses and accuracy use it.
   var outputActivation: Activation? { get }
 
@@ -29,12 +34,54 @@ public protocol Layer: AnyObject, CustomStringConvertible {
 
   /// The layers this one is made of, in order: a model's layers, or itself.
   var layers: [any Layer] { get }
+
+  /// Whether this is a model made of other layers (`a >> b`) rather than one layer.
+  var isModel: Bool { get }
+
+  /// The layer's own parameters by the names its members show (`w`, `b`); a model's are its
+  /// layers', named by position as PyTorch's `state_dict` names them (`0.w`, `2.b`).
+  var namedParameters: [(name: String, tensor: Tensor)] { get }
+
+  /// The number of input features per sample the layer fixes, if it fixes one.
+  var inputWidth: Int? { get }
+
+  /// The layer as one affine map followed by an activation, when it is one — the form
+  /// compiled training lays out as a stage:
+  ///
+  /// ```
+  /// y = f(x · Wᵀ + b)        W: [out, in],  b: [out]
+  /// ```
+  var affineStage: AffineStage? { get }
+}
+
+/// A layer's forward pass as `y = f(x · Wᵀ + b)`: its weight and bias parameters and the
+/// activation after them.
+public struct AffineStage {
+  /// `[outputs, inputs]`, a parameter.
+  public let weight: Tensor
+  /// `[outputs]`, a parameter.
+  public let bias: Tensor
+  public let activation: Activation
+
+  public init(weight: Tensor, bias: Tensor, activation: Activation) {
+    self.weight = weight
+    self.bias = bias
+    self.activation = activation
+  }
+
+  public var inputs: Int { weight.shape.last ?? 0 }
+  public var outputs: Int { weight.shape.first ?? 0 }
 }
 
 extension Layer {
   public func logits(_ x: Tensor) throws -> Tensor { try self(x) }
+  public func preactivation(_ x: Tensor) throws -> Tensor { try self(x) }
   public var outputActivation: Activation? { nil }
   public var layers: [any Layer] { [self] }
+  public var isModel: Bool { false }
+  public var namedParameters: [(name: String, tensor: Tensor)] { [] }
+  public var inputWidth: Int? { nil }
+  public var affineStage: AffineStage? { nil }
 
   /// The number of trainable values.
   public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }

@@ -17,6 +17,11 @@ public final class Sequential: Layer {
     return try last.logits(layers.dropLast().reduce(x) { try $1($0) })
   }
 
+  public func preactivation(_ x: Tensor) throws -> Tensor {
+    guard let last = layers.last else { return x }
+    return try last.preactivation(layers.dropLast().reduce(x) { try $1($0) })
+  }
+
   public var outputActivation: Activation? {
     // A trailing identity layer leaves the activation before it in charge.
     for layer in layers.reversed() {
@@ -28,6 +33,16 @@ public final class Sequential: Layer {
   }
 
   public var parameters: [Tensor] { layers.flatMap(\.parameters) }
+
+  public var isModel: Bool { true }
+
+  public var namedParameters: [(name: String, tensor: Tensor)] {
+    layers.enumerated().flatMap { i, layer in
+      layer.namedParameters.map { (name: "\(i).\($0.name)", tensor: $0.tensor) }
+    }
+  }
+
+  public var inputWidth: Int? { layers.lazy.compactMap(\.inputWidth).first }
 
   public func outputShape(for inputShape: [Int]) throws -> [Int] {
     try layers.reduce(inputShape) { try $1.outputShape(for: $0) }

@@ -37,3 +37,12 @@ struct ParameterStates {
     return state
   }
 }
+
+extension Array where Element == Tensor {
+  /// The tensors in order, each once: an optimizer given a parameter twice would update it
+  /// twice.
+  public var uniqued: [Tensor] {
+    var seen = Set<ObjectIdentifier>()
+    return filter { seen.insert(ObjectIdentifier($0)).inserted }
+  }
+}

@@ -87,6 +87,8 @@ final class CompiledNetwork {
   private let scratch: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)
   /// Whether any step has run, so that there are gradients to write back.
   private var stepped = false
+  /// The weights of the last `checkpoint`, which `rollback` restores.
+  private let saved: UnsafeMutablePointer<Double>
 
   /// Compiles `model` for training on `data` (with targets `target`, in minibatches of at
   /// most `batch`); nil when the model, loss, optimizer or targets have no compiled form.
@@ -95,9 +97,9 @@ final class CompiledNetwork {
     batch: Int
   ) {
     // The stages: each dense layer with the activations that follow it.
-    var layout: [(dense: Dense, activations: [Activation])] = []
+    var layout: [(dense: AffineStage, activations: [Activation])] = []
     for layer in model.layers {
-      if let dense = layer as? Dense {
+      if let dense = layer.affineStage {
         layout.append((dense, dense.activation == .identity ? [] : [dense.activation]))
       } else if let activation = (layer as? ActivationLayer)?.activation, !layout.isEmpty {
         if activation != .identity { layout[layout.count - 1].activations.append(activation) }
@@ -192,6 +194,8 @@ final class CompiledNetwork {
 
     buffer = .allocate(capacity: size)
     buffer.initialize(repeating: 0, count: size)
+    saved = .allocate(capacity: Swift.max(1, parameterCount))
+    saved.initialize(repeating: 0, count: Swift.max(1, parameterCount))
     weights = buffer
     gradients = buffer + parameterCount
     first = buffer + 2 * parameterCount
@@ -228,6 +232,23 @@ final class CompiledNetwork {
 
   deinit {
     buffer.deallocate()
+    saved.deallocate()
+  }
+
+  /// Keeps a copy of the weights as they are now when every one is finite; returns whether
+  /// they were (a copy that is not is not kept).
+  func checkpoint() -> Bool {
+    // w · 0 is 0 for a finite w and nan for ±inf or nan: one sum tests them all.
+    var probe = 0.0
+    for i in 0..<parameterCount { probe += weights[i] * 0 }
+    guard probe == 0 else { return false }
+    saved.update(from: weights, count: parameterCount)
+    return true
+  }
+
+  /// Puts back the weights of the last `checkpoint`.
+  func rollback() {
+    weights.update(from: saved, count: parameterCount)
   }
 
   /// One training step on the samples at `rows` (all samples in order when nil): forward,
@@ -255,6 +276,8 @@ final class CompiledNetwork {
         let output = forward(x, count: m)
         let correct = labels.map { countCorrect(output, rows: rows, count: m, labels: $0) } ?? 0
         let loss = lossAndGradient(output, t, count: m, into: scratch.0)
+        // Training stops at a loss that is not finite (see `Training.fit`): no update.
+        guard loss.isFinite else { return (loss, correct) }
         backward(x, count: m)
         applyUpdate()
         return (loss, correct)

@@ -9,6 +9,10 @@ public struct History: Sendable, CustomStringConvertible {
     /// The cancel check answered yes before step `step` (counted from 1) of epoch `epoch`;
     /// the model keeps the weights of the last finished step.
     case cancelled(epoch: Int, step: Int)
+    /// Epoch `epoch` ended with a loss that is not finite (`loss`), or with weights that are
+    /// not, under the learning rate `learningRate`; it is not in the history, and the model
+    /// keeps the weights of the epoch before, as if `epochs` had been `epoch − 1`.
+    case diverged(epoch: Int, loss: Double, learningRate: Double)
   }
 
   /// Mean training loss of each epoch, averaged over its minibatches.
@@ -44,6 +48,7 @@ public struct History: Sendable, CustomStringConvertible {
     if case .cancelled(let epoch, let step) = stop {
       parts.append("interrupted in epoch \(epoch) before step \(step)")
     }
+    if case .diverged(let epoch, _, _) = stop { parts.append("diverged in epoch \(epoch)") }
     return parts.joined(separator: " · ")
   }
 }

@@ -4,12 +4,18 @@ import TensorEngine
 /// there is a validation set, else training loss) has not improved for `patience` epochs —
 /// the "divide by 10 on plateau" of AlexNet.
 ///
-/// An epoch improves when `loss < best · (1 − threshold)`.
+/// An epoch improves when `loss < best · (1 − threshold)`. As in PyTorch's
+/// ReduceLROnPlateau, the new rate is `max(rate · factor, minimumRate)`, and a reduction
+/// smaller than `epsilon` (1e−8) is skipped, so the rate settles instead of shrinking
+/// towards 0 for ever.
 public final class PlateauSchedule: CustomStringConvertible {
   public let factor: Double
   public let patience: Int
   public let threshold: Double
+  /// The rate is never lowered below this (default 0, as PyTorch's `min_lr`).
   public let minimumRate: Double
+  /// Reductions of the rate smaller than this are skipped (PyTorch's `eps`).
+  public static let epsilon = 1e-8
   private var best = Double.infinity
   private var waited = 0
 
@@ -21,6 +27,10 @@ public final class PlateauSchedule: CustomStringConvertible {
     }
     guard patience >= 0 else {
       throw TensorError(.argument, "plateau patience must be ≥ 0, not \(patience)")
+    }
+    guard minimumRate >= 0, minimumRate.isFinite else {
+      throw TensorError(
+        .argument, "plateau min_lr must be a number ≥ 0, not \(formatMetric(minimumRate))")
     }
     self.factor = factor
     self.patience = patience
@@ -41,7 +51,7 @@ public final class PlateauSchedule: CustomStringConvertible {
     guard waited > patience else { return false }
     waited = 0
     let lowered = Swift.max(minimumRate, optimizer.learningRate * factor)
-    guard lowered < optimizer.learningRate else { return false }
+    guard optimizer.learningRate - lowered > Self.epsilon else { return false }
     optimizer.learningRate = lowered
     return true
   }
@@ -52,5 +62,8 @@ public final class PlateauSchedule: CustomStringConvertible {
     waited = 0
   }
 
-  public var description: String { "plateau · factor \(factor) · patience \(patience)" }
+  public var description: String {
+    "plateau · factor \(factor) · patience \(patience)"
+      + (minimumRate > 0 ? " · min_lr \(minimumRate)" : "")
+  }
 }

@@ -51,6 +51,11 @@ public enum Training {
   /// step: when it answers true, training stops there and the model keeps the weights of the
   /// last finished step. `progress` is called after every epoch.
   ///
+  /// Training that diverges stops: when a step's loss, or an epoch's weights, are not finite
+  /// (`nan`, `inf`), the run ends with `History.Stop.diverged` and the model gets back the
+  /// weights it had after the last finite epoch, exactly as a run of that many epochs leaves
+  /// them. The optimizer keeps the running moments of its last update.
+  ///
   /// A compiled run keeps the weights in its own buffer and writes them to the model's
   /// parameters before each validation and `progress` call and when it ends; the gradients
   /// and the optimizer's moments are written when it ends.
@@ -59,7 +64,9 @@ public enum Training {
     options: TrainingOptions = TrainingOptions(), using generator: inout RandomGenerator,
     progress: ((EpochReport) -> Void)? = nil, shouldCancel: () -> Bool = { false }
   ) throws -> History {
-    let parameters = model.parameters
+    // A layer used twice (`d >> d`) lists its parameters twice; each is updated once, from
+    // the gradient summed over both uses.
+    let parameters = model.parameters.uniqued
     guard !parameters.isEmpty else {
       throw TensorError(.argument, "\(model) has no parameters to train")
     }
@@ -92,6 +99,11 @@ public enum Training {
     // However the run ends — finished, cancelled or by an error — the model and optimizer
     // are left as the graph would leave them.
     defer { compiled?.store() }
+    // The weights after the last finite epoch, to go back to if training diverges.
+    var checkpoint = compiled == nil ? parameters.map(\.scalars) : []
+    _ = compiled?.checkpoint()
+    // The epoch whose loss or weights were not finite, and that loss.
+    var divergence: (epoch: Int, loss: Double)?
     let clock = ContinuousClock()
     let start = clock.now
     func elapsed() -> Double {
@@ -99,7 +111,7 @@ public enum Training {
       return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
-    for epoch in stride(from: 1, through: options.epochs, by: 1) {
+    epochs: for epoch in stride(from: 1, through: options.epochs, by: 1) {
       if options.shuffle && batch < n { generator.shuffle(&order) }
       var lossSum = 0.0
       var correct = 0
@@ -115,6 +127,10 @@ public enum Training {
         if let compiled {
           let result = compiled.step(
             rows: count == n ? nil : order[first..<(first + count)], count: count)
+          guard result.loss.isFinite else {
+            divergence = (epoch, result.loss)
+            break epochs
+          }
           lossSum += result.loss * Double(count)
           correct += result.correct
           continue
@@ -132,13 +148,30 @@ public enum Training {
         }
         for p in parameters { p.zeroGrad() }
         let (value, output, fromLogits) = try model.lossAndOutput(x, t, loss: loss)
+        let batchLoss = try value.item()
+        guard batchLoss.isFinite else {
+          divergence = (epoch, batchLoss)
+          break epochs
+        }
         try value.backward()
         optimizer.step(parameters)
-        lossSum += try value.item() * Double(count)
+        lossSum += batchLoss * Double(count)
         if data.classes != nil {
           let predicted = try model.classesOf(output, logits: fromLogits)
           correct += zip(predicted, labels.scalars).filter { Double($0) == $1 }.count
         }
+      }
+      // A finite loss can still have come with an update that overflowed the weights.
+      let finite: Bool
+      if let compiled {
+        finite = compiled.checkpoint()
+      } else {
+        finite = parameters.allSatisfy { $0.scalars.allSatisfy(\.isFinite) }
+        if finite { checkpoint = parameters.map(\.scalars) }
+      }
+      guard finite, (lossSum / Double(n)).isFinite else {
+        divergence = (epoch, lossSum / Double(n))
+        break
       }
       history.loss.append(lossSum / Double(n))
       history.learningRates.append(optimizer.learningRate)
@@ -159,6 +192,19 @@ public enum Training {
           accuracy: history.accuracy.last,
           validationAccuracy: options.validation == nil ? nil : history.validationAccuracy.last,
           learningRate: optimizer.learningRate, elapsed: elapsed()))
+    }
+    if let divergence {
+      if let compiled {
+        compiled.rollback()
+      } else {
+        for (p, saved) in zip(parameters, checkpoint) {
+          p.updateScalars { w in
+            for i in w.indices { w[i] = saved[i] }
+          }
+        }
+      }
+      history.stop = .diverged(
+        epoch: divergence.epoch, loss: divergence.loss, learningRate: optimizer.learningRate)
     }
     history.seconds = elapsed()
     return history

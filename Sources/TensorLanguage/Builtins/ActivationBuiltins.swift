@@ -7,7 +7,8 @@ extension Builtins {
   static let activations: [Builtin] = [
     activation(
       "step", .step, summary: "Heaviside step, as in Rosenblatt's perceptron: 1 for x ≥ 0, else 0",
-      example: "step([-1, 0, 2])"),
+      example: "step([-1, 0, 2])"
+    ).overloaded(by: [optimizerStep]),
     activation(
       "sign", .sign, summary: "−1, 0 or 1 by the sign of each element", example: "sign([-3, 0, 2])"),
     activation(

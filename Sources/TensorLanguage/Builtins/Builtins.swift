@@ -5,13 +5,15 @@ import TensorEngine
 public enum Builtins {
   /// The groups `:help` lists, in the order it lists them.
   public static let groups = [
-    "tensors", "activations", "layers", "losses", "gradients", "optimizers", "data", "training",
+    "tensors", "math", "linalg", "activations", "layers", "losses", "gradients", "optimizers",
+    "data", "training",
     "plots", "output",
   ]
 
   /// Every built-in, in the order of its group's table.
   public static let list: [Builtin] =
-    tensors + activations + layers + losses + gradients + optimizers + data + training + plots
+    tensors + math + linearAlgebra + activations + layers + losses + gradients + optimizers + data
+    + training + plots
     + output
 
   /// Every built-in by name. A name listed twice keeps its first entry (a test guards
@@ -19,9 +21,10 @@ public enum Builtins {
   public static let all: [String: Builtin] = Dictionary(
     list.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
-  /// The built-ins of one group, in table order.
+  /// The built-ins of one group, in table order, with the forms of other built-ins that
+  /// belong to it (`step(opt, net, E)` among the optimizers).
   public static func inGroup(_ group: String) -> [Builtin] {
-    list.filter { $0.group == group }
+    (list + list.flatMap(\.overloads)).filter { $0.group == group }
   }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import NeuralNet
 import TensorEngine
 
@@ -98,11 +99,13 @@ extension Builtins {
       "load", [P("file", "string"), P("target", "string", keywordOnly: true)], group: "data",
       summary: "a data set from a CSV file with a header; target: names the label column",
       example: "load(\"iris.csv\", target: \"species\")"
-    ) { args, _ in
+    ) { args, context in
       let file = try args.string("file")
       let target = try args.string("target")
+      // Errors quote the file only when it lies in the notebook's or script's own folder.
+      let excerpts = context.quotableFolder.map { isInside(file, folder: $0) } ?? false
       do {
-        return .dataset(try Dataset.load(csv: file, target: target))
+        return .dataset(try Dataset.load(csv: file, target: target, excerpts: excerpts))
       } catch let error as DatasetError {
         // The file's own place (file:line:column) says where; no signature note is needed.
         throw RuntimeError(error.description, at: args.item("file")?.range)
@@ -123,4 +126,15 @@ extension Builtins {
       .dataset(Dataset.gate(kind))
     }
   }
+}
+
+/// Whether `file`, links resolved, lies inside `folder` (links resolved too).
+func isInside(_ file: String, folder: String) -> Bool {
+  func real(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+  guard let root = real(folder), let path = real(file) else { return false }
+  return path.hasPrefix(root == "/" ? "/" : root + "/")
 }

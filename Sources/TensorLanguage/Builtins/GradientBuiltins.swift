@@ -16,6 +16,22 @@ extension Builtins {
     ) { args, _ in
       let output = try args.tensor("E")
       let (inputs, single) = try parameters(args, "w")
+      // A plain tensor has no place in any graph: its "gradient" would be zeros whatever E
+      // is, a flat line that looks like an answer.
+      if let plain = inputs.firstIndex(where: { !$0.requiresGrad }) {
+        let which = single ? "w" : "element \(plain) of w"
+        throw args.error(
+          "w",
+          "\(which), the tensor to differentiate by, is a plain tensor, not a parameter, so "
+            + "nothing recorded how E depends on it; make it one with param before computing "
+            + "E, e.g. z = param(z), E = sum(z * z), grad(E, z)")
+      }
+      guard output.count == 1 else {
+        throw args.error(
+          "E",
+          "E must be a single number, not a tensor of shape \(Shape.describe(output.shape)); "
+            + "reduce it first, e.g. with sum or mean")
+      }
       let gradients = try Tensor.gradients(of: output, withRespectTo: inputs)
       if single, let g = gradients.first { return .tensor(g) }
       return .tuple(gradients.map { .tensor($0) })
@@ -25,7 +41,14 @@ extension Builtins {
       summary: "back-propagates from a scalar E, adding ∂E/∂p to p.grad of every parameter p",
       example: "backward(mse(net(x), t))"
     ) { args, _ in
-      try args.tensor("E").backward()
+      let output = try args.tensor("E")
+      guard output.requiresGrad else {
+        throw args.error(
+          "E",
+          "E depends on no parameter, so there is nothing to back-propagate to; make the "
+            + "tensors to learn parameters first, e.g. w = param([1, 2])")
+      }
+      try output.backward()
       return .none
     },
     Builtin(
@@ -33,14 +56,26 @@ extension Builtins {
       summary: "clears the gradients of a model's parameters, of a parameter, or of a tuple",
       example: "zero_grad(net)"
     ) { args, _ in
-      for p in try parameters(args, "target").tensors { p.zeroGrad() }
+      let (tensors, single) = try parameters(args, "target")
+      guard !single || tensors.allSatisfy(\.isParameter) else {
+        throw args.error(
+          "target",
+          "target is a plain tensor, which has no gradient to clear; "
+            + "give a model or a param(…), e.g. zero_grad(net)")
+      }
+      for p in tensors { p.zeroGrad() }
       return .none
     },
+    Builtin(
+      "detach", [P("t", "tensor")], group: "gradients",
+      summary: "t's values cut from the graph: no gradient flows back through the result",
+      example: "grad(sum(w * detach(w)), w)"
+    ) { args, _ in .tensor(try args.tensor("t").detached) },
   ]
 
   /// The tensors an argument stands for: itself, a model's parameters, or a tuple's tensors
   /// and models; `single` when it was one tensor.
-  private static func parameters(_ args: Arguments, _ name: String) throws
+  static func parameters(_ args: Arguments, _ name: String) throws
     -> (tensors: [Tensor], single: Bool)
   {
     guard let value = args.value(name) else { throw args.error(name, "\(name) is required") }

@@ -42,15 +42,86 @@ extension Builtins {
       [
         P("factor", "number", default: "0.1", keywordOnly: true),
         P("patience", "int", default: "10", keywordOnly: true),
+        P("min_lr", "number", default: "0", keywordOnly: true),
       ],
       group: "optimizers",
-      summary: "multiplies the rate by factor when the (validation) loss stops improving",
-      example: "plateau(factor: 0.1, patience: 10)"
+      summary: "multiplies the rate by factor when the (validation) loss stops improving, "
+        + "never below min_lr (as PyTorch's ReduceLROnPlateau)",
+      example: "plateau(factor: 0.1, patience: 10, min_lr: 1e-5)"
     ) { args, _ in
       .schedule(
         try PlateauSchedule(
           factor: args.double("factor", default: 0.1),
-          patience: args.int("patience", atLeast: 0, default: 10)))
+          patience: args.int("patience", atLeast: 0, default: 10),
+          minimumRate: args.double("min_lr", default: 0)))
     },
   ]
+
+  /// `step(opt, params, E)`, PyTorch's `opt.zero_grad(); E.backward(); opt.step()` in one
+  /// call, for training loops written by hand. It is a form of the activation `step(x)`,
+  /// taken when the first argument is an optimizer or there is more than one.
+  ///
+  /// Only `params` are touched: each gets `p.grad = ∂E/∂p` (replacing what was there, so a
+  /// `backward` before it is not counted twice) and the optimizer's update; a parameter E
+  /// does not depend on gets no gradient and no update. Without E it is PyTorch's
+  /// `opt.step()`: the update from the gradients `backward` accumulated in `p.grad`. The
+  /// optimizer keeps its running state (momentum, Adam's moments) from call to call, as in
+  /// `fit`.
+  static let optimizerStep: Builtin = {
+    var form = Builtin(
+      "step",
+      [
+        P("opt", "optimizer"), P("params", "model or parameters"),
+        P("E", "tensor", default: "p.grad"),
+      ],
+      group: "optimizers",
+      summary: "one update by opt of params (a model, a parameter or a list of them) from "
+        + "∂E/∂p of the scalar E, which p.grad then holds; without E, from the p.grad that "
+        + "backward accumulated",
+      example: "step(opt, net, mse(net(x), t))"
+    ) { args, _ in
+      let optimizer = try args.optimizer("opt")
+      let parameters = try Builtins.parameters(args, "params").tensors.uniqued
+      if let plain = parameters.first(where: { !$0.isParameter }) {
+        throw args.error(
+          "params",
+          "params must be parameters, and one is a tensor of shape "
+            + "\(Shape.describe(plain.shape)) that is not; make it one with param(…)")
+      }
+      guard !parameters.isEmpty else { throw args.error("params", "params holds no parameters") }
+      guard args.has("E") else {
+        guard parameters.contains(where: { $0.grad != nil }) else {
+          throw args.error(
+            "params",
+            "no parameter in params has a gradient yet: call backward(E) first, or give E: "
+              + "step(opt, net, E)")
+        }
+        optimizer.step(parameters)
+        return .none
+      }
+      let output = try args.tensor("E")
+      guard output.count == 1 else {
+        throw args.error(
+          "E",
+          "E must be a single number (the loss), not a tensor of shape "
+            + "\(Shape.describe(output.shape)); reduce it first, e.g. with sum or mean")
+      }
+      let gradients = try Tensor.reachedGradients(of: output, withRespectTo: parameters)
+      guard gradients.contains(where: { $0 != nil }) else {
+        throw args.error(
+          "E",
+          "E does not depend on any of params, so the step would change nothing; compute E "
+            + "from them, e.g. E = mse(net(x), t)")
+      }
+      for (p, g) in zip(parameters, gradients) { p.grad = g }
+      optimizer.step(parameters)
+      return .none
+    }
+    form.selects = { items in
+      guard let first = items.first else { return false }
+      if case .optimizer = first.value { return true }
+      return items.count > 1
+    }
+    return form
+  }()
 }

@@ -8,20 +8,31 @@ extension Builtins {
     Builtin(
       "plot",
       [
-        P("what", "history, model, function(s), tensor or dataset"),
-        P("over", "data, range or y", default: "none"),
+        P(
+          "what",
+          "history or [histories], model, layer, function(s), tensor, dataset or perceptron result"),
+        P("over", "data, range or y (or [y1, y2])", default: "none"),
         P("title", "string", default: "none", keywordOnly: true),
+        P("xlabel", "string", default: "by kind", keywordOnly: true),
+        P("ylabel", "string", default: "by kind", keywordOnly: true),
+        P("labels", "[string]", default: "none", keywordOnly: true),
+        P("unit", "int", default: "none", keywordOnly: true),
         P("file", "string", default: "none", keywordOnly: true),
         P("size", "[width, height]", default: "[800, 600]", keywordOnly: true),
         P("log", "bool", default: "false", keywordOnly: true),
       ],
       group: "plots",
-      summary: "draws a loss curve (history), a decision boundary (model, data), functions "
-        + "over a range, y against x, or a data set; file: writes .svg .png .pdf or .txt",
-      example: "plot([relu, sigmoid, tanh], -5..5, title: \"activations\")"
+      summary: "draws a loss curve (history; [h1, h2] with labels: compares runs), a decision "
+        + "boundary (2-input model, data), a 1-input model's curve over its data, one unit "
+        + "of a layer (layer, data, unit: k), functions over a range, y against x (x, [y1, y2] "
+        + "for several), a data set, or a perceptron's errors per epoch; xlabel:, ylabel: name "
+        + "the axes; file: writes .svg .png .pdf or .txt",
+      example: "plot([h1, h2], labels: [\"sgd\", \"adam\"], title: \"optimizers\")"
     ) { args, context in
       var figure = try describe(args, context)
       if args.has("title") { figure.title = try args.string("title") }
+      if args.has("xlabel") { figure.xLabel = try args.string("xlabel") }
+      if args.has("ylabel") { figure.yLabel = try args.string("ylabel") }
       let file = args.has("file") ? try args.string("file") : nil
       if let file {
         do { _ = try PlotFile.format(of: file) } catch let error as PlotError {
@@ -39,17 +50,48 @@ extension Builtins {
     let what = args.value("what") ?? .none
     let over = args.value("over")
     let log = try args.bool("log", default: false)
+    let labels = try plotLabels(args)
+    if args.has("unit") {
+      guard let layer = Arguments.asLayer(what), case .dataset(let data)? = over else {
+        throw args.error(
+          "unit",
+          "unit: draws one unit of a layer over a data set's inputs: "
+            + "plot(net.layers[0], data, unit: 0)")
+      }
+      return try PlotBuilder.unit(
+        layer, data, unit: try args.int("unit"), shouldCancel: { context.shouldCancel() })
+    }
+    if labels != nil, !labelled(what, over) {
+      throw args.error(
+        "labels",
+        "labels: names the runs of plot([h1, h2], …) or the series of "
+          + "plot(x, [y1, y2], …)")
+    }
     switch (what, over) {
     case (.history(let h), nil):
-      return try PlotBuilder.history(h, log: log)
+      guard let labels else { return try PlotBuilder.history(h, log: log) }
+      return try PlotBuilder.histories([h], labels: labels, log: log)
+    case (.tuple(let items), nil) where items.contains(where: isHistory):
+      let runs = try items.map { item -> History in
+        guard case .history(let h) = item else {
+          throw args.error("what", "plot([h1, h2]) compares histories, not \(item.kindName)")
+        }
+        return h
+      }
+      return try PlotBuilder.histories(runs, labels: labels, log: log)
+    case (.perceptronResult(let r), nil):
+      return try PlotBuilder.errors(r)
     case (.layer(let model), .dataset(let data)?):
+      if data.features == 1 { return try PlotBuilder.regression(model, data) }
       return try PlotBuilder.boundary(model, data)
     case (.layer(let model), _):
       if let f = activationFunction(model), case .range(let low, let high)? = over {
         return try PlotBuilder.functions([f], low, high, context)
       }
       throw args.error(
-        "over", "plot(model, data) draws a model's decision boundary over a data set")
+        "over",
+        "plot(model, data) draws a model's decision boundary (2 inputs) or its curve (1 input) "
+          + "over a data set")
     case (.function(let f), .range(let low, let high)?):
       return try PlotBuilder.functions([f], low, high, context)
     case (.tuple(let items), .range(let low, let high)?):
@@ -62,15 +104,47 @@ extension Builtins {
     case (.dataset(let d), nil):
       return try PlotBuilder.dataset(d)
     case (.tensor(let x), .tensor(let y)?):
-      return try PlotBuilder.xy(x, y)
+      return try PlotBuilder.several(x, y, labels: labels)
     case (.tensor(let y), nil):
       return try PlotBuilder.xy(Tensor((0..<y.count).map(Double.init)), y)
     default:
       throw args.error(
         "what",
-        "plot draws a history, plot(model, data), plot(f, -5..5), plot([f, g], -5..5), "
-          + "plot(x, y) or plot(data); not \(what.kindName)"
+        "plot draws a history, plot([h1, h2]), plot(model, data), plot(f, -5..5), "
+          + "plot([f, g], -5..5), plot(x, y), plot(x, [y1, y2]), plot(data) or a perceptron "
+          + "result; not \(what.kindName)"
           + (over.map { " with \($0.kindName)" } ?? ""))
+    }
+  }
+
+  /// `labels: ["a", "b"]` (or one string for one series).
+  private static func plotLabels(_ args: Arguments) throws -> [String]? {
+    guard let value = args.value("labels") else { return nil }
+    switch value {
+    case .string(let s): return [s]
+    case .tuple(let items):
+      return try items.map { item in
+        guard case .string(let s) = item else {
+          throw args.error("labels", "labels: are strings, not \(item.kindName)")
+        }
+        return s
+      }
+    default:
+      throw args.error(
+        "labels", "labels: is a list of strings, e.g. [\"sgd\", \"adam\"], not \(value.kindName)")
+    }
+  }
+
+  private static func isHistory(_ value: Value) -> Bool {
+    if case .history = value { return true }
+    return false
+  }
+
+  /// Whether `labels:` names something in this call: runs of histories, or series of y.
+  private static func labelled(_ what: Value, _ over: Value?) -> Bool {
+    switch (what, over) {
+    case (.history, nil), (.tuple, nil), (.tensor, .tensor?): true
+    default: false
     }
   }
 

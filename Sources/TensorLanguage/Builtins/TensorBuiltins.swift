@@ -95,6 +95,20 @@ extension Builtins {
       .tensor(
         try Tensor.stack(args.restTensors("stack's arguments"), axis: args.int("axis", default: 0)))
     },
+    Builtin(
+      "append", [P("list", "tensor"), P("values", "tensor")], group: "tensors",
+      summary: "a vector of list's values then values' (both flattened, as numpy's append); "
+        + "values only, no gradient, like PyTorch's loss.item()",
+      example: "errors = append(errors, E)"
+    ) { args, _ in
+      // Detached: a list of losses collected in a training loop would otherwise keep every
+      // iteration's graph alive.
+      let list = try args.tensor("list")
+      let values = try args.tensor("values")
+      let joined = try Tensor.concat(
+        [list.detached.reshaped([list.count]), values.detached.reshaped([values.count])])
+      return .tensor(joined)
+    },
     reduction(
       "sum", summary: "the sum of all values, or along an axis",
       example: "sum([[1, 2], [3, 4]], axis: 0)"

@@ -17,17 +17,20 @@ extension Builtins {
         P("schedule", "schedule", default: "none", keywordOnly: true),
         P("shuffle", "bool", default: "true", keywordOnly: true),
         P("lr", "number", default: "1", keywordOnly: true),
-        P("live", "bool", default: "true in a plot window", keywordOnly: true),
+        P(
+          "live", "bool, \"loss\" or \"boundary\"", default: "true in a plot window",
+          keywordOnly: true),
       ],
       group: "training",
       summary: "trains a model by gradient descent and returns its history; "
-        + "a perceptron by its rule (lr:, epochs:)",
+        + "a perceptron by its rule (lr:, epochs:); live: redraws the loss curve, or with "
+        + "live: \"boundary\" the decision boundary, while it trains",
       example: "h = fit(net, xor(), loss: mse, opt: sgd(lr: 0.5), epochs: 3000)"
     ) { args, context in
       let model = try args.layer("model")
       let data = try args.dataset("data")
-      if let perceptron = model as? Perceptron {
-        return try fitPerceptron(perceptron, data, args, context)
+      if let learner = model as? any RuleTrained {
+        return try fitByRule(learner, data, args, context)
       }
       if args.has("lr") {
         throw args.error(
@@ -45,14 +48,27 @@ extension Builtins {
         batchSize: args.has("batch") ? try args.int("batch", atLeast: 1) : nil,
         shuffle: try args.bool("shuffle", default: true),
         validation: try args.optionalDataset("val"), schedule: schedule)
-      let live = try args.bool("live", default: context.livePlotsByDefault)
+      let liveFigure = try Builtins.liveFigure(args, context)
+      let live = liveFigure == .loss
+      let boundary = liveFigure == .boundary
+      if boundary {
+        // The untrained boundary first; a model or data it cannot draw fails before training.
+        try context.showLive(PlotBuilder.boundary(model, data))
+      }
       var curve = History(plannedEpochs: options.epochs)
       var lastDraw = 0.0
       var lastPlot = 0.0
       var plotCost = 0.0
       let progress: ((EpochReport) -> Void)? =
-        context.isTerminal || live
+        context.isTerminal || live || boundary
         ? { report in
+          // The boundary, redrawn like the loss curve below: its cost includes drawing it.
+          if boundary, report.elapsed - lastPlot >= Swift.max(0.2, 40 * plotCost) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            if let plot = try? PlotBuilder.boundary(model, data) { try? context.showLive(plot) }
+            plotCost = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            lastPlot = report.elapsed + plotCost
+          }
           if live {
             curve.loss.append(report.loss)
             if let v = report.validationLoss { curve.validationLoss.append(v) }
@@ -84,6 +100,21 @@ extension Builtins {
         try context.showLive(plot)
       }
       context.write(summaryLine(history) + "\n", transient: false)
+      if boundary {
+        // The final frame: redrawn live (a short run may not have been redrawn since its
+        // start), and the call's figure, which a notebook records and text shows.
+        // The trained model and its history are kept even when the figure fails.
+        do {
+          let final = try PlotBuilder.boundary(model, data)
+          try context.showLive(final)
+          if let text = try context.show(final, file: nil, size: nil) {
+            context.display(text.hasSuffix("\n") ? text : text + "\n")
+          }
+        } catch {
+          context.write(
+            "the final decision boundary could not be drawn: \(error)\n", transient: false)
+        }
+      }
       return .history(history)
     },
     Builtin(
@@ -138,9 +169,27 @@ extension Builtins {
     },
   ]
 
+  /// What `fit` redraws while it trains.
+  enum LiveFigure { case none, loss, boundary }
+
+  /// `live:` as true/false (the loss curve or nothing), "loss" or "boundary"; unset, the
+  /// loss curve when figures go to a window.
+  static func liveFigure(_ args: Arguments, _ context: any Context) throws -> LiveFigure {
+    if case .string(let name)? = args.value("live") {
+      switch name {
+      case "loss": return .loss
+      case "boundary": return .boundary
+      default:
+        throw args.error(
+          "live", "live: is true, false, \"loss\" or \"boundary\", not \"\(name)\"")
+      }
+    }
+    return try args.bool("live", default: context.livePlotsByDefault) ? .loss : .none
+  }
+
   /// The perceptron rule, sample by sample in order, until an epoch without mistakes.
-  private static func fitPerceptron(
-    _ perceptron: Perceptron, _ data: Dataset, _ args: Arguments, _ context: any Context
+  private static func fitByRule(
+    _ learner: any RuleTrained, _ data: Dataset, _ args: Arguments, _ context: any Context
   ) throws -> Value {
     for name in ["loss", "opt", "batch", "val", "schedule", "shuffle"] where args.has(name) {
       throw args.error(
@@ -148,7 +197,7 @@ extension Builtins {
         "a perceptron is fitted by its rule w ← w + lr (t − y) x, which takes lr: and epochs: "
           + "but not \(name):")
     }
-    let result = try perceptron.train(
+    let result = try learner.train(
       on: data, learningRate: args.double("lr", default: 1),
       maxEpochs: args.epochs(atLeast: 1),
       shouldCancel: { context.shouldCancel() })
@@ -179,6 +228,18 @@ extension Builtins {
       parts.append("interrupted in epoch \(epoch) before step \(step)")
       if let loss = history.loss.last { parts.append("loss \(formatMetric(loss))") }
       parts.append("model keeps its last finished step")
+    } else if case .diverged(let epoch, let loss, let rate) = history.stop {
+      // Said plainly, with what to do: a diverging run is the student's most common failure.
+      let what =
+        loss.isFinite ? "the weights overflowed" : "the loss became \(formatMetric(loss))"
+      parts.append("diverged in epoch \(epoch): \(what)")
+      parts.append(
+        epoch > 1
+          ? "the model keeps the weights of epoch \(epoch - 1)"
+            + (history.loss.last.map { " (loss \(formatMetric($0)))" } ?? "")
+          : "the model keeps its weights from before training")
+      parts.append(
+        "try a smaller learning rate than \(formatMetric(rate)), e.g. \(formatMetric(rate / 10))")
     } else {
       parts.append("epoch \(history.epochs)/\(history.plannedEpochs)")
       if let v = history.loss.last { parts.append("loss \(formatMetric(v))") }
@@ -203,13 +264,9 @@ extension Builtins {
     return "\(Int(s.rounded())) s"
   }
 
-  /// The input width of a model: that of its first dense layer or perceptron.
+  /// The input width of a model: that of its first layer that fixes one.
   static func inputWidth(of model: any Layer) -> Int? {
-    for layer in model.layers {
-      if let dense = layer as? Dense { return dense.inputs }
-      if let perceptron = layer as? Perceptron { return perceptron.inputs }
-    }
-    return nil
+    model.layers.lazy.compactMap(\.inputWidth).first
   }
 
   /// The parameter table of papers: one row per layer, then the totals.
