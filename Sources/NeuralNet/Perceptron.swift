@@ -85,9 +85,7 @@ public final class Perceptron: Layer {
     guard learningRate > 0, learningRate.isFinite else {
       throw TensorError(.argument, "the learning rate must be > 0, not \(learningRate)")
     }
-    guard maxEpochs >= 1 else {
-      throw TensorError(.argument, "max epochs must be ≥ 1, not \(maxEpochs)")
-    }
+    try Training.checkEpochs(maxEpochs, atLeast: 1)
     let x = data.x.scalars
     let t = data.y.scalars
     var errorsPerEpoch: [Int] = []

@@ -6,8 +6,19 @@ public enum Shape {
     "[" + shape.map(String.init).joined(separator: ", ") + "]"
   }
 
-  /// The number of elements of `shape`, refusing negative sizes and products that overflow.
+  /// The most axes a tensor may have. Deep learning needs a handful; a bound keeps a shape
+  /// from being a list as long as the program that wrote it, which every operation walks.
+  public static let maxRank = 16
+
+  /// The number of elements of `shape`, refusing negative sizes, products that overflow,
+  /// more than `maxRank` axes, and an axis longer than the memory cap allows even when
+  /// another axis is 0: an empty tensor holds nothing, but work sized by its axes would.
   public static func count(_ shape: [Int]) throws -> Int {
+    guard shape.count <= maxRank else {
+      throw TensorError(
+        .argument,
+        "a tensor may have at most \(maxRank) axes, not \(shape.count)")
+    }
     var n = 1
     for d in shape {
       guard d >= 0 else {
@@ -18,6 +29,15 @@ public enum Shape {
         throw TensorError(.memory, "shape \(describe(shape)) has too many elements")
       }
       n = product
+    }
+    if n == 0 {
+      let longest = Tensor.memoryCap / MemoryLayout<Double>.size
+      if let axis = shape.firstIndex(where: { $0 > longest }) {
+        throw TensorError(
+          .memory,
+          "shape \(describe(shape)) has \(shape[axis]) on axis \(axis): no axis may be longer "
+            + "than the memory cap allows (\(longest) values), even in an empty tensor")
+      }
     }
     return n
   }

@@ -22,7 +22,7 @@ extension Tensor {
     -> Tensor
   {
     let n = try checkedCount(shape)
-    return Tensor(unchecked: shape, (0..<n).map { _ in generator.uniform() })
+    return Tensor(unchecked: shape, try generate(n) { generator.uniform() })
   }
 
   public static func rand(_ shape: [Int]) throws -> Tensor {
@@ -34,7 +34,7 @@ extension Tensor {
     -> Tensor
   {
     let n = try checkedCount(shape)
-    return Tensor(unchecked: shape, (0..<n).map { _ in generator.normal() })
+    return Tensor(unchecked: shape, try generate(n) { generator.normal() })
   }
 
   public static func randn(_ shape: [Int]) throws -> Tensor {
@@ -49,7 +49,12 @@ extension Tensor {
     try checkMemory(elements: count)
     if count == 1 { return Tensor([start]) }
     let step = (end - start) / Double(count - 1)
-    return Tensor((0..<count).map { i in i == count - 1 ? end : start + Double(i) * step })
+    var i = -1
+    return Tensor(
+      try generate(count) {
+        i += 1
+        return i == count - 1 ? end : start + Double(i) * step
+      })
   }
 
   /// Values from `start` up to but not including `end`, `step` apart, as numpy's `arange`.
@@ -63,6 +68,11 @@ extension Tensor {
       throw TensorError(.memory, "arange(\(start), \(end), step: \(step)) has too many values")
     }
     try checkMemory(elements: Int(n))
-    return Tensor((0..<Int(n)).map { start + Double($0) * step })
+    var i = -1.0
+    return Tensor(
+      try generate(Int(n)) {
+        i += 1
+        return start + i * step
+      })
   }
 }

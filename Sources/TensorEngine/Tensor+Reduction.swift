@@ -17,6 +17,8 @@ extension Tensor {
     let a = try Shape.axis(axis, rank: rank)
     var resultShape = shape
     if keepDims { resultShape[a] = 1 } else { resultShape.remove(at: a) }
+    // Reducing the empty axis of [n, 0, m] gives n·m values, which the cap must allow.
+    _ = try Tensor.checkedCount(resultShape)
     return Layout(
       outer: shape[..<a].reduce(1, *), n: shape[a], inner: shape[(a + 1)...].reduce(1, *),
       resultShape: resultShape)
@@ -26,12 +28,15 @@ extension Tensor {
   public func sum(axis: Int? = nil, keepDims: Bool = false) throws -> Tensor {
     let l = try layout(axis, keepDims: keepDims)
     var out = [Double](repeating: 0, count: l.outer * l.inner)
-    scalars.withUnsafeBufferPointer { x in
-      out.withUnsafeMutableBufferPointer { y in
-        for o in 0..<l.outer {
-          for k in 0..<l.n {
-            let base = (o * l.n + k) * l.inner
-            for i in 0..<l.inner { y[o * l.inner + i] += x[base + i] }
+    // With no elements there is nothing to add, however long the other axes.
+    if count > 0 {
+      scalars.withUnsafeBufferPointer { x in
+        out.withUnsafeMutableBufferPointer { y in
+          for o in 0..<l.outer {
+            for k in 0..<l.n {
+              let base = (o * l.n + k) * l.inner
+              for i in 0..<l.inner { y[o * l.inner + i] += x[base + i] }
+            }
           }
         }
       }
@@ -141,6 +146,7 @@ extension Tensor {
   {
     let total = outer * n * inner
     return [Double](unsafeUninitializedCapacity: total) { dx, initialized in
+      guard total > 0 else { return }
       g.scalars.withUnsafeBufferPointer { gb in
         for o in 0..<outer {
           for k in 0..<n {

@@ -105,6 +105,7 @@ extension Tensor {
         "too many indices: \(items.count) for a tensor of shape \(Shape.describe(shape))")
     }
     let strides = Shape.strides(shape)
+    let empty = shape.contains(0)
     var outShape: [Int] = []
     var selections: [(positions: [Int], stride: Int)] = []
     for axis in 0..<rank {
@@ -123,6 +124,11 @@ extension Tensor {
       switch item {
       case .at(let i):
         selections.append(([try checked(i)], strides[axis]))
+      case .range(let start, let end, let step) where empty:
+        // Nothing is selected from an empty tensor: count the positions, don't list them
+        // (an axis of it may be very long).
+        outShape.append(try Tensor.rangeCount(start, end, step, size: size))
+        selections.append(([], strides[axis]))
       case .range(let start, let end, let step):
         let positions = try Tensor.rangePositions(start, end, step, size: size)
         outShape.append(positions.count)
@@ -137,6 +143,23 @@ extension Tensor {
     try Tensor.checkMemory(elements: n)
     // Nothing selected costs nothing, however long the other axes' position lists are.
     return (outShape, n == 0 ? [] : Tensor.offsets(selections))
+  }
+
+  /// How many positions `rangePositions` gives, without listing them.
+  static func rangeCount(_ start: Int?, _ end: Int?, _ step: Int?, size: Int) throws -> Int {
+    let step = step ?? 1
+    guard step != 0 else { throw TensorError(.argument, "slice step cannot be zero") }
+    func clamp(_ v: Int, _ low: Int, _ high: Int) -> Int { Swift.min(Swift.max(v, low), high) }
+    func resolve(_ v: Int?, _ forward: Int, _ backward: Int) -> Int {
+      guard let v else { return step > 0 ? forward : backward }
+      let p = v < 0 ? v + size : v
+      return step > 0 ? clamp(p, 0, size) : clamp(p, -1, size - 1)
+    }
+    let from = resolve(start, 0, size - 1)
+    let to = resolve(end, size, -1)
+    let span = step > 0 ? to - from : from - to
+    let magnitude = step.magnitude > UInt(Int.max) ? Int.max : Int(step.magnitude)
+    return span <= 0 ? 0 : (span - 1) / magnitude + 1
   }
 
   /// `t[i]`: one entry along the first axis.
@@ -161,10 +184,13 @@ extension Tensor {
 
   /// Flat offsets of every element of a strided view, in row-major order of the view.
   static func offsets(shape: [Int], strides: [Int]) -> [Int] {
-    offsets(zip(shape, strides).map { (Array(0..<$0), $1) })
+    // An empty view has no offsets, however long its other axes.
+    if shape.contains(0) { return [] }
+    return offsets(zip(shape, strides).map { (Array(0..<$0), $1) })
   }
 
   static func offsets(_ selections: [(positions: [Int], stride: Int)]) -> [Int] {
+    if selections.contains(where: \.positions.isEmpty) { return [] }
     var result = [0]
     for (positions, stride) in selections {
       var next: [Int] = []
@@ -211,7 +237,8 @@ extension Tensor {
     let rowLength = blocks.reduce(0, +)
     var out = [Double]()
     out.reserveCapacity(total)
-    for o in 0..<outer {
+    // Nothing to copy from empty tensors, however many rows of nothing they have.
+    for o in 0..<(total == 0 ? 0 : outer) {
       for (t, block) in zip(tensors, blocks) {
         out.append(contentsOf: t.scalars[(o * block)..<((o + 1) * block)])
       }
@@ -225,7 +252,7 @@ extension Tensor {
         guard t.requiresGrad else { return nil }
         var dx = [Double]()
         dx.reserveCapacity(t.count)
-        for o in 0..<outer {
+        for o in 0..<(t.count == 0 ? 0 : outer) {
           dx.append(
             contentsOf: g.scalars[(o * rowLength + start)..<(o * rowLength + start + block)])
         }

@@ -25,6 +25,8 @@ extension Tensor {
   private func normalized(axis: Int, log takeLog: Bool) throws -> Tensor {
     if rank == 0 { return try Tensor(shape: [], scalars: [takeLog ? 0 : 1]) }
     let a = try Shape.axis(axis, rank: rank)
+    // No slices to normalise, however many empty ones the other axes count.
+    if count == 0 { return Tensor(unchecked: shape, []) }
     let outer = shape[..<a].reduce(1, *)
     let n = shape[a]
     let inner = shape[(a + 1)...].reduce(1, *)

@@ -44,7 +44,14 @@ public struct TensorFormatter: Sendable {
   /// The entries of `tensor` that are shown, already formatted: all of them, or, past the
   /// threshold, `edgeItems` at each end of every longer axis around an elision mark.
   private func shown(_ tensor: Tensor) -> Shown {
-    let elide = tensor.count > threshold
+    // An empty tensor with long axes ([1e8, 0]) has nothing to show but many brackets:
+    // count those too, stopping at the first empty axis.
+    var brackets = 1
+    for n in tensor.shape where brackets <= threshold {
+      if n == 0 { break }
+      brackets = brackets.multipliedReportingOverflow(by: n).overflow ? Int.max : brackets * n
+    }
+    let elide = tensor.count > threshold || brackets > threshold
     let strides = Shape.strides(tensor.shape)
     return tensor.scalars.withUnsafeBufferPointer { buffer in
       func entries(_ axis: Int, offset: Int) -> Shown {

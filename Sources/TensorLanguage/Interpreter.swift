@@ -10,6 +10,12 @@ public struct Interrupted: Error {
 public final class Interpreter {
   /// Deeper user-function recursion than this is refused, long before the stack runs out.
   public static let maxCallDepth = 400
+  /// The bytes of stack evaluation may use before it refuses to go deeper. Expressions
+  /// nested within the parser's limits inside calls within `maxCallDepth` can still need
+  /// more stack than a thread has; the thread that evaluates sets this from its own size.
+  public var stackLimit = 4 << 20
+  /// The stack address where the outermost evaluation started.
+  private var stackBase: Int?
 
   /// The session's bindings.
   public private(set) var globals: [String: Value] = [:]
@@ -150,6 +156,19 @@ public final class Interpreter {
   // MARK: Expressions
 
   public func evaluate(_ expr: Expr) throws -> Value {
+    let here = Interpreter.stackAddress()
+    if let stackBase {
+      // The stack grows down on every platform Swift runs on.
+      guard stackBase - here < stackLimit else {
+        throw RuntimeError(
+          "too deep: expressions and calls nested too deeply to evaluate (recursion without "
+            + "end?); name the parts of long expressions in separate statements",
+          at: expr.range)
+      }
+    } else {
+      stackBase = here
+    }
+    defer { if stackBase == here { stackBase = nil } }
     do {
       return try evaluateUnchecked(expr)
     } catch let error as TensorError {
@@ -160,6 +179,8 @@ public final class Interpreter {
       throw error
     } catch let error as DatasetError {
       throw RuntimeError(error.description, at: expr.range)
+    } catch is Cancelled {
+      throw Interrupted(range: expr.range)
     }
   }
 
@@ -607,6 +628,13 @@ public final class Interpreter {
     return t
   }
 
+  /// An address on the current stack: where this call's frame lies.
+  @inline(never)
+  private static func stackAddress() -> Int {
+    var marker = 0
+    return withUnsafeMutablePointer(to: &marker) { Int(bitPattern: $0) }
+  }
+
   // MARK: Conversions
 
   private func number(_ value: Value, at range: SourceRange, what: String) throws -> Double {
@@ -627,11 +655,18 @@ public final class Interpreter {
     return Int(x)
   }
 
-  /// The truth of a condition: a bool, or a single number (nonzero is true).
+  /// The truth of a condition: a bool, or a single number (nonzero is true; nan is an error).
   private func truth(_ value: Value, at range: SourceRange) throws -> Bool {
     switch value {
     case .bool(let b): return b
-    case .tensor(let t) where t.count == 1: return t.scalars[0] != 0
+    case .tensor(let t) where t.count == 1:
+      // nan compares unequal to everything, so `nan != 0` would make it silently true.
+      guard !t.scalars[0].isNaN else {
+        throw RuntimeError(
+          "a condition is nan, neither true nor false (0/0, or a nan from earlier work); "
+            + "test for it with x != x", at: range)
+      }
+      return t.scalars[0] != 0
     case .tensor(let t):
       throw RuntimeError(
         "a condition needs a single value, not a tensor of shape \(Shape.describe(t.shape)); "

@@ -12,6 +12,10 @@ public struct ParseResult {
 public struct Parser {
   /// Deeper nesting than this is refused with an error rather than risking the stack.
   public static let maxDepth = 128
+  /// The most operators, calls, indexes and members one expression may chain
+  /// (`1 + 1 + …`, `f(x)(y)…`): each adds a level to the tree that evaluation recurses
+  /// through, so a long enough chain would overflow the stack like deep nesting.
+  public static let maxChain = 1000
 
   private struct Failure: Error {
     var diagnostic: Diagnostic
@@ -21,6 +25,8 @@ public struct Parser {
   private var tokens: [Token]
   private var position = 0
   private var depth = 0
+  /// The links of the chains the expression being parsed sits in (see `maxChain`).
+  private var chain = 0
 
   private init(tokens: [Token]) {
     self.tokens = tokens
@@ -269,9 +275,12 @@ public struct Parser {
     _ operators: Set<String>, next: (inout Parser) throws -> Expr
   ) throws -> Expr {
     var left = try next(&self)
+    let outer = chain
+    defer { chain = outer }
     while case .symbol(let op) = current.kind, operators.contains(op) {
       // An operator error points at the operator, so the node's range is the operator's.
       let opRange = current.range
+      try link()
       advance()
       skipNewlines()
       let right = try next(&self)
@@ -282,7 +291,12 @@ public struct Parser {
 
   private mutating func postfix() throws -> Expr {
     var value = try primary()
+    let outer = chain
+    defer { chain = outer }
     while true {
+      if check(.symbol("(")) || check(.symbol("[")) || check(.symbol(".")) || check(.symbol("'")) {
+        try link()
+      }
       if check(.symbol("(")) {
         let open = current.range
         advance()
@@ -494,6 +508,16 @@ public struct Parser {
     if depth > Parser.maxDepth {
       throw failure(
         "expression nested too deeply (more than \(Parser.maxDepth) levels)", at: current.range)
+    }
+  }
+
+  /// One more link in a chain of operators or postfixes; refuses one too many.
+  private mutating func link() throws {
+    chain += 1
+    if chain > Parser.maxChain {
+      throw failure(
+        "expression too long (more than \(Parser.maxChain) operators or calls in a row); "
+          + "name its parts in separate statements", at: current.range)
     }
   }
 

@@ -29,7 +29,12 @@ public final class Session: Context {
   private let random: RandomStream
   /// Where figures go; `:plot` changes its setting.
   public let plotter: Plotter
-  private lazy var interpreter = Interpreter(context: self)
+  private lazy var interpreter: Interpreter = {
+    let interpreter = Interpreter(context: self)
+    // Evaluation runs on a thread of `evaluationStackSize`; leave room for the built-ins.
+    interpreter.stackLimit = evaluationStackSize - (16 << 20)
+    return interpreter
+  }()
   /// The folder whose files errors may quote (see `Context.quotableFolder`): where the
   /// session was started, a script's folder, or a notebook's while it is replayed.
   public var quotableFolder: String? = FileManager.default.currentDirectoryPath
@@ -79,7 +84,13 @@ public final class Session: Context {
     interruptedAtCheck = nil
     // Evaluation recurses with the program's nesting; a thread of our own with a large stack
     // keeps the language's depth limits, not the caller's thread, in charge.
-    return onLargeStack { RandomGenerator.using(self.random) { self.evaluateHere(source) } }
+    // Work inside one operation (a large random fill, a data set) asks the same counted
+    // check as the statements do, so a replay stops it where the user did.
+    return onLargeStack {
+      RandomGenerator.using(self.random) {
+        Cancellation.checking({ self.shouldCancel() }) { self.evaluateHere(source) }
+      }
+    }
   }
 
   private func evaluateHere(_ source: String) -> Evaluation {
@@ -147,11 +158,13 @@ public final class Session: Context {
   }
 
   public func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String? {
-    try reportingPlotErrors { try plotter.show(plot, file: file, size: size) }
+    let (shown, note) = plot.thinned()
+    if let note { output(note + "\n", false) }
+    return try reportingPlotErrors { try plotter.show(shown, file: file, size: size) }
   }
 
   public func showLive(_ plot: Plot) throws {
-    try reportingPlotErrors { try plotter.showLive(plot) }
+    try reportingPlotErrors { try plotter.showLive(plot.thinned().plot) }
   }
 
   /// Runs `body`, turning the plotter's and gnuplot's errors into errors of the language.

@@ -257,3 +257,16 @@ struct DatasetClassificationTests {
     }
   }
 }
+
+/// Generators refuse more than `Dataset.maxGeneratedSamples` (10 million) samples at once,
+/// with a message saying so, rather than running for minutes.
+@Suite struct DatasetSizeCapTests {
+  @Test func moreThanTenMillionSamplesAreRefused() {
+    var g = RandomGenerator(seed: 1)
+    #expect(Dataset.maxGeneratedSamples == 10_000_000)
+    let error = #expect(throws: TensorError.self) { try Dataset.moons(100_000_000, using: &g) }
+    #expect(error?.kind == .memory)
+    #expect(error?.message.hasPrefix("moons makes at most 10000000 samples") == true)
+    #expect(throws: TensorError.self) { try Dataset.line(10_000_001, using: &g) }
+  }
+}

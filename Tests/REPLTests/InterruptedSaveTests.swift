@@ -37,7 +37,7 @@ import Workspace
     let journal = try Journal(folder: dir.appendingPathComponent("sessions"), seed: 42)
     let reader = ScriptedReader([
       "data = xor();", "net = dense(2, 4, tanh) >> dense(4, 1, sigmoid);",
-      "h = fit(net, data, loss: mse, opt: sgd(lr: 0.5), epochs: 100000000)", "h.epochs",
+      "h = fit(net, data, loss: mse, opt: sgd(lr: 0.5), epochs: 10000000)", "h.epochs",
       ":save \(file)",
     ])
     var out = ""

@@ -3,8 +3,13 @@ import TensorEngine
 /// Checks and helpers that every generated data set shares, so that each generator refuses a
 /// bad argument with the same kind of message instead of trapping or allocating without bound.
 extension Dataset {
-  /// Refuses a sample count that cannot give every class at least one sample, or a data set
-  /// larger than the memory cap (checked before anything is allocated).
+  /// The most samples a generator makes: far more than any lesson needs, and made in
+  /// seconds, so that a mistyped size is refused at once rather than running for minutes.
+  public static let maxGeneratedSamples = 10_000_000
+
+  /// Refuses a sample count that cannot give every class at least one sample, one above
+  /// `maxGeneratedSamples`, or a data set larger than the memory cap (checked before anything
+  /// is allocated).
   static func checkCount(_ n: Int, classes: Int, features: Int, for name: String) throws {
     guard classes >= 1 else {
       throw TensorError(.argument, "\(name) needs at least 1 class, not \(classes)")
@@ -12,6 +17,12 @@ extension Dataset {
     guard n >= classes else {
       let what = classes == 1 ? "" : " (one sample per class)"
       throw TensorError(.argument, "\(name) needs n ≥ \(classes)\(what), not \(n)")
+    }
+    guard n <= maxGeneratedSamples else {
+      throw TensorError(
+        .memory,
+        "\(name) makes at most \(maxGeneratedSamples) samples (10 million), not \(n): more "
+          + "would take minutes to make and could not be plotted")
     }
     let (elements, overflow) = n.multipliedReportingOverflow(by: features)
     try Tensor.checkMemory(elements: overflow ? Int.max : elements)

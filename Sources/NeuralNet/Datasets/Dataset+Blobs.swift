@@ -30,6 +30,8 @@ extension Dataset {
     for (c, size) in classSizes(n, classes: centers).enumerated() {
       let mean = means[c]
       for _ in 0..<size {
+        // A large set takes seconds: stop when the user asks to.
+        if labels.count % Cancellation.chunk == 0 { try Cancellation.check() }
         x.append(mean.0 + noise * generator.normal())
         x.append(mean.1 + noise * generator.normal())
         labels.append(c)

@@ -29,6 +29,8 @@ extension Dataset {
     for (c, m) in classSizes(n, classes: 2).enumerated() {
       let radius = c == 0 ? 1 : factor
       for i in 0..<m {
+        // A large set takes seconds: stop when the user asks to.
+        if labels.count % Cancellation.chunk == 0 { try Cancellation.check() }
         let angle = 2 * Double.pi * Double(i) / Double(m)
         x.append(radius * cos(angle) + noise * generator.normal())
         x.append(radius * sin(angle) + noise * generator.normal())

@@ -42,6 +42,8 @@ extension Dataset {
     x.reserveCapacity(n)
     y.reserveCapacity(n)
     for _ in 0..<n {
+      // A large set takes seconds: stop when the user asks to.
+      if y.count % Cancellation.chunk == 0 { try Cancellation.check() }
       let value = input(&generator)
       x.append(value)
       y.append(target(value, generator.normal()))

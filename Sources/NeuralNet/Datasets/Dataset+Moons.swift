@@ -26,6 +26,8 @@ extension Dataset {
     labels.reserveCapacity(n)
     for (c, m) in classSizes(n, classes: 2).enumerated() {
       for angle in evenlySpaced(0, Double.pi, m) {
+        // A large set takes seconds: stop when the user asks to.
+        if labels.count % Cancellation.chunk == 0 { try Cancellation.check() }
         let point = c == 0 ? (cos(angle), sin(angle)) : (1 - cos(angle), 0.5 - sin(angle))
         x.append(point.0 + noise * generator.normal())
         x.append(point.1 + noise * generator.normal())

@@ -27,6 +27,8 @@ extension Dataset {
       let radii = evenlySpaced(0, 1, m)
       let angles = evenlySpaced(4 * Double(c), 4 * Double(c + 1), m)
       for (r, angle) in zip(radii, angles) {
+        // A large set takes seconds: stop when the user asks to.
+        if labels.count % Cancellation.chunk == 0 { try Cancellation.check() }
         let t = angle + noise * generator.normal()
         x.append(r * sin(t))
         x.append(r * cos(t))

@@ -28,10 +28,10 @@ public enum Initializer: Sendable {
     switch self {
     case .xavier:
       let a = (6 / Double(Swift.max(1, fanIn + fanOut))).squareRoot()
-      values = (0..<n).map { _ in generator.uniform(-a, a) }
+      values = try Tensor.generate(n) { generator.uniform(-a, a) }
     case .he:
       let s = (2 / Double(Swift.max(1, fanIn))).squareRoot()
-      values = (0..<n).map { _ in s * generator.normal() }
+      values = try Tensor.generate(n) { s * generator.normal() }
     }
     return try Tensor(shape: [fanOut, fanIn], scalars: values)
   }

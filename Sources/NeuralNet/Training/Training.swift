@@ -73,9 +73,7 @@ public enum Training {
     guard data.count > 0 else {
       throw TensorError(.argument, "cannot train on \(data.name): it has no samples")
     }
-    guard options.epochs >= 0 else {
-      throw TensorError(.argument, "epochs must be ≥ 0, not \(options.epochs)")
-    }
+    try Training.checkEpochs(options.epochs, atLeast: 0)
     if let b = options.batchSize, b < 1 {
       throw TensorError(.argument, "batch size must be ≥ 1, not \(b)")
     }

@@ -44,7 +44,7 @@ extension Builtins {
       let schedule = try args.schedule("schedule")
       schedule?.reset()
       let options = TrainingOptions(
-        epochs: try args.int("epochs", atLeast: 0, default: 100),
+        epochs: try args.epochs(atLeast: 0),
         batchSize: args.has("batch") ? try args.int("batch", atLeast: 1) : nil,
         shuffle: try args.bool("shuffle", default: true),
         validation: try args.optionalDataset("val"), schedule: schedule)
@@ -199,7 +199,7 @@ extension Builtins {
     }
     let result = try learner.train(
       on: data, learningRate: args.double("lr", default: 1),
-      maxEpochs: args.int("epochs", atLeast: 1, default: 100),
+      maxEpochs: args.epochs(atLeast: 1),
       shouldCancel: { context.shouldCancel() })
     return .perceptronResult(result)
   }
