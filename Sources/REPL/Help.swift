@@ -55,7 +55,7 @@ public enum Help {
     }
     if name == "commands" { return commands() }
     if let topic = topics.first(where: { $0.name == name }) { return topic.text }
-    if Builtins.groups.contains(name) { return group(name) }
+    if Builtins.groups.contains(name) { return group(name, width: width) }
     if let text = keywordHelp[name] { return text }
     if name.hasPrefix(":"), let command = Command.named(String(name.dropFirst())) {
       return command.usage + "\n  " + command.summary + "\n"
@@ -120,11 +120,15 @@ public enum Help {
     .joined(separator: "\n") + "\n?NAME is :help NAME. Ctrl-C stops a running statement.\n"
   }
 
-  private static func group(_ name: String) -> String {
+  /// One line per built-in, its summary wrapped to `width` under the summaries' column.
+  private static func group(_ name: String, width: Int) -> String {
     let builtins = Builtins.inGroup(name)
-    let width = (builtins.map(\.name.count).max() ?? 0) + 2
+    let column = (builtins.map(\.name.count).max() ?? 0) + 2
+    let indent = String(repeating: " ", count: column)
     return builtins.map {
-      $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + $0.summary
+      wrapWords(
+        $0.summary, width: width,
+        first: $0.name.padding(toLength: column, withPad: " ", startingAt: 0), indent: indent)
     }
     .joined(separator: "\n") + "\n"
   }

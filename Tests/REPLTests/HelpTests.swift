@@ -36,6 +36,21 @@ import Testing
     for line in index.split(separator: "\n") { #expect(line.count <= 80) }
   }
 
+  /// A group's page fits the terminal: long summaries continue under the summaries' column
+  /// instead of running past the edge, and no word is lost.
+  @Test func aGroupsPageWrapsItsSummariesToTheWidth() throws {
+    let page = try #require(Help.page("math", width: 60))
+    let lines = page.split(separator: "\n")
+    for line in lines { #expect(line.count <= 60, "too long: \(line)") }
+    let column = (Builtins.inGroup("math").map(\.name.count).max() ?? 0) + 2
+    let round = try #require(Builtins.all["round"])
+    let start = try #require(lines.firstIndex { $0.hasPrefix("round ") })
+    // round's summary is longer than a line, so its second line is indented to the column.
+    #expect(lines[start + 1].hasPrefix(String(repeating: " ", count: column)))
+    let words = page.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+    #expect(words.contains(round.summary.split(separator: " ").joined(separator: " ")))
+  }
+
   /// `step` is the Heaviside activation and an optimizer's update; its page shows both, and
   /// the optimizers' group lists it.
   @Test func aBuiltinWithTwoFormsShowsBoth() throws {
