@@ -42,7 +42,9 @@ public enum GnuplotScript {
     if let title = plot.title { lines.append("set title \(quoted(title)) noenhanced") }
     if let label = plot.xLabel { lines.append("set xlabel \(quoted(label)) noenhanced") }
     if let label = plot.yLabel { lines.append("set ylabel \(quoted(label)) noenhanced") }
-    if plot.logY { lines.append("set logscale y") }
+    // gnuplot's default labels of a log axis over several decades are fixed-point with as
+    // many digits as the smallest needs (1.0000000 … 0.0000010); %g reads 1, 0.01, 1e-06.
+    if plot.logY { lines.append(contentsOf: ["set logscale y", "set format y '%g'"]) }
     // Above samples and class regions the legend hides none of them, nor an axis label;
     // rising curves leave the top left free; one or two falling curves leave the top right
     // free, but among several runs one may rise there (a validation loss that overfits).

@@ -30,7 +30,7 @@ import Testing
     let png = try GnuplotScript.render(
       plot, target: .file(path: "a.png", format: .png), size: PlotSize(320, 240))
     #expect(png.contains("set terminal pngcairo size 320,240 "))
-    #expect(png.contains("\nset logscale y\n"))
+    #expect(png.contains("\nset logscale y\nset format y '%g'\n"))
     let text = try GnuplotScript.render(plot, target: .text, size: PlotSize(100, 30))
     #expect(text.contains("set terminal dumb size 100,30 noenhanced\nset output\n"))
   }
