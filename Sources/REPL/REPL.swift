@@ -82,6 +82,8 @@ public final class REPL {
     // A text figure on the screen is not part of the cell's output (its plot is recorded
     // for the notebook's figure).
     session.displayOutput = { text in output(text, false) }
+    // A value is recorded as replay prints it (80 columns), whatever the terminal's width.
+    session.recordValue = { text in capture.text += text }
   }
 
   /// Tab completion over this REPL's session.

@@ -136,7 +136,17 @@ public final class Session: Context {
 
   private func show(_ value: Value) {
     if case .none = value { return }
-    output(formatter.format(value) + "\n", false)
+    let text = formatter.format(value) + "\n"
+    // The screen's layout follows the terminal; a notebook's must not, or a session saved
+    // from a wide terminal would not check clean anywhere else.
+    guard let recordValue, let displayOutput, formatter.width != Self.recordWidth else {
+      output(text, false)
+      return
+    }
+    var record = formatter
+    record.width = Self.recordWidth
+    displayOutput(text)
+    recordValue(record.format(value) + "\n")
   }
 
   // MARK: Context
@@ -145,6 +155,14 @@ public final class Session: Context {
 
   /// Where text for the screen only goes (a text figure); nil sends it with the output.
   public var displayOutput: ((String) -> Void)?
+
+  /// Where the record of an echoed value goes (the notebook's output, never the screen),
+  /// laid out at `recordWidth` whatever the terminal's width; used with `displayOutput`,
+  /// which then gets the screen's layout. Nil keeps one copy, the screen's, in the output.
+  public var recordValue: ((String) -> Void)?
+
+  /// The width values are laid out to in a notebook, as replay lays them out.
+  public static let recordWidth = ValueFormatter().width
 
   public func display(_ text: String) {
     if let displayOutput { displayOutput(text) } else { output(text, false) }

@@ -41,6 +41,32 @@ import Workspace
     #expect(NotebookReplay.differences(recorded: notebook, now: now, name: "saved").isEmpty)
   }
 
+  /// Tensors are laid out to the terminal's width on the screen, but a saved notebook holds
+  /// them as replay prints them, so a session saved from a wide terminal checks clean.
+  @Test func aWideTerminalSavesValuesAsReplayLaysThemOut() throws {
+    let file = FileManager.default.temporaryDirectory
+      .appendingPathComponent("gb-wide-\(UUID().uuidString).nb.md").path
+    var screen = ""
+    let repl = REPLUnderTest(
+      reader: ScriptedReader(["x = linspace(-3, 3, 50)", "print(x[0:2])", ":save \(file)"]),
+      options: .init(width: { 120 })
+    ) { text, transient in if !transient { screen += text } }
+    _ = repl.run()
+    let notebook = try NotebookReader.read(String(contentsOfFile: file, encoding: .utf8))
+    let recorded = try #require(notebook.cells.first?.output)
+    // 50 numbers: 12 to a line at 120 columns on the screen, 8 at 80 in the notebook.
+    #expect(screen.contains("-1.653,\n"))
+    #expect(recorded.contains("-2.143,\n    -2.02,"))
+    #expect(recorded.split(separator: "\n").allSatisfy { $0.count <= 80 })
+    #expect(!screen.contains(recorded))
+    // Only the layout differs: the same numbers in the same order.
+    let echoed = try #require(screen.components(separatedBy: "tensor [2]").first)
+    let numbers = { (s: String) in s.split(whereSeparator: { " ,[]\n".contains($0) }) }
+    #expect(numbers(recorded) == numbers(echoed))
+    let now = NotebookReplay.run(notebook).notebook
+    #expect(NotebookReplay.differences(recorded: notebook, now: now, name: "wide").isEmpty)
+  }
+
   @Test func openReplaysANotebookAndSaveWritesItBack() throws {
     let file = FileManager.default.temporaryDirectory
       .appendingPathComponent("gb-open-\(UUID().uuidString).nb.md").path
