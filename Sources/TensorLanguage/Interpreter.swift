@@ -10,9 +10,9 @@ public struct Interrupted: Error {
 public final class Interpreter {
   /// Deeper user-function recursion than this is refused, long before the stack runs out.
   public static let maxCallDepth = 400
-  /// The largest bound a `for` loop over a range may have: 2^53, past which a float64 counts
-  /// by 1 no longer (1e16 + 1 == 1e16).
-  public static let maxExactLoopBound: Double = 9_007_199_254_740_992
+  /// The largest bound a `for` loop over a range may have: 2^53 − 1. From 2^53 on a float64
+  /// counts by 1 no longer (2^53 + 1 == 2^53, 1e16 + 1 == 1e16), so the loop would not end.
+  public static let maxExactLoopBound: Double = 9_007_199_254_740_991
   /// The bytes of stack evaluation may use before it refuses to go deeper. Expressions
   /// nested within the parser's limits inside calls within `maxCallDepth` can still need
   /// more stack than a thread has; the thread that evaluates sets this from its own size.
@@ -110,8 +110,8 @@ public final class Interpreter {
         let exact = Interpreter.maxExactLoopBound
         guard Swift.abs(low) <= exact, Swift.abs(high) <= exact else {
           throw RuntimeError(
-            "a loop range's bounds must lie within ±2^53 (±9007199254740992), where counting "
-              + "by 1 is exact; \(low)..\(high) is not", at: sequenceExpr.range)
+            "a loop range's bounds must lie below 2^53 in size (±9007199254740991), where "
+              + "counting by 1 is exact; \(low)..\(high) is not", at: sequenceExpr.range)
         }
         var i = low
         while i <= high {
