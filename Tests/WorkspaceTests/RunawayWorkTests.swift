@@ -19,7 +19,19 @@ import Workspace
     "true" + String(repeating: " && true", count: 50_000),
     "1" + String(repeating: " == 1", count: 50_000),
     "\"a\"" + String(repeating: " + \"a\"", count: 50_000),
+    // Chains of 999 nested 127 deep, each starting with the one inside: no chain is longer
+    // than 1,000, but the tree is 127,000 deep. Closed, and left open at the end of input
+    // (which the script runner parses again to say what is missing).
+    "y = " + nestedChains(closed: true),
+    "y = " + nestedChains(closed: false),
   ]
+
+  static func nestedChains(closed: Bool) -> String {
+    let links = String(repeating: "+1", count: 999)
+    var e = "1" + links
+    for _ in 0..<126 { e = "(" + e + ")" + links }
+    return closed ? e : "(" + e
+  }
 
   @Test(arguments: 0..<chains.count)
   func aLongChainIsAnErrorNotACrash(index: Int) throws {
@@ -107,6 +119,12 @@ import Workspace
     #expect(run.stderr.hasPrefix("<stdin>:3:7: error: a tensor of 200000000 values needs 1.5 GiB"))
     #expect(run.stderr.contains("already holds 3 GiB of tensors and its memory limit is 3 GiB"))
     #expect(run.stderr.contains("--memory 8G or GRADBOOK_MEMORY=8G"))
+    // Giving a name something small frees its tensor, as the message advises.
+    let freed = try LimitedRun.run(
+      ["--memory", "3G", "-"], input: "x = zeros(2e8);\ny = x + 1;\nx = 0\nz = y + 1;\nz.shape\n",
+      deadline: 120)
+    #expect(freed.end == .exited(0), "\(freed.end): \(freed.stderr.prefix(300))")
+    #expect(freed.stdout.contains("[200000000]"), "\(freed.stdout.prefix(300))")
   }
 
   /// The environment variable sets the limit too; operations that cannot fail otherwise
