@@ -67,15 +67,24 @@ public struct ValueFormatter: Sendable {
     return "(" + indented.joined(separator: ",\n ") + ")"
   }
 
+  /// How deep tuples inside tuples are shown; deeper ones are `(…)`. A loop can nest them
+  /// without end (`x = (x, 1)`), and showing each level recurses.
+  public static let deepestTuple = 64
+
   /// A value among others (in a tuple, or printed with others): tensors without their
   /// shape header, layers by their description.
   func inline(_ value: Value) -> String {
+    inline(value, depth: 1)
+  }
+
+  private func inline(_ value: Value, depth: Int) -> String {
     switch value {
     case .none: return "none"
     case .tensor(let t): return numbers.format(t)
     case .layer(let layer): return layer.description
     case .tuple(let elements):
-      return "(" + elements.map(inline).joined(separator: ", ") + ")"
+      if depth >= ValueFormatter.deepestTuple { return "(…)" }
+      return "(" + elements.map { inline($0, depth: depth + 1) }.joined(separator: ", ") + ")"
     default: return format(value)
     }
   }

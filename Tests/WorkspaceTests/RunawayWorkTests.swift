@@ -107,6 +107,21 @@ import Workspace
     }
   }
 
+  /// A loop can nest a value without end; showing it, forgetting it (`:reset`) and ending
+  /// the session each recursed once per level on the main thread's small stack.
+  @Test(arguments: ["x\n", "x;\n", ":reset\n"])
+  func aValueNestedByALoopIsShownAndFreed(last: String) throws {
+    let input = "x = (1, 2)\nfor i in 1..200000 { x = (x, 1) }\n" + last + "7 * 6\n"
+    let run = try LimitedRun.run(["--interactive"], input: input, deadline: 120)
+    #expect(run.end == .exited(0), "\(run.end): \(run.stderr.prefix(300))")
+    #expect(!run.crashed)
+    #expect(run.stdout.contains("gb> 42"), "\(run.stdout.suffix(200))")
+    if last == "x\n" {
+      let shown = "(" + String(repeating: "(", count: 62) + "…), 1)"
+      #expect(run.stdout.contains(shown), "\(run.stdout.prefix(200))")
+    }
+  }
+
   // MARK: Item 12: memory for one call and for a session
 
   /// Three tensors each under the per-tensor cap, together over the session's limit: the
