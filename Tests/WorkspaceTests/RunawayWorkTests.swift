@@ -122,6 +122,18 @@ import Workspace
     }
   }
 
+  /// Doubling a tuple 40 times holds 2^40 values without copying them: it is shown with its
+  /// first 10,000 values and `…`, at once, instead of never ending.
+  @Test func aTupleOfTrillionsOfValuesIsShownInPart() throws {
+    let input = "x = (1, 2);\nfor i in 1..40 { x = (x, x) }\nx\n"
+    let run = try LimitedRun.run(["-"], input: input, deadline: 30)
+    #expect(run.end == .exited(0), "\(run.end): \(run.stderr.prefix(300))")
+    // 40 doublings of (1, 2): 41 tuples open before its first value.
+    #expect(run.stdout.hasPrefix(String(repeating: "(", count: 41) + "1, 2), (1, 2))"))
+    #expect(run.stdout.contains(", …)"))
+    #expect(run.stdout.utf8.count < 100_000, "\(run.stdout.utf8.count) bytes")
+  }
+
   // MARK: Item 12: memory for one call and for a session
 
   /// Three tensors each under the per-tensor cap, together over the session's limit: the
