@@ -52,8 +52,8 @@ let package = Package(
     .executableTarget(
       name: "gradbook",
       dependencies: [
-        "NeuralNet", "TensorLanguage", "Workspace", "REPL", "LineEditing", "NotebookFormat",
-        "Plotting",
+        "TensorEngine", "NeuralNet", "TensorLanguage", "Workspace", "REPL", "LineEditing",
+        "NotebookFormat", "Plotting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

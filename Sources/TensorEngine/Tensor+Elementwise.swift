@@ -247,6 +247,9 @@ extension Tensor {
     let shape =
       a.shape == b.shape ? a.shape : try Shape.broadcast(a.shape, b.shape, op: op.rawValue)
     let n = a.shape == b.shape ? a.count : try checkedCount(shape)
+    if a.shape == b.shape {
+      try MemoryBudget.check(bytes: n &* MemoryLayout<Double>.size, for: "the result")
+    }
     let scalars = [Double](unsafeUninitializedCapacity: n) { out, initialized in
       a.scalars.withUnsafeBufferPointer { pa in
         b.scalars.withUnsafeBufferPointer { pb in

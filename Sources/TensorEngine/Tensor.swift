@@ -63,6 +63,7 @@ public final class Tensor {
     self.shape = shape
     self.scalars = scalars
     self.isParameter = isParameter
+    MemoryBudget.allocated(scalars.count)
   }
 
   /// Frees the graph behind this tensor with a loop. Left to reference counting, releasing
@@ -70,6 +71,8 @@ public final class Tensor {
   /// release, n calls deep, and a graph built by a long loop overflows the stack. Here each
   /// input that nothing else holds gives up its node to the work list before it is freed.
   deinit {
+    // The number of values never changes after init (`assign` and `updateScalars` keep it).
+    MemoryBudget.freed(scalars.count)
     guard node != nil else { return }
     // Moved, not copied: a node held twice would not be seen as unique below.
     var pending = [node.take()!]
@@ -146,7 +149,8 @@ extension Tensor {
     set { cap.store(Swift.max(0, newValue), ordering: .relaxed) }
   }
 
-  /// Throws when `elements` float64 values would exceed the memory cap.
+  /// Throws when `elements` float64 values would exceed the memory cap, or the session's
+  /// memory limit with the tensors it already holds (`MemoryBudget`).
   public static func checkMemory(elements: Int) throws {
     let (bytes, overflow) = elements.multipliedReportingOverflow(by: MemoryLayout<Double>.size)
     let limit = memoryCap
@@ -156,6 +160,7 @@ extension Tensor {
         "a tensor of \(elements) values (\(formatBytes(overflow ? Int.max : bytes))) exceeds "
           + "the memory cap of \(formatBytes(limit))")
     }
+    try MemoryBudget.check(bytes: bytes, for: "a tensor of \(elements) values")
   }
 
   /// Checks the cap for `shape` and returns its element count.
@@ -165,7 +170,7 @@ extension Tensor {
     return n
   }
 
-  static func formatBytes(_ bytes: Int) -> String {
+  public static func formatBytes(_ bytes: Int) -> String {
     let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
     var value = Double(bytes)
     var unit = 0

@@ -40,6 +40,8 @@ public struct Diagnostic: Sendable, Equatable {
 /// With a file name the first line reads `FILE:LINE:COL: error: …`, as compilers write it.
 public struct DiagnosticFormatter {
   public var file: String?
+  /// The most characters of a source line an error shows.
+  public static let widestLine = 120
   /// Wraps the word "error:" in red when printing to a terminal.
   public var colour: Bool
 
@@ -61,12 +63,27 @@ public struct DiagnosticFormatter {
     }
     let lineIndex = d.range.start.line - 1
     if lineIndex >= 0, lineIndex < lines.count {
-      let text = lines[lineIndex].replacingTabs()
-      out += "  \(text)\n"
-      let startColumn = Swift.max(1, d.range.start.column)
-      let endColumn =
+      var text = lines[lineIndex].replacingTabs()
+      var startColumn = Swift.max(1, d.range.start.column)
+      var endColumn =
         d.range.end.line == d.range.start.line
         ? Swift.max(d.range.end.column, startColumn + 1) : text.count + 1
+      // A line of thousands of characters (a generated chain) is shown as the stretch around
+      // the caret, so that the error stays a few lines long.
+      let shown = DiagnosticFormatter.widestLine
+      if text.count > shown {
+        let characters = Array(text)
+        let from = Swift.min(
+          Swift.max(0, startColumn - 1 - shown / 3), Swift.max(0, characters.count - shown))
+        let to = Swift.min(characters.count, from + shown)
+        text =
+          (from > 0 ? "…" : "") + String(characters[from..<to])
+          + (to < characters.count ? "…" : "")
+        let shift = from - (from > 0 ? 1 : 0)
+        startColumn = Swift.max(1, startColumn - shift)
+        endColumn = Swift.min(Swift.max(1, endColumn - shift), text.count + 1)
+      }
+      out += "  \(text)\n"
       let width = Swift.max(1, Swift.min(endColumn, text.count + 2) - startColumn)
       out +=
         "  " + String(repeating: " ", count: startColumn - 1) + "^"

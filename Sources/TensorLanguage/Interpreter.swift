@@ -10,6 +10,9 @@ public struct Interrupted: Error {
 public final class Interpreter {
   /// Deeper user-function recursion than this is refused, long before the stack runs out.
   public static let maxCallDepth = 400
+  /// The largest bound a `for` loop over a range may have: 2^53 − 1. From 2^53 on a float64
+  /// counts by 1 no longer (2^53 + 1 == 2^53, 1e16 + 1 == 1e16), so the loop would not end.
+  public static let maxExactLoopBound: Double = 9_007_199_254_740_991
   /// The bytes of stack evaluation may use before it refuses to go deeper. Expressions
   /// nested within the parser's limits inside calls within `maxCallDepth` can still need
   /// more stack than a thread has; the thread that evaluates sets this from its own size.
@@ -102,6 +105,13 @@ public final class Interpreter {
       case .range(let low, let high):
         guard low.isFinite, high.isFinite else {
           throw RuntimeError("a loop range needs finite bounds", at: sequenceExpr.range)
+        }
+        // Beyond 2^53 adding 1 no longer changes a float64, so such a loop would never end.
+        let exact = Interpreter.maxExactLoopBound
+        guard Swift.abs(low) <= exact, Swift.abs(high) <= exact else {
+          throw RuntimeError(
+            "a loop range's bounds must lie below 2^53 in size (±9007199254740991), where "
+              + "counting by 1 is exact; \(low)..\(high) is not", at: sequenceExpr.range)
         }
         var i = low
         while i <= high {
@@ -202,6 +212,7 @@ public final class Interpreter {
       guard let t = Arguments.asTensor(value) else {
         throw RuntimeError("cannot negate \(value.kindName)", at: expr.range)
       }
+      try t.checkRoomForCopy()
       return .tensor(-t)
     case .binary(let op, let left, let right):
       return try binary(op, left, right, at: expr.range)
@@ -220,6 +231,7 @@ public final class Interpreter {
       guard let t = Arguments.asTensor(value) else {
         throw RuntimeError("cannot transpose \(value.kindName)", at: expr.range)
       }
+      try t.checkRoomForCopy()
       return .tensor(t.transposed())
     case .conditional(let condition, let then, let otherwise):
       if try truth(evaluate(condition), at: condition.range) { return try run(then) }

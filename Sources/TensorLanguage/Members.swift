@@ -7,7 +7,9 @@ public func member(of value: Value, _ name: String) throws -> Value {
   case .tensor(let t):
     switch name {
     case "shape": return .tensor(Tensor(t.shape.map(Double.init)))
-    case "T": return .tensor(t.transposed())
+    case "T":
+      try t.checkRoomForCopy()
+      return .tensor(t.transposed())
     case "grad":
       guard t.isParameter else {
         throw RuntimeError(

@@ -13,8 +13,9 @@ public struct Parser {
   /// Deeper nesting than this is refused with an error rather than risking the stack.
   public static let maxDepth = 128
   /// The most operators, calls, indexes and members one expression may chain
-  /// (`1 + 1 + …`, `f(x)(y)…`): each adds a level to the tree that evaluation recurses
-  /// through, so a long enough chain would overflow the stack like deep nesting.
+  /// (`1 + 1 + …`, `f(x)(y)…`), counting those of the chains it sits in or starts with: each
+  /// adds a level to the tree that evaluation recurses through, so a long enough chain would
+  /// overflow the stack like deep nesting.
   public static let maxChain = 1000
 
   private struct Failure: Error {
@@ -27,6 +28,8 @@ public struct Parser {
   private var depth = 0
   /// The links of the chains the expression being parsed sits in (see `maxChain`).
   private var chain = 0
+  /// The most links reached under the operand being parsed (see `operand`).
+  private var deepest = 0
 
   private init(tokens: [Token]) {
     self.tokens = tokens
@@ -274,8 +277,8 @@ public struct Parser {
   private mutating func leftAssociative(
     _ operators: Set<String>, next: (inout Parser) throws -> Expr
   ) throws -> Expr {
-    var left = try next(&self)
     let outer = chain
+    var left = try operand { try next(&$0) }
     defer { chain = outer }
     while case .symbol(let op) = current.kind, operators.contains(op) {
       // An operator error points at the operator, so the node's range is the operator's.
@@ -290,8 +293,8 @@ public struct Parser {
   }
 
   private mutating func postfix() throws -> Expr {
-    var value = try primary()
     let outer = chain
+    var value = try operand { try $0.primary() }
     defer { chain = outer }
     while true {
       if check(.symbol("(")) || check(.symbol("[")) || check(.symbol(".")) || check(.symbol("'")) {
@@ -511,9 +514,22 @@ public struct Parser {
     }
   }
 
+  /// Parses the first operand of a chain, and lets the links inside it count for the chain
+  /// it starts: `((1 + 1 + …) + 1 + …) + 1 + …` is as deep a tree as one long chain, and
+  /// evaluating it, or even freeing it, recurses as deep.
+  private mutating func operand(_ parse: (inout Parser) throws -> Expr) throws -> Expr {
+    let saved = deepest
+    deepest = chain
+    defer { deepest = Swift.max(saved, deepest) }
+    let first = try parse(&self)
+    chain = deepest
+    return first
+  }
+
   /// One more link in a chain of operators or postfixes; refuses one too many.
   private mutating func link() throws {
     chain += 1
+    deepest = Swift.max(deepest, chain)
     if chain > Parser.maxChain {
       throw failure(
         "expression too long (more than \(Parser.maxChain) operators or calls in a row); "

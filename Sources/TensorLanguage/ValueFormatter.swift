@@ -60,22 +60,51 @@ public struct ValueFormatter: Sendable {
   /// after, so that a tensor laid out over several lines still fits.
   private func tuple(_ elements: [Value]) -> String {
     let narrower = ValueFormatter(digits: digits, width: max(width, 2) - 2)
-    let parts = elements.map(narrower.inline)
+    let budget = Budget()
+    let parts = elements.map { narrower.inline($0, depth: 1, budget: budget) }
     let line = "(" + parts.joined(separator: ", ") + ")"
     if line.count <= width && !line.contains("\n") { return line }
     let indented = parts.map { $0.replacingOccurrences(of: "\n", with: "\n ") }
     return "(" + indented.joined(separator: ",\n ") + ")"
   }
 
+  /// How deep tuples inside tuples are shown; deeper ones are `(…)`. A loop can nest them
+  /// without end (`x = (x, 1)`), and showing each level recurses.
+  public static let deepestTuple = 64
+
+  /// The most values a tuple shows, counting those inside the tuples it holds; the rest are
+  /// `…`. A loop can double a tuple in size without copying it (`x = (x, x)`, 40 times
+  /// holds 2^40 values), and showing them all would never end.
+  public static let mostShownValues = 10_000
+
+  /// What is left of `mostShownValues` while one value is shown.
+  private final class Budget {
+    var left = ValueFormatter.mostShownValues
+  }
+
   /// A value among others (in a tuple, or printed with others): tensors without their
   /// shape header, layers by their description.
   func inline(_ value: Value) -> String {
+    inline(value, depth: 1, budget: Budget())
+  }
+
+  private func inline(_ value: Value, depth: Int, budget: Budget) -> String {
+    budget.left -= 1
     switch value {
     case .none: return "none"
     case .tensor(let t): return numbers.format(t)
     case .layer(let layer): return layer.description
     case .tuple(let elements):
-      return "(" + elements.map(inline).joined(separator: ", ") + ")"
+      if depth >= ValueFormatter.deepestTuple { return "(…)" }
+      var parts: [String] = []
+      for element in elements {
+        guard budget.left > 0 else {
+          parts.append("…")
+          break
+        }
+        parts.append(inline(element, depth: depth + 1, budget: budget))
+      }
+      return "(" + parts.joined(separator: ", ") + ")"
     default: return format(value)
     }
   }

@@ -30,6 +30,7 @@ public final class Session: Context {
   /// Where figures go; `:plot` changes its setting.
   public let plotter: Plotter
   private lazy var interpreter: Interpreter = {
+    madeInterpreter = true
     let interpreter = Interpreter(context: self)
     // Evaluation runs on a thread of `evaluationStackSize`; leave room for the built-ins.
     interpreter.stackLimit = evaluationStackSize - (16 << 20)
@@ -72,8 +73,22 @@ public final class Session: Context {
   /// Restarts the session's random generator, as `seed(n)` does.
   public func reseed(_ seed: UInt64) { random.generator = RandomGenerator(seed: seed) }
 
-  /// Forgets every binding.
-  public func reset() { interpreter.reset() }
+  /// Forgets every binding. A value a loop nested without end (`x = (x, 1)`, 200,000 times)
+  /// is freed one level per call, so it is freed on the evaluation thread's large stack.
+  public func reset() {
+    let interpreter = self.interpreter
+    onLargeStack { interpreter.reset() }
+  }
+
+  /// Whether `interpreter` was made: deinit must not make one (it would refer to the session
+  /// being freed).
+  private var madeInterpreter = false
+
+  deinit {
+    guard madeInterpreter else { return }
+    let interpreter = self.interpreter
+    onLargeStack { interpreter.reset() }
+  }
 
   /// Parses `source` and runs its statements in order, printing the value of each
   /// expression statement and assignment (unless it ends in `;`). With `stoppingAt`, the

@@ -45,9 +45,12 @@ struct Start: ParsableCommand {
     help: "Start the REPL even when standard input is not a terminal (lines are read plainly).")
   var interactive = false
 
+  @OptionGroup var memory: MemoryOption
+
   private var welcome: String { "Gradbook \(Gradbook.version) · :help for help, Ctrl-D to quit" }
 
   func run() throws {
+    try memory.apply()
     let status: Int32
     if interactive {
       guard file == nil else {

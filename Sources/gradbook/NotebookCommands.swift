@@ -14,7 +14,10 @@ struct RunNotebooks: ParsableCommand {
   @Argument(help: "Notebooks to run.")
   var files: [String]
 
+  @OptionGroup var memory: MemoryOption
+
   func run() throws {
+    try memory.apply()
     try replayEach(files) { file, _, replay in
       try save(replay, to: file)
       print("\(file): ran \(replay.notebook.cells.count) cells")
@@ -36,7 +39,10 @@ struct CheckNotebooks: ParsableCommand {
   @Flag(help: "Accept the new outputs: write them into the notebooks.")
   var update = false
 
+  @OptionGroup var memory: MemoryOption
+
   func run() throws {
+    try memory.apply()
     try replayEach(files) { file, notebook, replay in
       let now = replay.notebook
       let diffs = NotebookReplay.differences(recorded: notebook, now: now, name: file)

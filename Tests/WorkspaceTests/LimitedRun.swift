@@ -40,9 +40,10 @@ struct LimitedRun {
   ///   - interruptAfter: seconds after which it gets SIGINT, as Ctrl-C sends; it must then
   ///     stop within `grace` seconds.
   ///   - deadline: seconds after which, without an interrupt, it counts as hung.
+  ///   - environment: variables to set for it on top of this process's.
   static func run(
     _ arguments: [String], input: String = "", interruptAfter: Double? = nil,
-    deadline: Double = 60, grace: Double = 10
+    deadline: Double = 60, grace: Double = 10, environment extra: [String: String] = [:]
   ) throws -> LimitedRun {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
       "gradbook-limited-\(UUID().uuidString)")
@@ -65,6 +66,7 @@ struct LimitedRun {
     // A crash is seen by its signal; the backtracer would only make it slow.
     environment["SWIFT_BACKTRACE"] = "enable=no"
     environment["NO_COLOR"] = "1"
+    environment.merge(extra) { _, new in new }
     process.environment = environment
     process.standardInput = try FileHandle(forReadingFrom: inURL)
     process.standardOutput = try FileHandle(forWritingTo: outURL)

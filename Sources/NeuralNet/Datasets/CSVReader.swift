@@ -1,3 +1,5 @@
+import TensorEngine
+
 /// A small RFC 4180 reader that remembers where every field starts.
 ///
 /// Hand-written rather than taken from a package (yaslab/CSV.swift was considered): that reader
@@ -99,6 +101,8 @@ struct CSVReader {
       }
       // The position of the next character.
       if isBreak {
+        // A large file takes seconds to read: stop when the user asks to.
+        if line % 4096 == 0 { try Cancellation.check() }
         line += 1
         column = 1
       } else {

@@ -8,8 +8,8 @@ extension Dataset {
   public static let maxGeneratedSamples = 10_000_000
 
   /// Refuses a sample count that cannot give every class at least one sample, one above
-  /// `maxGeneratedSamples`, or a data set larger than the memory cap (checked before anything
-  /// is allocated).
+  /// `maxGeneratedSamples`, or a data set larger than the memory cap or than the session's
+  /// memory limit leaves room for (checked before anything is allocated).
   static func checkCount(_ n: Int, classes: Int, features: Int, for name: String) throws {
     guard classes >= 1 else {
       throw TensorError(.argument, "\(name) needs at least 1 class, not \(classes)")
@@ -26,6 +26,10 @@ extension Dataset {
     }
     let (elements, overflow) = n.multipliedReportingOverflow(by: features)
     try Tensor.checkMemory(elements: overflow ? Int.max : elements)
+    // Everything the generator holds at once: the inputs, the labels as it draws them, and
+    // the targets made from them.
+    let total = (elements + 2 * n) * MemoryLayout<Double>.size
+    try MemoryBudget.check(bytes: total, for: "\(name)(\(n))")
   }
 
   /// Refuses a noise level that is negative, infinite or NaN.

@@ -43,6 +43,8 @@ extension Dataset {
       throw DatasetError(
         file: path, line: nil, column: nil, message: "is not a regular file, so it is not read")
     }
+    // The file's bytes and its text are held at once.
+    try MemoryBudget.check(bytes: 2 &* Int(info.st_size), for: "reading \(path)")
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -51,10 +53,25 @@ extension Dataset {
         file: path, line: nil, column: nil,
         message: "cannot be read (\(error.localizedDescription))")
     }
+    try checkRoom(toParse: data, path: path)
     guard let text = String(data: data, encoding: .utf8) else {
       throw DatasetError(file: path, line: nil, column: nil, message: "is not UTF-8 text")
     }
     return try parse(csv: text, source: path, target: target, excerpts: excerpts)
+  }
+
+  /// Throws when the fields of `data` (one at each comma and line break, and one value each)
+  /// would not fit beside the file's bytes and text in the session's memory limit: a file of
+  /// short fields takes about 25 times its size while it is read.
+  private static func checkRoom(toParse data: Data, path: String) throws {
+    var fields = 1
+    for byte in data where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\n") {
+      fields += 1
+    }
+    let perField = MemoryLayout<CSVReader.Field>.stride + MemoryLayout<Double>.size
+    let (parsing, overflow) = fields.multipliedReportingOverflow(by: perField)
+    try MemoryBudget.check(
+      bytes: overflow ? Int.max : 2 &* data.count &+ parsing, for: "reading \(path)")
   }
 
   /// The most characters of a file an error quotes.
@@ -122,7 +139,8 @@ extension Dataset {
     var y = [Double]()
     x.reserveCapacity(rows.count * (width - 1))
     y.reserveCapacity(rows.count)
-    for row in rows {
+    for (k, row) in rows.enumerated() {
+      if k % 4096 == 4095 { try Cancellation.check() }
       if row.fields.count < width {
         throw fail(row.endLine, row.endColumn, countMessage(row.fields.count, width))
       }

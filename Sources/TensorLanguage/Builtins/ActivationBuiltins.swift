@@ -22,7 +22,9 @@ extension Builtins {
     ) { args, _ in
       let slope = try args.double("slope", default: Activation.defaultLeak)
       guard slope.isFinite else { throw args.error("slope", "slope must be finite, not \(slope)") }
-      return .tensor(try args.tensor("x").leakyRelu(slope: slope))
+      let x = try args.tensor("x")
+      try x.checkRoomForCopy()
+      return .tensor(x.leakyRelu(slope: slope))
     },
     activation(
       "sigmoid", .sigmoid, summary: "the logistic function 1 / (1 + e^−x)", example: "sigmoid(0)"),
@@ -47,7 +49,10 @@ extension Builtins {
     _ name: String, _ activation: Activation, summary: String, example: String
   ) -> Builtin {
     Builtin(name, [P("x", "tensor")], group: "activations", summary: summary, example: example) {
-      args, _ in .tensor(try activation(args.tensor("x")))
+      args, _ in
+      let x = try args.tensor("x")
+      try x.checkRoomForCopy()
+      return .tensor(try activation(x))
     }
   }
 }

@@ -157,7 +157,10 @@ extension Builtins {
       example: "transpose([[1, 2, 3]])"
     ) { args, _ in
       let t = try args.tensor("t")
-      if args.rest.isEmpty { return .tensor(t.transposed()) }
+      if args.rest.isEmpty {
+        try t.checkRoomForCopy()
+        return .tensor(t.transposed())
+      }
       var axes: [Int] = []
       for item in args.rest {
         guard let a = Arguments.asTensor(item.value), a.rank <= 1 else {
@@ -185,7 +188,10 @@ extension Builtins {
     _ body: @escaping @Sendable (Tensor) throws -> Tensor
   ) -> Builtin {
     Builtin(name, [P("x", "tensor")], group: "tensors", summary: summary, example: example) {
-      args, _ in .tensor(try body(args.tensor("x")))
+      args, _ in
+      let x = try args.tensor("x")
+      try x.checkRoomForCopy()
+      return .tensor(try body(x))
     }
   }
 

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import TensorEngine
+
+/// `--memory SIZE`: the most memory the session's tensors may hold together (see
+/// `MemoryBudget`), for every command that evaluates code.
+struct MemoryOption: ParsableArguments {
+  @Option(
+    help: ArgumentHelp(
+      "The most memory the session's tensors may hold together, as 8G or 512M (default: "
+        + "\(Tensor.formatBytes(MemoryBudget.defaultLimit)), half this machine's memory "
+        + "and at most 4G; or set \(MemoryBudget.environmentVariable)).",
+      valueName: "size"))
+  var memory: String?
+
+  /// Sets the limit from the option, else from the environment; a size that cannot be read
+  /// stops the command before anything runs.
+  func apply() throws {
+    do {
+      try MemoryBudget.configure(option: memory)
+    } catch let error as TensorError {
+      FileHandle.standardError.write(Data("gradbook: \(error.message)\n".utf8))
+      throw ExitCode.failure
+    }
+  }
+}
