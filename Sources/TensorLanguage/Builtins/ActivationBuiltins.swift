@@ -46,8 +46,8 @@ extension Builtins {
   private static func activation(
     _ name: String, _ activation: Activation, summary: String, example: String
   ) -> Builtin {
-    Builtin(name, [P("x", "tensor")], group: "activations", summary: summary, example: example) {
-      args, _ in .tensor(try activation(args.tensor("x")))
+    elementwise(name, group: "activations", summary: summary, example: example) {
+      try activation($0)
     }
   }
 }

@@ -26,6 +26,16 @@ public enum Builtins {
   public static func inGroup(_ group: String) -> [Builtin] {
     (list + list.flatMap(\.overloads)).filter { $0.group == group }
   }
+
+  /// A function of one tensor `x`, applied elementwise.
+  static func elementwise(
+    _ name: String, group: String, summary: String, example: String,
+    _ body: @escaping @Sendable (Tensor) throws -> Tensor
+  ) -> Builtin {
+    Builtin(name, [P("x", "tensor")], group: group, summary: summary, example: example) {
+      args, _ in .tensor(try body(args.tensor("x")))
+    }
+  }
 }
 
 // MARK: - Argument helpers shared by the tables

@@ -11,24 +11,26 @@ extension Builtins {
       summary: "the number π = 3.14159…, the ratio of a circle's circumference to its diameter",
       example: "sin(pi / 2)"),
     elementwise(
-      "sin", summary: "the sine of each element, in radians", example: "sin([0, pi / 2])"
+      "sin", group: "math", summary: "the sine of each element, in radians",
+      example: "sin([0, pi / 2])"
     ) { $0.sin() },
     elementwise(
-      "cos", summary: "the cosine of each element, in radians", example: "cos(pi)"
+      "cos", group: "math", summary: "the cosine of each element, in radians", example: "cos(pi)"
     ) { $0.cos() },
     elementwise(
-      "tan", summary: "the tangent of each element, in radians", example: "tan(pi / 4)"
+      "tan", group: "math", summary: "the tangent of each element, in radians",
+      example: "tan(pi / 4)"
     ) { $0.tan() },
     elementwise(
-      "floor", summary: "each element rounded down to a whole number (gradient 0)",
+      "floor", group: "math", summary: "each element rounded down to a whole number (gradient 0)",
       example: "floor([-1.5, 1.5])"
     ) { $0.floor() },
     elementwise(
-      "ceil", summary: "each element rounded up to a whole number (gradient 0)",
+      "ceil", group: "math", summary: "each element rounded up to a whole number (gradient 0)",
       example: "ceil([-1.5, 1.5])"
     ) { $0.ceil() },
     elementwise(
-      "round",
+      "round", group: "math",
       summary: "each element rounded to the nearest whole number, halves to even as in numpy "
         + "(0.5 → 0, 1.5 → 2, 2.5 → 2; gradient 0)",
       example: "round([0.5, 1.5, 2.7])"
@@ -126,16 +128,6 @@ extension Builtins {
       return .string(ValueFormatter(digits: digits, width: 100_000).inline(value))
     },
   ]
-
-  /// A function of one tensor, applied elementwise.
-  private static func elementwise(
-    _ name: String, summary: String, example: String,
-    _ body: @escaping @Sendable (Tensor) throws -> Tensor
-  ) -> Builtin {
-    Builtin(name, [P("x", "tensor")], group: "math", summary: summary, example: example) {
-      args, _ in .tensor(try body(args.tensor("x")))
-    }
-  }
 
   /// `var` and `std`: a reduction with `axis:`, `keepdims:` and `ddof:`.
   private static func spread(
