@@ -64,6 +64,19 @@ extension Arguments {
     return n
   }
 
+  /// The tensor given for `name`, which must hold a single number (`role` says what it is,
+  /// e.g. " (the loss)"): a gradient is taken of a scalar.
+  func scalarTensor(_ name: String, role: String = "") throws -> Tensor {
+    let t = try tensor(name)
+    guard t.count == 1 else {
+      throw error(
+        name,
+        "\(name) must be a single number\(role), not a tensor of shape "
+          + "\(Shape.describe(t.shape)); reduce it first, e.g. with sum or mean")
+    }
+    return t
+  }
+
   /// The tensor collected by a variadic parameter at `item`.
   func tensor(at item: Item, _ what: String) throws -> Tensor {
     guard let t = Arguments.asTensor(item.value) else {
