@@ -90,10 +90,14 @@ enum PlotBuilder {
       throw RuntimeError("plot(x, y) needs as many x as y, not \(x.count) and \(y.count)")
     }
     let xs = x.scalars
-    let increasing = zip(xs, xs.dropFirst()).allSatisfy { $0 < $1 }
     return Plot(
       kind: .points, xLabel: "x", yLabel: "y",
-      series: [Plot.Series("", x: xs, y: y.scalars, style: increasing ? .lines : .points)])
+      series: [Plot.Series("", x: xs, y: y.scalars, style: style(over: xs))])
+  }
+
+  /// A line when x increases throughout (a function of x), points otherwise.
+  static func style(over xs: [Double]) -> Plot.Series.Style {
+    zip(xs, xs.dropFirst()).allSatisfy { $0 < $1 } ? .lines : .points
   }
 
   /// A classification set with 2 inputs coloured by class; a regression set with one input
