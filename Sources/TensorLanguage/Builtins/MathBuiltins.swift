@@ -48,38 +48,18 @@ extension Builtins {
         + "(0, numpy's default, divides by n)",
       example: "std([[1, 2], [3, 5]], axis: 0)"
     ) { try $0.standardDeviation(axis: $1, keepDims: $2, ddof: $3) },
-    Builtin(
+    sorting(
       "sort",
-      [
-        P("t", "tensor"), P("axis", "int", default: "-1", keywordOnly: true),
-        P("descending", "bool", default: "false", keywordOnly: true),
-      ],
-      group: "math",
       summary: "the values sorted along the last axis (or axis:), ascending unless descending: "
         + "true; nan goes last",
       example: "sort([3, 1, 2])"
-    ) { args, _ in
-      .tensor(
-        try args.tensor("t").sorted(
-          axis: args.int("axis", default: -1), descending: args.bool("descending", default: false)
-        ))
-    },
-    Builtin(
+    ) { try $0.sorted(axis: $1, descending: $2) },
+    sorting(
       "argsort",
-      [
-        P("t", "tensor"), P("axis", "int", default: "-1", keywordOnly: true),
-        P("descending", "bool", default: "false", keywordOnly: true),
-      ],
-      group: "math",
       summary: "the positions that would sort the values along the last axis (or axis:); "
         + "equal values keep their order",
       example: "argsort([3, 1, 2])"
-    ) { args, _ in
-      .tensor(
-        try args.tensor("t").argsort(
-          axis: args.int("axis", default: -1), descending: args.bool("descending", default: false)
-        ))
-    },
+    ) { try $0.argsort(axis: $1, descending: $2) },
     Builtin(
       "topk",
       [
@@ -128,6 +108,26 @@ extension Builtins {
       return .string(ValueFormatter(digits: digits, width: 100_000).inline(value))
     },
   ]
+
+  /// `sort` and `argsort`: a tensor along `axis:` (the last by default), with `descending:`.
+  private static func sorting(
+    _ name: String, summary: String, example: String,
+    _ body: @escaping @Sendable (Tensor, Int, Bool) throws -> Tensor
+  ) -> Builtin {
+    Builtin(
+      name,
+      [
+        P("t", "tensor"), P("axis", "int", default: "-1", keywordOnly: true),
+        P("descending", "bool", default: "false", keywordOnly: true),
+      ],
+      group: "math", summary: summary, example: example
+    ) { args, _ in
+      .tensor(
+        try body(
+          args.tensor("t"), args.int("axis", default: -1),
+          args.bool("descending", default: false)))
+    }
+  }
 
   /// `var` and `std`: a reduction with `axis:`, `keepdims:` and `ddof:`.
   private static func spread(
