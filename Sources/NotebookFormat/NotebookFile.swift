@@ -16,7 +16,12 @@ public enum NotebookFile {
 
   /// The notebook in `file`; a malformed one is reported as `file:line: message`.
   public static func read(_ file: String) throws -> Notebook {
-    let text = try readText(file)
+    try parse(readText(file), of: file)
+  }
+
+  /// The notebook in `text`, read from `file`; a malformed one is reported as
+  /// `file:line: message`.
+  public static func parse(_ text: String, of file: String) throws -> Notebook {
     do {
       return try NotebookReader.read(text)
     } catch let error as NotebookError {

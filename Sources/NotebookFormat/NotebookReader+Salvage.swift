@@ -8,8 +8,8 @@ extension NotebookReader {
   /// kept as prose, and reading goes on: no readable cell after it is lost. Only a missing
   /// header line throws.
   public static func salvage(_ text: String) throws -> (Notebook, [NotebookError]) {
-    let text = hasWindowLineEndings(text) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    var lines = withUnixLineEndings(text).split(separator: "\n", omittingEmptySubsequences: false)
+      .map(String.init)
     var problems: [NotebookError] = []
     while true {
       do {

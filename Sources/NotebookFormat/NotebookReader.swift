@@ -3,9 +3,7 @@ import Foundation
 /// Reads the text of a `.nb.md` file.
 public enum NotebookReader {
   public static func read(_ text: String) throws -> Notebook {
-    // Windows line endings (a notebook edited or checked out on Windows) are read as LF;
-    // the writer writes LF.
-    let text = hasWindowLineEndings(text) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
+    let text = withUnixLineEndings(text)
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     // A final newline leaves one empty piece after it.
     if lines.last == "" { lines.removeLast() }
@@ -49,6 +47,12 @@ public enum NotebookReader {
     }
     flushProse()
     return notebook
+  }
+
+  /// `text` with Windows line endings (a notebook edited or checked out on Windows) read as
+  /// LF, which the writer writes.
+  static func withUnixLineEndings(_ text: String) -> String {
+    hasWindowLineEndings(text) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
   }
 
   /// Whether `text` ends its lines with CR LF (its first line does).

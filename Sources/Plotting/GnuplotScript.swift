@@ -207,29 +207,20 @@ public enum GnuplotScript {
     }
     if text {
       // Points of one band share a character: ' ' for the lowest, '*' for the highest.
-      let columns = max(2, min(nx, 2 * size.width))
-      let rows = max(2, min(ny, 2 * size.height))
-      var byBand: [Int: [String]] = [:]
-      for i in 0..<rows {
-        let r = i * (ny - 1) / max(1, rows - 1)
-        for j in 0..<columns {
-          let c = j * (nx - 1) / max(1, columns - 1)
-          let v = field.values[r * nx + c]
-          guard v.isFinite else { continue }
-          // Halved first, so that values ±1e308 apart do not overflow to inf / inf.
-          let share = (v / 2 - low / 2) / (high / 2 - low / 2)
-          let band =
-            share.isFinite
-            ? min(bandCharacters.count - 1, max(0, Int(share * Double(bandCharacters.count)))) : 0
-          byBand[band, default: []].append("\(number(field.xs[c])) \(number(field.ys[r]))")
-        }
+      let byBand = cellPoints(xs: field.xs, ys: field.ys, size: size) { i -> Int? in
+        let v = field.values[i]
+        guard v.isFinite else { return nil }
+        // Halved first, so that values ±1e308 apart do not overflow to inf / inf.
+        let share = (v / 2 - low / 2) / (high / 2 - low / 2)
+        return share.isFinite
+          ? min(bandCharacters.count - 1, max(0, Int(share * Double(bandCharacters.count)))) : 0
       }
       var blocks: [String] = []
       var clauses: [String] = []
       // The lowest band stays blank, so the marks of the samples stand out.
-      for band in byBand.keys.sorted() where band > 0 {
+      for (band, points) in byBand where band > 0 {
         let name = "$band\(band)"
-        blocks.append(dataBlock(name, byBand[band, default: []].joined(separator: "\n")))
+        blocks.append(dataBlock(name, points))
         let mark = String(bandCharacters[band])
         clauses.append("\(name) using 1:2 with points pt \(quoted(mark)) notitle")
       }
@@ -344,28 +335,38 @@ public enum GnuplotScript {
         ["$grid using 1:2:3:4:5 with rgbimage notitle"]
       )
     }
-    // At least one grid point per character cell of the plot area (a few more than the
-    // cells, so that no column or row of cells is left empty).
-    let columns = max(2, min(nx, 2 * size.width))
-    let lines = max(2, min(ny, 2 * size.height))
-    var byClass: [Int: [String]] = [:]
-    for i in 0..<lines {
-      let r = i * (ny - 1) / max(1, lines - 1)
-      for j in 0..<columns {
-        let c = j * (nx - 1) / max(1, columns - 1)
-        byClass[grid.classes[r * nx + c], default: []].append(
-          "\(number(grid.xs[c])) \(number(grid.ys[r]))")
-      }
-    }
     var blocks: [String] = []
     var clauses: [String] = []
-    for k in byClass.keys.sorted() {
+    for (k, points) in cellPoints(xs: grid.xs, ys: grid.ys, size: size, { grid.classes[$0] }) {
       let name = "$region\(abs(k))"
-      blocks.append(dataBlock(name, byClass[k, default: []].joined(separator: "\n")))
+      blocks.append(dataBlock(name, points))
       let mark = String(regionCharacters[abs(k) % regionCharacters.count])
       clauses.append("\(name) using 1:2 with points pt \(quoted(mark)) notitle")
     }
     return (blocks, clauses)
+  }
+
+  /// A grid's points for a text terminal, thinned to at least one per character cell of the
+  /// plot area (a few more than the cells, so that no column or row of cells is left empty)
+  /// and grouped by `group` of each point's index `row * xs.count + column` (nil leaves the
+  /// point out): each group's points as "x y" lines, in increasing order of group.
+  static func cellPoints(
+    xs: [Double], ys: [Double], size: PlotSize, _ group: (Int) -> Int?
+  ) -> [(group: Int, points: String)] {
+    let nx = xs.count
+    let ny = ys.count
+    let columns = max(2, min(nx, 2 * size.width))
+    let rows = max(2, min(ny, 2 * size.height))
+    var byGroup: [Int: [String]] = [:]
+    for i in 0..<rows {
+      let r = i * (ny - 1) / max(1, rows - 1)
+      for j in 0..<columns {
+        let c = j * (nx - 1) / max(1, columns - 1)
+        guard let k = group(r * nx + c) else { continue }
+        byGroup[k, default: []].append("\(number(xs[c])) \(number(ys[r]))")
+      }
+    }
+    return byGroup.keys.sorted().map { ($0, byGroup[$0, default: []].joined(separator: "\n")) }
   }
 
   /// The segments where `values` crosses `level`, by marching squares over the grid

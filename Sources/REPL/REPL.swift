@@ -330,7 +330,7 @@ public final class REPL {
     let text: String
     do {
       text = try NotebookFile.readText(file)
-      opened = try NotebookFile.read(file)
+      opened = try NotebookFile.parse(text, of: file)
     } catch let error as NotebookFile.FileError {
       fail(error.message)
       return

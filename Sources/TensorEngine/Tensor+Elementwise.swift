@@ -17,6 +17,15 @@ public enum UnaryOp: Sendable, Equatable {
   case sign
   /// x limited to [low, high]; derivative 1 inside, 0 outside.
   case clip(low: Double, high: Double)
+  /// sin x in radians; derivative cos x.
+  case sin
+  /// cos x; derivative −sin x.
+  case cos
+  /// tan x; derivative 1 / cos² x.
+  case tan
+  /// Rounded down, up, or to the nearest whole number with halves to the even one (as numpy
+  /// and PyTorch round); step functions, derivative 0.
+  case floor, ceil, round
 
   /// y = f(x) elementwise; `y` may be `x`.
   public func forward(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeMutableBufferPointer<Double>) {
@@ -44,6 +53,12 @@ public enum UnaryOp: Sendable, Equatable {
     case .step: for i in 0..<n { y[i] = x[i] >= 0 ? 1 : 0 }
     case .sign: for i in 0..<n { y[i] = x[i] > 0 ? 1 : (x[i] < 0 ? -1 : 0) }
     case .clip(let low, let high): for i in 0..<n { y[i] = Swift.min(Swift.max(x[i], low), high) }
+    case .sin: for i in 0..<n { y[i] = Foundation.sin(x[i]) }
+    case .cos: for i in 0..<n { y[i] = Foundation.cos(x[i]) }
+    case .tan: for i in 0..<n { y[i] = Foundation.tan(x[i]) }
+    case .floor: for i in 0..<n { y[i] = x[i].rounded(.down) }
+    case .ceil: for i in 0..<n { y[i] = x[i].rounded(.up) }
+    case .round: for i in 0..<n { y[i] = x[i].rounded(.toNearestOrEven) }
     }
   }
 
@@ -78,7 +93,14 @@ public enum UnaryOp: Sendable, Equatable {
       }
     case .sigmoid: for i in 0..<n { dx[i] = g[i] * y[i] * (1 - y[i]) }
     case .tanh: for i in 0..<n { dx[i] = g[i] * (1 - y[i] * y[i]) }
-    case .step, .sign: for i in 0..<n { dx[i] = 0 }
+    case .step, .sign, .floor, .ceil, .round: for i in 0..<n { dx[i] = 0 }
+    case .sin: for i in 0..<n { dx[i] = g[i] * Foundation.cos(x[i]) }
+    case .cos: for i in 0..<n { dx[i] = g[i] * -Foundation.sin(x[i]) }
+    case .tan:
+      for i in 0..<n {
+        let c = Foundation.cos(x[i])
+        dx[i] = g[i] * (1 / (c * c))
+      }
     case .clip(let low, let high):
       for i in 0..<n {
         let gi = g[i]

@@ -58,12 +58,11 @@ extension Tensor {
   /// ∂L/∂A = −A⁻ᵀ·G·A⁻ᵀ
   /// ```
   public func inverse() throws -> Tensor {
-    let n = try squareSize("inv")
-    var lu = columnMajor()
-    var pivots = [Int32](repeating: 0, count: n)
-    var (n32, info) = (Int32(n), Int32(0))
-    dgetrf_(&n32, &n32, &lu, &n32, &pivots, &info)
+    let factorisation = try luFactorisation("inv")
+    let n = factorisation.n
+    var (lu, pivots, info) = (factorisation.lu, factorisation.pivots, factorisation.info)
     try Tensor.checkInvertible(info: info, lu: lu, original: self, name: "inv")
+    var n32 = Int32(n)
     // A workspace query first: LAPACK says how much room runs fastest.
     var size = 0.0
     var query = Int32(-1)
@@ -90,11 +89,7 @@ extension Tensor {
   /// ```
   /// The gradient needs A⁻¹, so at a singular matrix it is an error rather than a guess.
   public func determinant() throws -> Tensor {
-    let n = try squareSize("det")
-    var lu = columnMajor()
-    var pivots = [Int32](repeating: 0, count: n)
-    var (n32, info) = (Int32(n), Int32(0))
-    dgetrf_(&n32, &n32, &lu, &n32, &pivots, &info)
+    let (n, lu, pivots, _) = try luFactorisation("det")
     var d = 1.0
     for i in 0..<n {
       d *= lu[i * n + i]
@@ -200,6 +195,20 @@ extension Tensor {
     try checkWork(overflow ? Int.max : cube, name)
     try checkFinite(name)
     return n
+  }
+
+  /// LAPACK's LU factorisation P·A = L·U of this square matrix (dgetrf): its size, L and U in
+  /// one column-major matrix, the row swaps (1-based) and LAPACK's info (> 0 at a zero
+  /// pivot, a singular matrix).
+  private func luFactorisation(_ name: String) throws -> (
+    n: Int, lu: [Double], pivots: [Int32], info: Int32
+  ) {
+    let n = try squareSize(name)
+    var lu = columnMajor()
+    var pivots = [Int32](repeating: 0, count: n)
+    var (n32, info) = (Int32(n), Int32(0))
+    dgetrf_(&n32, &n32, &lu, &n32, &pivots, &info)
+    return (n, lu, pivots, info)
   }
 
   /// A size as LAPACK's 32-bit integers hold it.

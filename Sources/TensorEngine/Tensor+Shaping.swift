@@ -147,16 +147,7 @@ extension Tensor {
 
   /// How many positions `rangePositions` gives, without listing them.
   static func rangeCount(_ start: Int?, _ end: Int?, _ step: Int?, size: Int) throws -> Int {
-    let step = step ?? 1
-    guard step != 0 else { throw TensorError(.argument, "slice step cannot be zero") }
-    func clamp(_ v: Int, _ low: Int, _ high: Int) -> Int { Swift.min(Swift.max(v, low), high) }
-    func resolve(_ v: Int?, _ forward: Int, _ backward: Int) -> Int {
-      guard let v else { return step > 0 ? forward : backward }
-      let p = v < 0 ? v + size : v
-      return step > 0 ? clamp(p, 0, size) : clamp(p, -1, size - 1)
-    }
-    let from = resolve(start, 0, size - 1)
-    let to = resolve(end, size, -1)
+    let (from, to, step) = try resolvedRange(start, end, step, size: size)
     let span = step > 0 ? to - from : from - to
     let magnitude = step.magnitude > UInt(Int.max) ? Int.max : Int(step.magnitude)
     return span <= 0 ? 0 : (span - 1) / magnitude + 1
@@ -169,6 +160,15 @@ extension Tensor {
   public static func rangePositions(_ start: Int?, _ end: Int?, _ step: Int?, size: Int) throws
     -> [Int]
   {
+    let (from, to, step) = try resolvedRange(start, end, step, size: size)
+    return Array(stride(from: from, to: to, by: step))
+  }
+
+  /// A slice's first position and the bound it stops before, clamped to an axis of `size`
+  /// as Python clamps them, and its step (1 when not given).
+  private static func resolvedRange(_ start: Int?, _ end: Int?, _ step: Int?, size: Int) throws
+    -> (from: Int, to: Int, step: Int)
+  {
     let step = step ?? 1
     guard step != 0 else { throw TensorError(.argument, "slice step cannot be zero") }
     func clamp(_ v: Int, _ low: Int, _ high: Int) -> Int { Swift.min(Swift.max(v, low), high) }
@@ -177,9 +177,7 @@ extension Tensor {
       let p = v < 0 ? v + size : v
       return step > 0 ? clamp(p, 0, size) : clamp(p, -1, size - 1)
     }
-    let from = resolve(start, 0, size - 1)
-    let to = resolve(end, size, -1)
-    return Array(stride(from: from, to: to, by: step))
+    return (resolve(start, 0, size - 1), resolve(end, size, -1), step)
   }
 
   /// Flat offsets of every element of a strided view, in row-major order of the view.

@@ -51,27 +51,26 @@ extension Tensor {
 
     /// Flat offsets, in the input, of the first `keep` sorted values of every line.
     func offsets(keep: Int) -> [Int] {
+      sortedFirst(keep) { o, i, position in (o * n + position) * inner + i }
+    }
+
+    /// The positions along the axis of the first `keep` sorted values of every line.
+    func positions(keep: Int) -> Tensor {
+      Tensor(unchecked: resultShape(keep: keep), sortedFirst(keep) { _, _, p in Double(p) })
+    }
+
+    /// `f(o, i, position)` for the first `keep` sorted values of every line (o, i), in the
+    /// row-major order of the result.
+    private func sortedFirst<T>(_ keep: Int, _ f: (Int, Int, Int) -> T) -> [T] {
       guard outer * keep * inner > 0 else { return [] }
-      var result: [Int] = []
+      var result: [T] = []
       result.reserveCapacity(outer * keep * inner)
       for o in 0..<outer {
         for r in 0..<keep {
-          for i in 0..<inner { result.append((o * n + ranks[(o * n + r) * inner + i]) * inner + i) }
+          for i in 0..<inner { result.append(f(o, i, ranks[(o * n + r) * inner + i])) }
         }
       }
       return result
-    }
-
-    func positions(keep: Int) -> Tensor {
-      guard outer * keep * inner > 0 else { return Tensor(unchecked: resultShape(keep: keep), []) }
-      var result: [Double] = []
-      result.reserveCapacity(outer * keep * inner)
-      for o in 0..<outer {
-        for r in 0..<keep {
-          for i in 0..<inner { result.append(Double(ranks[(o * n + r) * inner + i])) }
-        }
-      }
-      return Tensor(unchecked: resultShape(keep: keep), result)
     }
   }
 

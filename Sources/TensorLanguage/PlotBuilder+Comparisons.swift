@@ -54,11 +54,11 @@ extension PlotBuilder {
     guard n > 0, !rows.isEmpty else { throw RuntimeError("there is nothing to plot") }
     let names = try seriesNames(labels, count: rows.count, what: "series", default: { "y[\($0)]" })
     let xs = x.scalars
-    let increasing = zip(xs, xs.dropFirst()).allSatisfy { $0 < $1 }
+    let lineStyle = style(over: xs)
     return Plot(
       kind: .points, xLabel: "x", yLabel: "y",
       series: rows.enumerated().map { i, ys in
-        Plot.Series(names[i], x: xs, y: ys, style: increasing ? .lines : .points, colour: i)
+        Plot.Series(names[i], x: xs, y: ys, style: lineStyle, colour: i)
       })
   }
 

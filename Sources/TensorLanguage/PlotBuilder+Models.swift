@@ -29,7 +29,7 @@ extension PlotBuilder {
       low -= 1
       high += 1
     }
-    let xs = (0..<curvePoints).map { low + (high - low) * Double($0) / Double(curvePoints - 1) }
+    let xs = evenlySpaced(low, high, count: curvePoints)
     let curve = try model(Tensor(shape: [curvePoints, 1], scalars: xs)).detached
     return Plot(
       kind: .fit, xLabel: "x", yLabel: "y",
@@ -63,7 +63,7 @@ extension PlotBuilder {
     switch data.features {
     case 1:
       let (low, high) = padded(data.x.scalars)
-      let xs = (0..<curvePoints).map { low + (high - low) * Double($0) / Double(curvePoints - 1) }
+      let xs = evenlySpaced(low, high, count: curvePoints)
       let (values, _) = try unitColumn(
         layer, xs, inputs: 1, units: units, unit: k, shouldCancel: shouldCancel)
       return Plot(
@@ -72,16 +72,7 @@ extension PlotBuilder {
     case 2:
       let xsData = try column(data.x, 0)
       let ysData = try column(data.x, 1)
-      let (x0, x1) = padded(xsData)
-      let (y0, y1) = padded(ysData)
-      let n = gridSize
-      let xs = (0..<n).map { x0 + (x1 - x0) * Double($0) / Double(n - 1) }
-      let ys = (0..<n).map { y0 + (y1 - y0) * Double($0) / Double(n - 1) }
-      var points = [Double]()
-      points.reserveCapacity(2 * n * n)
-      for y in ys {
-        for x in xs { points += [x, y] }
-      }
+      let (xs, ys, points) = grid(xsData, ysData)
       let (values, z) = try unitColumn(
         layer, points, inputs: 2, units: units, unit: k, shouldCancel: shouldCancel)
       return Plot(

@@ -47,21 +47,12 @@ enum PlotBuilder {
     }
     let xsData = try column(data.x, 0)
     let ysData = try column(data.x, 1)
-    let (x0, x1) = padded(xsData)
-    let (y0, y1) = padded(ysData)
-    let n = gridSize
-    let xs = (0..<n).map { x0 + (x1 - x0) * Double($0) / Double(n - 1) }
-    let ys = (0..<n).map { y0 + (y1 - y0) * Double($0) / Double(n - 1) }
-    var points = [Double]()
-    points.reserveCapacity(2 * n * n)
-    for y in ys {
-      for x in xs { points += [x, y] }
-    }
-    let grid = try Tensor(shape: [n * n, 2], scalars: points)
+    let (xs, ys, points) = grid(xsData, ysData)
+    let pointCount = points.count / 2
     // The model runs once over the grid; its classes come from that same output.
-    let output = try model(grid).detached
+    let output = try model(Tensor(shape: [pointCount, 2], scalars: points)).detached
     let classes = try model.predictClasses(fromOutput: output)
-    let single = output.count == n * n
+    let single = output.count == pointCount
     let threshold = model.outputActivation?.decisionThreshold ?? 0.5
     return Plot(
       kind: .boundary, xLabel: "x1", yLabel: "x2",
@@ -78,7 +69,7 @@ enum PlotBuilder {
     guard low.isFinite, high.isFinite, low < high else {
       throw RuntimeError("a curve needs a range low..high with low < high")
     }
-    let xs = (0..<curvePoints).map { low + (high - low) * Double($0) / Double(curvePoints - 1) }
+    let xs = evenlySpaced(low, high, count: curvePoints)
     let input = Tensor(xs)
     var series: [Plot.Series] = []
     for (i, f) in functions.enumerated() {
@@ -99,10 +90,14 @@ enum PlotBuilder {
       throw RuntimeError("plot(x, y) needs as many x as y, not \(x.count) and \(y.count)")
     }
     let xs = x.scalars
-    let increasing = zip(xs, xs.dropFirst()).allSatisfy { $0 < $1 }
     return Plot(
       kind: .points, xLabel: "x", yLabel: "y",
-      series: [Plot.Series("", x: xs, y: y.scalars, style: increasing ? .lines : .points)])
+      series: [Plot.Series("", x: xs, y: y.scalars, style: style(over: xs))])
+  }
+
+  /// A line when x increases throughout (a function of x), points otherwise.
+  static func style(over xs: [Double]) -> Plot.Series.Style {
+    zip(xs, xs.dropFirst()).allSatisfy { $0 < $1 } ? .lines : .points
   }
 
   /// A classification set with 2 inputs coloured by class; a regression set with one input
@@ -144,6 +139,27 @@ enum PlotBuilder {
 
   static func column(_ x: Tensor, _ j: Int) throws -> [Double] {
     try x[[.range(start: nil, end: nil, step: nil), .at(j)]].scalars
+  }
+
+  /// `count` points from `low` to `high`, both included.
+  static func evenlySpaced(_ low: Double, _ high: Double, count: Int) -> [Double] {
+    (0..<count).map { low + (high - low) * Double($0) / Double(count - 1) }
+  }
+
+  /// A `gridSize` × `gridSize` grid over the plane padded around the samples at (`xs`, `ys`):
+  /// each axis's points, and every grid point as (x, y) pairs, row after row.
+  static func grid(_ xs: [Double], _ ys: [Double]) -> (xs: [Double], ys: [Double], points: [Double])
+  {
+    let (x0, x1) = padded(xs)
+    let (y0, y1) = padded(ys)
+    let gridXs = evenlySpaced(x0, x1, count: gridSize)
+    let gridYs = evenlySpaced(y0, y1, count: gridSize)
+    var points = [Double]()
+    points.reserveCapacity(2 * gridSize * gridSize)
+    for y in gridYs {
+      for x in gridXs { points += [x, y] }
+    }
+    return (gridXs, gridYs, points)
   }
 
   /// The range of `values` with a margin of a tenth on each side (±1 around one value).

@@ -20,6 +20,25 @@ import Testing
     expectTensor(x.flattened(), shape: [6], [0, 1, 2, 3, 4, 5])
   }
 
+  /// A slice of an empty tensor counts its positions instead of listing them; the count
+  /// must be the length of the list a non-empty tensor's slice takes, for every bound and
+  /// step, in range or clamped, forward or back.
+  @Test func sliceOfAnEmptyTensorCountsAsTheListIsLong() throws {
+    let empty = try Tensor.zeros([0, 7])
+    let bounds: [Int?] = [nil, -9, -7, -3, -1, 0, 2, 6, 7, 9]
+    for start in bounds {
+      for end in bounds {
+        for step in [1, 2, 3, 7, 8, -1, -2, -3, -8, Int.min] {
+          let positions = try Tensor.rangePositions(start, end, step, size: 7)
+          let slice = try empty[[.all, .range(start: start, end: end, step: step)]]
+          #expect(
+            slice.shape == [0, positions.count],
+            "[\(String(describing: start)):\(String(describing: end)):\(step)]")
+        }
+      }
+    }
+  }
+
   @Test func transposeOfAMatrix() throws {
     let x = try Tensor([[1, 2, 3], [4, 5, 6]])
     expectTensor(x.transposed(), shape: [3, 2], [1, 4, 2, 5, 3, 6])

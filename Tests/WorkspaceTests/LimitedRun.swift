@@ -53,8 +53,9 @@ struct LimitedRun {
     let outURL = folder.appendingPathComponent("out")
     let errURL = folder.appendingPathComponent("err")
     try input.write(to: inURL, atomically: true, encoding: .utf8)
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    guard FileManager.default.createFile(atPath: outURL.path, contents: nil),
+      FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    else { throw CocoaError(.fileWriteUnknown) }
 
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/sh")

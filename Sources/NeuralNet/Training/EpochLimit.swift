@@ -15,8 +15,8 @@ extension Training {
     guard epochs <= maxEpochs else {
       throw TensorError(
         .argument,
-        "epochs must be at most \(maxEpochs), not \(epochs); to train longer, call fit again: "
-          + "it goes on from the weights the last run left")
+        "epochs must be at most \(maxEpochs) (10 million), not \(epochs); to train longer, "
+          + "call fit again: it goes on from the weights the last run left")
     }
   }
 }

@@ -48,11 +48,8 @@ extension Builtins {
   private static func activation(
     _ name: String, _ activation: Activation, summary: String, example: String
   ) -> Builtin {
-    Builtin(name, [P("x", "tensor")], group: "activations", summary: summary, example: example) {
-      args, _ in
-      let x = try args.tensor("x")
-      try x.checkRoomForCopy()
-      return .tensor(try activation(x))
+    elementwise(name, group: "activations", summary: summary, example: example) {
+      try activation($0)
     }
   }
 }

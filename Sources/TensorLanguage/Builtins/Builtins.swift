@@ -26,6 +26,21 @@ public enum Builtins {
   public static func inGroup(_ group: String) -> [Builtin] {
     (list + list.flatMap(\.overloads)).filter { $0.group == group }
   }
+
+  /// A function of one tensor `x`, applied elementwise.
+  static func elementwise(
+    _ name: String, group: String, summary: String, example: String,
+    _ body: @escaping @Sendable (Tensor) throws -> Tensor
+  ) -> Builtin {
+    Builtin(name, [P("x", "tensor")], group: group, summary: summary, example: example) {
+      args, _ in
+      let x = try args.tensor("x")
+      // The result is a tensor of x's size: refused before it is made when the session
+      // has no room for it.
+      try x.checkRoomForCopy()
+      return .tensor(try body(x))
+    }
+  }
 }
 
 // MARK: - Argument helpers shared by the tables
@@ -52,6 +67,19 @@ extension Arguments {
     }
     guard n >= minimum else { throw error(name, "\(name) must be at least \(minimum), not \(n)") }
     return n
+  }
+
+  /// The tensor given for `name`, which must hold a single number (`role` says what it is,
+  /// e.g. " (the loss)"): a gradient is taken of a scalar.
+  func scalarTensor(_ name: String, role: String = "") throws -> Tensor {
+    let t = try tensor(name)
+    guard t.count == 1 else {
+      throw error(
+        name,
+        "\(name) must be a single number\(role), not a tensor of shape "
+          + "\(Shape.describe(t.shape)); reduce it first, e.g. with sum or mean")
+    }
+    return t
   }
 
   /// The tensor collected by a variadic parameter at `item`.

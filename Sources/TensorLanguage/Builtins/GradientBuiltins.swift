@@ -14,7 +14,6 @@ extension Builtins {
       summary: "∂E/∂w for a scalar E: a tensor shaped like w (a tuple for a model or tuple)",
       example: "grad(sum(w * w), w)"
     ) { args, _ in
-      let output = try args.tensor("E")
       let (inputs, single) = try parameters(args, "w")
       // A plain tensor has no place in any graph: its "gradient" would be zeros whatever E
       // is, a flat line that looks like an answer.
@@ -26,12 +25,7 @@ extension Builtins {
             + "nothing recorded how E depends on it; make it one with param before computing "
             + "E, e.g. z = param(z), E = sum(z * z), grad(E, z)")
       }
-      guard output.count == 1 else {
-        throw args.error(
-          "E",
-          "E must be a single number, not a tensor of shape \(Shape.describe(output.shape)); "
-            + "reduce it first, e.g. with sum or mean")
-      }
+      let output = try args.scalarTensor("E")
       let gradients = try Tensor.gradients(of: output, withRespectTo: inputs)
       if single, let g = gradients.first { return .tensor(g) }
       return .tuple(gradients.map { .tensor($0) })

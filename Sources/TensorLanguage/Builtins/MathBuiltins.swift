@@ -11,24 +11,26 @@ extension Builtins {
       summary: "the number π = 3.14159…, the ratio of a circle's circumference to its diameter",
       example: "sin(pi / 2)"),
     elementwise(
-      "sin", summary: "the sine of each element, in radians", example: "sin([0, pi / 2])"
+      "sin", group: "math", summary: "the sine of each element, in radians",
+      example: "sin([0, pi / 2])"
     ) { $0.sin() },
     elementwise(
-      "cos", summary: "the cosine of each element, in radians", example: "cos(pi)"
+      "cos", group: "math", summary: "the cosine of each element, in radians", example: "cos(pi)"
     ) { $0.cos() },
     elementwise(
-      "tan", summary: "the tangent of each element, in radians", example: "tan(pi / 4)"
+      "tan", group: "math", summary: "the tangent of each element, in radians",
+      example: "tan(pi / 4)"
     ) { $0.tan() },
     elementwise(
-      "floor", summary: "each element rounded down to a whole number (gradient 0)",
+      "floor", group: "math", summary: "each element rounded down to a whole number (gradient 0)",
       example: "floor([-1.5, 1.5])"
     ) { $0.floor() },
     elementwise(
-      "ceil", summary: "each element rounded up to a whole number (gradient 0)",
+      "ceil", group: "math", summary: "each element rounded up to a whole number (gradient 0)",
       example: "ceil([-1.5, 1.5])"
     ) { $0.ceil() },
     elementwise(
-      "round",
+      "round", group: "math",
       summary: "each element rounded to the nearest whole number, halves to even as in numpy "
         + "(0.5 → 0, 1.5 → 2, 2.5 → 2; gradient 0)",
       example: "round([0.5, 1.5, 2.7])"
@@ -46,38 +48,18 @@ extension Builtins {
         + "(0, numpy's default, divides by n)",
       example: "std([[1, 2], [3, 5]], axis: 0)"
     ) { try $0.standardDeviation(axis: $1, keepDims: $2, ddof: $3) },
-    Builtin(
+    sorting(
       "sort",
-      [
-        P("t", "tensor"), P("axis", "int", default: "-1", keywordOnly: true),
-        P("descending", "bool", default: "false", keywordOnly: true),
-      ],
-      group: "math",
       summary: "the values sorted along the last axis (or axis:), ascending unless descending: "
         + "true; nan goes last",
       example: "sort([3, 1, 2])"
-    ) { args, _ in
-      .tensor(
-        try args.tensor("t").sorted(
-          axis: args.int("axis", default: -1), descending: args.bool("descending", default: false)
-        ))
-    },
-    Builtin(
+    ) { try $0.sorted(axis: $1, descending: $2) },
+    sorting(
       "argsort",
-      [
-        P("t", "tensor"), P("axis", "int", default: "-1", keywordOnly: true),
-        P("descending", "bool", default: "false", keywordOnly: true),
-      ],
-      group: "math",
       summary: "the positions that would sort the values along the last axis (or axis:); "
         + "equal values keep their order",
       example: "argsort([3, 1, 2])"
-    ) { args, _ in
-      .tensor(
-        try args.tensor("t").argsort(
-          axis: args.int("axis", default: -1), descending: args.bool("descending", default: false)
-        ))
-    },
+    ) { try $0.argsort(axis: $1, descending: $2) },
     Builtin(
       "topk",
       [
@@ -127,13 +109,23 @@ extension Builtins {
     },
   ]
 
-  /// A function of one tensor, applied elementwise.
-  private static func elementwise(
+  /// `sort` and `argsort`: a tensor along `axis:` (the last by default), with `descending:`.
+  private static func sorting(
     _ name: String, summary: String, example: String,
-    _ body: @escaping @Sendable (Tensor) throws -> Tensor
+    _ body: @escaping @Sendable (Tensor, Int, Bool) throws -> Tensor
   ) -> Builtin {
-    Builtin(name, [P("x", "tensor")], group: "math", summary: summary, example: example) {
-      args, _ in .tensor(try body(args.tensor("x")))
+    Builtin(
+      name,
+      [
+        P("t", "tensor"), P("axis", "int", default: "-1", keywordOnly: true),
+        P("descending", "bool", default: "false", keywordOnly: true),
+      ],
+      group: "math", summary: summary, example: example
+    ) { args, _ in
+      .tensor(
+        try body(
+          args.tensor("t"), args.int("axis", default: -1),
+          args.bool("descending", default: false)))
     }
   }
 

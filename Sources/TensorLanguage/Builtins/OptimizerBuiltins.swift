@@ -99,13 +99,7 @@ extension Builtins {
         optimizer.step(parameters)
         return .none
       }
-      let output = try args.tensor("E")
-      guard output.count == 1 else {
-        throw args.error(
-          "E",
-          "E must be a single number (the loss), not a tensor of shape "
-            + "\(Shape.describe(output.shape)); reduce it first, e.g. with sum or mean")
-      }
+      let output = try args.scalarTensor("E", role: " (the loss)")
       let gradients = try Tensor.reachedGradients(of: output, withRespectTo: parameters)
       guard gradients.contains(where: { $0 != nil }) else {
         throw args.error(

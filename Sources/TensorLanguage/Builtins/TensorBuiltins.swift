@@ -136,14 +136,24 @@ extension Builtins {
     ) {
       try $0.argmax(axis: $1, keepDims: $2)
     },
-    unary("abs", summary: "the absolute value of each element", example: "abs([-1, 2])") {
+    elementwise(
+      "abs", group: "tensors", summary: "the absolute value of each element",
+      example: "abs([-1, 2])"
+    ) {
       $0.abs()
     },
-    unary("exp", summary: "e to the power of each element", example: "exp(1)") { $0.exp() },
-    unary("log", summary: "the natural logarithm of each element", example: "log(exp(2))") {
+    elementwise(
+      "exp", group: "tensors", summary: "e to the power of each element", example: "exp(1)"
+    ) { $0.exp() },
+    elementwise(
+      "log", group: "tensors", summary: "the natural logarithm of each element",
+      example: "log(exp(2))"
+    ) {
       $0.log()
     },
-    unary("sqrt", summary: "the square root of each element", example: "sqrt([4, 9])") {
+    elementwise(
+      "sqrt", group: "tensors", summary: "the square root of each element", example: "sqrt([4, 9])"
+    ) {
       $0.sqrt()
     },
     Builtin(
@@ -181,19 +191,6 @@ extension Builtins {
       example: "shape(zeros(2, 3))"
     ) { args, _ in .tensor(Tensor(try args.tensor("t").shape.map(Double.init))) },
   ]
-
-  /// A function of one tensor, applied elementwise.
-  private static func unary(
-    _ name: String, summary: String, example: String,
-    _ body: @escaping @Sendable (Tensor) throws -> Tensor
-  ) -> Builtin {
-    Builtin(name, [P("x", "tensor")], group: "tensors", summary: summary, example: example) {
-      args, _ in
-      let x = try args.tensor("x")
-      try x.checkRoomForCopy()
-      return .tensor(try body(x))
-    }
-  }
 
   /// A reduction with an optional `axis:` and `keepdims:`.
   private static func reduction(

@@ -159,7 +159,7 @@ extension Builtins {
       let input: [Int]
       if args.has("input") {
         input = try args.shape("input")
-      } else if let width = inputWidth(of: model) {
+      } else if let width = model.inputWidth {
         input = [width]
       } else {
         throw args.error(
@@ -262,11 +262,6 @@ extension Builtins {
     let rounded = Double(String(format: "%.2g", s)) ?? s
     if rounded < 10 { return TensorFormatter(digits: 2).format(rounded) + " s" }
     return "\(Int(s.rounded())) s"
-  }
-
-  /// The input width of a model: that of its first layer that fixes one.
-  static func inputWidth(of model: any Layer) -> Int? {
-    model.layers.lazy.compactMap(\.inputWidth).first
   }
 
   /// The parameter table of papers: one row per layer, then the totals.
