@@ -80,11 +80,7 @@ public enum GnuplotScript {
       if let scores = grid.scores, !text {
         let segments = contour(scores, xs: grid.xs, ys: grid.ys, level: grid.threshold)
         if !segments.isEmpty {
-          blocks.append(
-            dataBlock(
-              "$boundary",
-              segments.map { "\(number($0.0)) \(number($0.1))\n\(number($0.2)) \(number($0.3))\n" }
-                .joined(separator: "\n")))
+          blocks.append(segmentsBlock("$boundary", segments))
           clauses.append("$boundary using 1:2 with lines lw 2 lc rgb '#333333' title 'boundary'")
         }
       }
@@ -246,11 +242,7 @@ public enum GnuplotScript {
     if let line = field.line {
       let segments = contour(line, xs: field.xs, ys: field.ys, level: 0)
       if !segments.isEmpty {
-        blocks.append(
-          dataBlock(
-            "$zero",
-            segments.map { "\(number($0.0)) \(number($0.1))\n\(number($0.2)) \(number($0.3))\n" }
-              .joined(separator: "\n")))
+        blocks.append(segmentsBlock("$zero", segments))
         let title = field.lineName.isEmpty ? "notitle" : "title \(quoted(field.lineName))"
         clauses.append("$zero using 1:2 with lines lw 2 lc rgb '#333333' \(title)")
       }
@@ -425,6 +417,17 @@ public enum GnuplotScript {
 
   static func dataBlock(_ name: String, _ rows: String) -> String {
     "\(name) << EOD\n\(rows)\nEOD"
+  }
+
+  /// Contour segments as a data block gnuplot draws `with lines`: each segment two points,
+  /// segments apart by a blank line so no line joins them.
+  static func segmentsBlock(_ name: String, _ segments: [(Double, Double, Double, Double)])
+    -> String
+  {
+    dataBlock(
+      name,
+      segments.map { "\(number($0.0)) \(number($0.1))\n\(number($0.2)) \(number($0.3))\n" }
+        .joined(separator: "\n"))
   }
 
   static func bounds(_ values: [Double]) -> (Double, Double)? {
