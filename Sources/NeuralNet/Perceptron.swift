@@ -35,6 +35,16 @@ public final class Perceptron: Layer {
   public var outputActivation: Activation? { .step }
   public var parameters: [Tensor] { unit.parameters }
   public var namedParameters: [(name: String, tensor: Tensor)] { unit.namedParameters }
+  public func copy(sharing copies: inout [ObjectIdentifier: any Layer]) throws -> any Layer {
+    if let done = copies[ObjectIdentifier(self)] { return done }
+    let copy = try Perceptron(inputs: inputs)
+    try copy.weight.assign(weight)
+    try copy.bias.assign(bias)
+    copy.weight.isFrozen = weight.isFrozen
+    copy.bias.isFrozen = bias.isFrozen
+    copies[ObjectIdentifier(self)] = copy
+    return copy
+  }
   public var inputWidth: Int? { inputs }
   public func outputShape(for inputShape: [Int]) throws -> [Int] {
     try unit.outputShape(for: inputShape)
@@ -86,6 +96,9 @@ public final class Perceptron: Layer {
       throw TensorError(.argument, "the learning rate must be > 0, not \(learningRate)")
     }
     try Training.checkEpochs(maxEpochs, atLeast: 1)
+    guard !weight.isFrozen && !bias.isFrozen else {
+      throw TensorError(.argument, "\(description) is frozen; unfreeze(…) it to train it")
+    }
     let x = data.x.scalars
     let t = data.y.scalars
     var errorsPerEpoch: [Int] = []

@@ -13,6 +13,9 @@ public final class Tensor {
   public internal(set) var scalars: [Double]
   /// Whether this tensor is a leaf whose gradient `backward` accumulates into `grad`.
   public let isParameter: Bool
+  /// Whether optimizers leave this parameter unchanged (`freeze`): its gradient is still
+  /// computed, so that layers before it keep learning, but no update applies it.
+  public var isFrozen = false
   /// The accumulated gradient of a parameter; `nil` until a `backward` reaches it.
   public var grad: Tensor?
   /// How this tensor was computed, when any input takes part in differentiation.

@@ -14,14 +14,21 @@ struct ScriptRunner {
 
   /// The exit status: 0 when the script ran, 1 after an error, 130 when interrupted.
   func run() -> Int32 {
+    Interrupts.listen()
+    defer { Interrupts.stopListening() }
+    // The session, with the tensors it holds, is freed before Ctrl-C ends the process again:
+    // freeing a large one takes a moment, and a Ctrl-C then must not kill the process
+    // instead of letting it exit with its status.
+    return evaluate()
+  }
+
+  private func evaluate() -> Int32 {
     let console = ConsoleOutput()
     let session = Session(
       isTerminal: console.isTerminal, seed: seed, cancellation: { Interrupts.requested },
       output: { console.write($0, transient: $1) })
     if console.isTerminal { session.plotter.textSize = textFigureSize }
     if name != "<stdin>" { session.quotableFolder = NotebookFile.folderPath(of: name) }
-    Interrupts.listen()
-    defer { Interrupts.stopListening() }
     let result = session.evaluate(source)
     console.finish()
     return report(result, in: source)

@@ -98,6 +98,11 @@ public final class ActivationLayer: Layer {
 
   public func preactivation(_ x: Tensor) throws -> Tensor { x }
 
+  /// No parameters and nothing that changes: the layer itself serves as its copy.
+  public func copy(sharing copies: inout [ObjectIdentifier: any Layer]) throws -> any Layer {
+    self
+  }
+
   public func logits(_ x: Tensor) throws -> Tensor {
     activation.hasLogits ? x : try activation(x)
   }

@@ -51,6 +51,18 @@ public final class Dense: Layer {
   }
 
   public var namedParameters: [(name: String, tensor: Tensor)] { [("w", weight), ("b", bias)] }
+
+  public func copy(sharing copies: inout [ObjectIdentifier: any Layer]) throws -> any Layer {
+    if let done = copies[ObjectIdentifier(self)] { return done }
+    // Given weights, the initializer draws nothing: the session's stream is left alone.
+    var unused = RandomGenerator(seed: 0)
+    let copy = try Dense(
+      inputs, outputs, activation: activation, weight: weight, bias: bias, using: &unused)
+    copy.weight.isFrozen = weight.isFrozen
+    copy.bias.isFrozen = bias.isFrozen
+    copies[ObjectIdentifier(self)] = copy
+    return copy
+  }
   public var inputWidth: Int? { inputs }
   public var affineStage: AffineStage? {
     AffineStage(weight: weight, bias: bias, activation: activation)

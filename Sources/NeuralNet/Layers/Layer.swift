@@ -52,6 +52,12 @@ public protocol Layer: AnyObject, CustomStringConvertible {
   /// y = f(x · Wᵀ + b)        W: [out, in],  b: [out]
   /// ```
   var affineStage: AffineStage? { get }
+
+  /// A deep copy: new parameter tensors with the same values (and the same frozen flags),
+  /// trained independently of this layer. A layer that appears twice in a model is copied
+  /// once, so `copies`, by the original's identity, keeps the copy's sharing the same; a
+  /// layer without parameters may return itself.
+  func copy(sharing copies: inout [ObjectIdentifier: any Layer]) throws -> any Layer
 }
 
 /// A layer's forward pass as `y = f(x · Wᵀ + b)`: its weight and bias parameters and the
@@ -82,6 +88,17 @@ extension Layer {
   public var namedParameters: [(name: String, tensor: Tensor)] { [] }
   public var inputWidth: Int? { nil }
   public var affineStage: AffineStage? { nil }
+
+  /// A deep copy of this layer (see `copy(sharing:)`).
+  public func copy() throws -> any Layer {
+    var copies: [ObjectIdentifier: any Layer] = [:]
+    return try copy(sharing: &copies)
+  }
+
+  /// Freezes or unfreezes every parameter: optimizers leave a frozen one unchanged.
+  public func setFrozen(_ frozen: Bool) {
+    for p in parameters { p.isFrozen = frozen }
+  }
 
   /// The number of trainable values.
   public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }

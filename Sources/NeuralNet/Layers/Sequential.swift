@@ -36,6 +36,15 @@ public final class Sequential: Layer {
 
   public var isModel: Bool { true }
 
+  public func copy(sharing copies: inout [ObjectIdentifier: any Layer]) throws -> any Layer {
+    if let done = copies[ObjectIdentifier(self)] { return done }
+    var layers: [any Layer] = []
+    for layer in self.layers { layers.append(try layer.copy(sharing: &copies)) }
+    let copy = Sequential(layers)
+    copies[ObjectIdentifier(self)] = copy
+    return copy
+  }
+
   public var namedParameters: [(name: String, tensor: Tensor)] {
     layers.enumerated().flatMap { i, layer in
       layer.namedParameters.map { (name: "\(i).\($0.name)", tensor: $0.tensor) }

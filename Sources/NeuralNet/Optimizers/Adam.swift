@@ -35,7 +35,7 @@ public final class Adam: Optimizer {
   }
 
   public func step(_ parameters: [Tensor]) {
-    for p in parameters {
+    for p in parameters where !p.isFrozen {
       guard let grad = p.grad, grad.count == p.count else { continue }
       let state = states.state(for: p, moments: 2)
       state.steps += 1

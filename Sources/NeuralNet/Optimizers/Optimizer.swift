@@ -5,7 +5,7 @@ public protocol Optimizer: AnyObject, CustomStringConvertible {
   /// The step size η; schedules change it while training.
   var learningRate: Double { get set }
 
-  /// One update of every parameter that has a gradient.
+  /// One update of every parameter that has a gradient and is not frozen.
   func step(_ parameters: [Tensor])
 }
 

@@ -30,7 +30,7 @@ public final class SGD: Optimizer {
   }
 
   public func step(_ parameters: [Tensor]) {
-    for p in parameters {
+    for p in parameters where !p.isFrozen {
       guard let grad = p.grad, grad.count == p.count else { continue }
       let state = momentum == 0 ? nil : states.state(for: p, moments: 1)
       grad.scalars.withUnsafeBufferPointer { g in

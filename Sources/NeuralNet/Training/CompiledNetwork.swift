@@ -59,6 +59,9 @@ final class CompiledNetwork {
   private let objective: Objective
   private let update: Update
   private let parameters: [Tensor]
+  /// Whether each parameter is frozen, fixed when compiled: its gradient is computed for the
+  /// layers before it, and the update skips it.
+  private let frozen: [Bool]
   /// Offset of each parameter in the parameter buffer.
   private let offsets: [Int]
   /// Each parameter's state in the optimizer; nil for SGD without momentum.
@@ -207,6 +210,7 @@ final class CompiledNetwork {
     self.stages = stages
     activations = allActivations
     self.parameters = parameters
+    frozen = parameters.map(\.isFrozen)
     self.offsets = offsets
     self.parameterCount = parameterCount
     adamSteps = states?.map(\.steps) ?? []
@@ -454,11 +458,21 @@ final class CompiledNetwork {
   private func applyUpdate() {
     switch update {
     case .sgd(let sgd):
-      // Every parameter gets the same elementwise update, so the whole buffer goes at once.
-      sgd.update(
-        weights, gradients, velocity: states == nil ? nil : first, count: parameterCount)
+      // Every parameter gets the same elementwise update, so the whole buffer goes at once
+      // unless some are frozen.
+      guard frozen.contains(true) else {
+        sgd.update(
+          weights, gradients, velocity: states == nil ? nil : first, count: parameterCount)
+        return
+      }
+      for i in offsets.indices where !frozen[i] {
+        let o = offsets[i]
+        sgd.update(
+          weights + o, gradients + o, velocity: states == nil ? nil : first + o,
+          count: parameters[i].count)
+      }
     case .adam(let adam):
-      for i in offsets.indices {
+      for i in offsets.indices where !frozen[i] {
         adamSteps[i] += 1
         let o = offsets[i]
         adam.update(

@@ -70,6 +70,10 @@ public enum Training {
     guard !parameters.isEmpty else {
       throw TensorError(.argument, "\(model) has no parameters to train")
     }
+    guard parameters.contains(where: { !$0.isFrozen }) else {
+      throw TensorError(
+        .argument, "every parameter of \(model) is frozen; unfreeze(…) the layers to train")
+    }
     guard data.count > 0 else {
       throw TensorError(.argument, "cannot train on \(data.name): it has no samples")
     }

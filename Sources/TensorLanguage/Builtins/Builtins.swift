@@ -12,8 +12,9 @@ public enum Builtins {
 
   /// Every built-in, in the order of its group's table.
   public static let list: [Builtin] =
-    tensors + math + linearAlgebra + activations + layers + losses + gradients + optimizers + data
-    + training + plots
+    tensors + math + linearAlgebra + activations + layers + transfer + losses + gradients
+    + optimizers + data
+    + training + weightFiles + plots
     + output
 
   /// Every built-in by name. A name listed twice keeps its first entry (a test guards

@@ -277,7 +277,10 @@ extension Builtins {
       let m = try layer.multiplyAdds(for: shape)
       shape = try layer.outputShape(for: shape)
       let w = layer.parameterCount
-      rows.append([layer.description, Shape.describe(shape), grouped(w), grouped(m)])
+      let frozen = layer.parameters.filter(\.isFrozen).count
+      let mark =
+        frozen == 0 ? "" : frozen == layer.parameters.count ? " (frozen)" : " (partly frozen)"
+      rows.append([layer.description + mark, Shape.describe(shape), grouped(w), grouped(m)])
       weights += w
       multiplyAdds += m
     }
