@@ -124,10 +124,14 @@ public protocol Context: AnyObject {
   /// The folder whose files an error may quote a short excerpt of (the notebook's or the
   /// script's own); nil quotes no file at all.
   var quotableFolder: String? { get }
+  /// Whether the program may write files it names (`save`); false while a notebook is
+  /// replayed, which writes nowhere but its own notebook and figures.
+  var writesFiles: Bool { get }
 }
 
 extension Context {
   public var quotableFolder: String? { nil }
+  public var writesFiles: Bool { true }
 
   public func display(_ text: String) { write(text, transient: false) }
 

@@ -39,6 +39,8 @@ public final class Session: Context {
   /// The folder whose files errors may quote (see `Context.quotableFolder`): where the
   /// session was started, a script's folder, or a notebook's while it is replayed.
   public var quotableFolder: String? = FileManager.default.currentDirectoryPath
+  /// False while a notebook is replayed: like `plot(file:)`, `save` then writes nothing.
+  public var writesFiles: Bool { plotter.writesFiles }
   /// The checks for an interruption asked so far by the evaluation under way, and the one at
   /// which a replay stops it.
   private var checks = 0

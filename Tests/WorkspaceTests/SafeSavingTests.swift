@@ -314,4 +314,20 @@ import Workspace
     // recover's default is the newest journal with cells, not the newest empty one.
     #expect(Journal.latest(in: folder) == crashed)
   }
+
+  /// A replayed notebook writes nowhere but its own file and figures: `save` is refused (and
+  /// says why) instead of writing the path a stranger's notebook names.
+  @Test func aReplayedNotebookSavesNoModel() throws {
+    let target = fm.temporaryDirectory.appendingPathComponent("gb-\(UUID().uuidString).safetensors")
+    let notebook = try NotebookReader.read(
+      """
+      <!-- gradbook notebook format=1 seed=42 -->
+      ```gradbook
+      save(dense(2, 1), "\(target.path)")
+      ```
+      """)
+    let output = NotebookReplay.run(notebook).notebook.cells.first?.output ?? ""
+    #expect(output.contains("save writes no file while a notebook is replayed"))
+    #expect(!fm.fileExists(atPath: target.path))
+  }
 }

@@ -10,9 +10,15 @@ extension Builtins {
       summary: "writes a model's parameters to a .safetensors file (float64, named 0.w, 0.b, "
         + "2.w, … as PyTorch's state_dict), which Python's safetensors package reads",
       example: "save(net, \"xor.safetensors\")"
-    ) { args, _ in
+    ) { args, context in
       let model = try args.layer("model")
       let file = try args.string("file")
+      guard context.writesFiles else {
+        throw args.error(
+          "file",
+          "save writes no file while a notebook is replayed: a notebook writes nowhere but its "
+            + "own file and figures; run the cell in the REPL to save the model")
+      }
       let parameters = model.namedParameters
       guard !parameters.isEmpty else {
         throw args.error("model", "this model has no parameters to save")
