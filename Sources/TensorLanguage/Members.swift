@@ -69,7 +69,9 @@ public func memberNames(of value: Value) -> [String] {
   case .tensor(let t): t.isParameter ? ["shape", "T", "grad"] : ["shape", "T"]
   case .dataset(let d): d.classes == nil ? ["x", "y", "n"] : ["x", "y", "n", "classes"]
   case .layer(let layer):
-    layer is ActivationLayer ? ["layers", "params"] : ["layers", "params", "w", "b"]
+    // Only what the layer has: a model's parameters belong to its layers (`.layers[0].w`),
+    // so Tab offers no `net.w` that would then fail.
+    ["layers", "params"] + layer.namedParameters.map(\.name).filter { !$0.contains(".") }
   case .history: ["loss", "val_loss", "accuracy", "val_accuracy", "lr", "epochs", "seconds"]
   case .perceptronResult: ["converged", "epochs", "errors", "misclassified"]
   default: []

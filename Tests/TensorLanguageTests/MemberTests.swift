@@ -68,7 +68,9 @@ extension LanguageTests {
       #expect(params.last.flatMap(tensor) === o.bias)
       #expect(error(net, "w") == "a model has no single .w; take a layer's, e.g. .layers[0].w")
       #expect(error(layers[1], "b") == "the layer tanh has no weights")
-      #expect(memberNames(of: net) == ["layers", "params", "w", "b"])
+      // Tab offers only members that exist: a model's weights are its layers'.
+      #expect(memberNames(of: net) == ["layers", "params"])
+      #expect(memberNames(of: hidden) == ["layers", "params", "w", "b"])
       #expect(memberNames(of: layers[1]) == ["layers", "params"])
       let single = elements(try member(of: hidden, "layers")) ?? []
       #expect(single.count == 1 && single.first.flatMap(layer) === h)
@@ -118,11 +120,12 @@ extension LanguageTests {
 
     @Test func unknownMembersListTheKnownOnesAndGuess() throws {
       let net = Value.layer(try Dense(2, 2) >> Dense(2, 1))
+      // A model lists only what it has; its weights are its layers'.
+      #expect(error(net, "ww") == "a model has no member ww (members: layers, params)")
+      #expect(error(net, "weights") == "a model has no member weights (members: layers, params)")
       #expect(
-        error(net, "ww")
-          == "a model has no member ww (members: layers, params, w, b); did you mean w?")
-      #expect(
-        error(net, "weights") == "a model has no member weights (members: layers, params, w, b)")
+        error(.layer(try Dense(2, 2)), "ww")
+          == "a layer has no member ww (members: layers, params, w, b); did you mean w?")
       #expect(
         error(num(1), "shap")
           == "a number has no member shap (members: shape, T); did you mean shape?")
