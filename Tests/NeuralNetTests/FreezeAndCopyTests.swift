@@ -34,13 +34,7 @@ import Testing
     var g = RandomGenerator(seed: 42)
     let model = try c.model(&g)
     model.layers[0].setFrozen(true)
-    let data = try c.data()
-    let target = try Training.target(
-      for: data, outputs: model.outputShape(for: [data.features]), loss: c.loss)
-    #expect(
-      CompiledNetwork(
-        model, data: data, target: target, loss: c.loss, optimizer: try c.optimizer(),
-        batch: c.batch ?? data.count) != nil)
+    try CompiledTrainingTests.expectCompiles(c, model)
 
     let graph = try train(c, compiled: false)
     let compiled = try train(c, compiled: true)
