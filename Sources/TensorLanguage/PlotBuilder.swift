@@ -109,9 +109,13 @@ enum PlotBuilder {
       return Plot(kind: .points, title: d.name, xLabel: "x1", yLabel: "x2", series: series)
     }
     guard d.rowWidth == 1, d.y.count == d.count else {
+      let has =
+        d.rowWidth == 1
+        ? "1 input but \(d.targetShape.reduce(1, *)) targets per sample"
+        : d.inputsDescription
       throw RuntimeError(
         "plot(data) draws 2-input classification or 1-input regression data; \(d.name) has "
-          + d.inputsDescription)
+          + has)
     }
     return Plot(
       kind: .points, title: d.name, xLabel: "x", yLabel: "y",

@@ -103,6 +103,34 @@ extension LanguageTests {
             + "(flatten >> dense(4, …))") == true)
     }
 
+    /// Figures over the inputs, and the perceptron rule, need rows; each says what it got.
+    @Test func whatNeedsRowsSaysSo() throws {
+      let p = Program()
+      try p.run("d = dataset(zeros(4, 2, 2), [0, 1, 1, 0], classes: 2, name: \"squares\")")
+      #expect(
+        p.error("plot(d)")
+          == "plot(data) draws 2-input classification or 1-input regression data; squares has "
+          + "samples of shape [2, 2]")
+      #expect(
+        p.error("plot(flatten >> dense(4, 3), d, unit: 0)")
+          == "plot(layer, data, unit: k) draws a unit over 1 or 2 inputs; squares has "
+          + "samples of shape [2, 2]")
+      #expect(
+        p.error("fit(perceptron(4), d)")
+          == "perceptron 4→1 step has 4 inputs but squares has samples of shape [2, 2]")
+      try p.run("two = dataset([1, 2, 3], [[1, 2], [3, 4], [5, 6]])")
+      #expect(
+        p.error("plot(two)")
+          == "plot(data) draws 2-input classification or 1-input regression data; data has "
+          + "1 input but 2 targets per sample")
+      // A mask of one truth value per sample still picks samples.
+      guard case .dataset(let ones) = try p.run("d[d.y == 1]") else {
+        Issue.record("a mask picked no data set")
+        return
+      }
+      #expect(ones.x.shape == [2, 2, 2] && ones.y.scalars == [1, 1])
+    }
+
     @Test func loadTakesSeveralTargetColumns() throws {
       let directory = FileManager.default.temporaryDirectory
         .appendingPathComponent("gradbook-load-\(UUID().uuidString)")
