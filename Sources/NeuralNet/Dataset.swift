@@ -1,10 +1,13 @@
 import TensorEngine
 
-/// Samples for training or evaluation: inputs `x` of shape `[n, features]` and targets `y`
-/// of shape `[n, outputs]`, one row per sample.
+/// Samples for training or evaluation: inputs `x` of shape `[n] + sampleShape` and targets
+/// `y` of shape `[n] + targetShape`, one sample along the first axis.
 ///
-/// For classification `classes` is the number of classes and `y` holds class indices in one
-/// column (`0 … classes−1`); for regression `classes` is nil and `y` holds the values.
+/// A sample may have any shape: a row of features `[f]`, an image `[c, h, w]`, a sequence
+/// `[t, f]`. For classification `classes` is the number of classes and `y` holds class
+/// indices in one column, `[n, 1]` (`0 … classes−1`); for regression `classes` is nil and `y`
+/// holds the values, `[n, k]` or any `[n] + targetShape` (an autoencoder's targets are its
+/// inputs).
 public struct Dataset {
   /// A short name for printing: `xor`, `moons`, or the file a CSV came from.
   public var name: String
@@ -13,11 +16,11 @@ public struct Dataset {
   public let classes: Int?
 
   public init(name: String, x: Tensor, y: Tensor, classes: Int? = nil) throws {
-    guard x.rank == 2, y.rank == 2 else {
+    guard x.rank >= 2, y.rank >= 2 else {
       throw TensorError(
         .shape,
-        "a data set needs x [n, features] and y [n, outputs], not \(Shape.describe(x.shape)) "
-          + "and \(Shape.describe(y.shape))")
+        "a data set needs x [n, features] (or [n] + a sample shape) and y [n, outputs], not "
+          + "\(Shape.describe(x.shape)) and \(Shape.describe(y.shape))")
     }
     guard x.shape[0] == y.shape[0] else {
       throw TensorError(
@@ -25,7 +28,7 @@ public struct Dataset {
         "x has \(x.shape[0]) samples but y has \(y.shape[0]): they must have one row each")
     }
     if let classes {
-      guard classes >= 1, y.shape[1] == 1,
+      guard classes >= 1, y.rank == 2, y.shape[1] == 1,
         y.scalars.allSatisfy({ $0 >= 0 && $0 < Double(classes) && $0 == $0.rounded() })
       else {
         throw TensorError(
@@ -40,8 +43,21 @@ public struct Dataset {
 
   /// The number of samples.
   public var count: Int { x.shape[0] }
-  /// The number of input features.
-  public var features: Int { x.shape[1] }
+  /// The shape of one sample: `[features]` for rows, `[c, h, w]` for images.
+  public var sampleShape: [Int] { Array(x.shape.dropFirst()) }
+  /// The shape of one sample's targets: `[1]` for class labels, `[k]` for k values.
+  public var targetShape: [Int] { Array(y.shape.dropFirst()) }
+  /// The number of input values per sample, the product of `sampleShape`: the features of a
+  /// row, the pixels of an image.
+  public var features: Int { sampleShape.reduce(1, *) }
+  /// The number of features when each sample is a row (`[features]`); nil for samples of
+  /// another shape (images, sequences), which a plot over the inputs cannot draw.
+  public var rowWidth: Int? { sampleShape.count == 1 ? sampleShape[0] : nil }
+  /// What the samples are, for messages: `3 inputs`, or `samples of shape [1, 8, 8]`.
+  public var inputsDescription: String {
+    guard let width = rowWidth else { return "samples of shape \(Shape.describe(sampleShape))" }
+    return "\(width) input\(width == 1 ? "" : "s")"
+  }
 
   /// The samples at `indices`, in that order.
   public func subset(_ indices: [Int]) throws -> Dataset {
@@ -69,14 +85,16 @@ public struct Dataset {
     return try Tensor(shape: [count, classes], scalars: out)
   }
 
+  /// The samples of `t` (`[n] + shape`) at `indices`, in that order: `[indices.count] + shape`.
   static func rows(_ t: Tensor, _ indices: [Int]) throws -> Tensor {
-    let width = t.shape[1]
+    let shape = Array(t.shape.dropFirst())
+    let width = shape.reduce(1, *)
     var out = [Double]()
     out.reserveCapacity(indices.count * width)
     t.scalars.withUnsafeBufferPointer { p in
       for i in indices { out.append(contentsOf: p[(i * width)..<((i + 1) * width)]) }
     }
-    return try Tensor(shape: [indices.count, width], scalars: out)
+    return try Tensor(shape: [indices.count] + shape, scalars: out)
   }
 }
 

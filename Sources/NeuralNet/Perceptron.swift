@@ -84,12 +84,11 @@ public final class Perceptron: Layer {
     on data: Dataset, learningRate: Double = 1, maxEpochs: Int = 100,
     shouldCancel: () -> Bool = { false }
   ) throws -> Result {
-    guard data.features == inputs else {
-      throw TensorError(
-        .shape, "\(description) has \(inputs) inputs but \(data.name) has \(data.features) features"
-      )
+    guard data.sampleShape == [inputs] else {
+      let has = data.rowWidth.map { "\($0) features" } ?? data.inputsDescription
+      throw TensorError(.shape, "\(description) has \(inputs) inputs but \(data.name) has \(has)")
     }
-    guard data.y.shape[1] == 1, data.y.scalars.allSatisfy({ $0 == 0 || $0 == 1 }) else {
+    guard data.targetShape == [1], data.y.scalars.allSatisfy({ $0 == 0 || $0 == 1 }) else {
       throw TensorError(.argument, "the perceptron rule needs targets 0 and 1 in one column")
     }
     guard learningRate > 0, learningRate.isFinite else {

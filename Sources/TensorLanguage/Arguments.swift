@@ -173,7 +173,7 @@ public struct Arguments {
   public static func asLayer(_ v: Value) -> (any Layer)? {
     switch v {
     case .layer(let l): l
-    case .function(let f): f.activation.map { ActivationLayer($0) }
+    case .function(let f): f.layer
     default: nil
     }
   }

@@ -48,6 +48,9 @@ public struct Builtin: Sendable {
   public var selects: (@Sendable ([Arguments.Item]) -> Bool)?
   /// The value of a named constant (`pi`): its name stands for this number, not a function.
   public var constant: Double?
+  /// The layer this function stands for where a layer is expected (`flatten >> dense(4, 2)`),
+  /// as an activation function stands for its layer.
+  public var layer: (@Sendable () -> any Layer)?
 
   public init(
     _ name: String, _ parameters: [Parameter], group: String, summary: String, example: String,

@@ -365,10 +365,13 @@ public final class Interpreter {
       return .layer(first >> second)
     }
     if Arguments.asTensor(left) != nil {
+      // A function is called even when it also stands for a layer: `t >> flatten` is
+      // flatten(t), as it was before flatten was a layer (an activation gives the same
+      // either way).
+      if case .function(let f) = right { return try context.call(f, [left]) }
       if let layer = Arguments.asLayer(right) {
         return .tensor(try layer(Arguments.asTensor(left)!))
       }
-      if case .function(let f) = right { return try context.call(f, [left]) }
     }
     throw RuntimeError(
       "cannot compose \(left.kindName) >> \(right.kindName): >> joins layers "

@@ -7,9 +7,10 @@ import TensorEngine
 extension PlotBuilder {
   /// The data as points and the model's output as a line over the data's x range.
   static func regression(_ model: any Layer, _ data: Dataset) throws -> Plot {
-    guard data.features == 1 else {
+    guard data.rowWidth == 1 else {
       throw RuntimeError(
-        "a model's curve needs data with 1 input; \(data.name) has \(data.features)")
+        "a model's curve needs data with 1 input; \(data.name) has "
+          + (data.rowWidth.map(String.init) ?? data.inputsDescription))
     }
     let outputs: [Int]
     do { outputs = try model.outputShape(for: [1]) } catch {
@@ -46,9 +47,9 @@ extension PlotBuilder {
     _ layer: any Layer, _ data: Dataset, unit k: Int, shouldCancel: () -> Bool = { false }
   ) throws -> Plot {
     let outputs: [Int]
-    do { outputs = try layer.outputShape(for: [data.features]) } catch {
+    do { outputs = try layer.outputShape(for: data.sampleShape) } catch {
       throw RuntimeError(
-        "the layer does not take \(data.name)'s \(data.features) inputs: \(error)")
+        "the layer does not take \(data.name)'s \(data.inputsDescription): \(error)")
     }
     guard outputs.count == 1, let units = outputs.first else {
       throw RuntimeError(
@@ -60,8 +61,8 @@ extension PlotBuilder {
         "unit: \(k) is not a unit of this layer, which has \(units) (0 to \(units - 1))")
     }
     let label = "unit \(k) activation"
-    switch data.features {
-    case 1:
+    switch data.rowWidth {
+    case 1?:
       let (low, high) = padded(data.x.scalars)
       let xs = evenlySpaced(low, high, count: curvePoints)
       let (values, _) = try unitColumn(
@@ -69,7 +70,7 @@ extension PlotBuilder {
       return Plot(
         kind: .unit, xLabel: "x", yLabel: label,
         series: [Plot.Series("unit \(k)", x: xs, y: values)])
-    case 2:
+    case 2?:
       let xsData = try column(data.x, 0)
       let ysData = try column(data.x, 1)
       let (xs, ys, points) = grid(xsData, ysData)
@@ -84,7 +85,7 @@ extension PlotBuilder {
     default:
       throw RuntimeError(
         "plot(layer, data, unit: k) draws a unit over 1 or 2 inputs; \(data.name) has "
-          + "\(data.features)")
+          + (data.rowWidth.map(String.init) ?? data.inputsDescription))
     }
   }
 

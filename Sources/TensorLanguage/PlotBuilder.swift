@@ -32,9 +32,10 @@ enum PlotBuilder {
 
   /// The model's classes over a grid padded around the data, with the samples on top.
   static func boundary(_ model: any Layer, _ data: Dataset) throws -> Plot {
-    guard data.features == 2 else {
+    guard data.rowWidth == 2 else {
       throw RuntimeError(
-        "a decision boundary needs data with 2 inputs; \(data.name) has \(data.features)")
+        "a decision boundary needs data with 2 inputs; \(data.name) has "
+          + (data.rowWidth.map(String.init) ?? data.inputsDescription))
     }
     let outputs: [Int]
     do { outputs = try model.outputShape(for: [2]) } catch {
@@ -103,14 +104,18 @@ enum PlotBuilder {
   /// A classification set with 2 inputs coloured by class; a regression set with one input
   /// as y against x.
   static func dataset(_ d: Dataset) throws -> Plot {
-    if d.classes != nil, d.features == 2 {
+    if d.classes != nil, d.rowWidth == 2 {
       let series = try classSeries(d, xs: column(d.x, 0), ys: column(d.x, 1))
       return Plot(kind: .points, title: d.name, xLabel: "x1", yLabel: "x2", series: series)
     }
-    guard d.features == 1, d.y.count == d.count else {
+    guard d.rowWidth == 1, d.y.count == d.count else {
+      let has =
+        d.rowWidth == 1
+        ? "1 input but \(d.targetShape.reduce(1, *)) targets per sample"
+        : d.inputsDescription
       throw RuntimeError(
         "plot(data) draws 2-input classification or 1-input regression data; \(d.name) has "
-          + "\(d.features) inputs")
+          + has)
     }
     return Plot(
       kind: .points, title: d.name, xLabel: "x", yLabel: "y",
@@ -134,7 +139,9 @@ enum PlotBuilder {
   static func labels(_ d: Dataset) throws -> [Int] {
     if d.classes != nil { return d.y.scalars.map { Int($0) } }
     if d.y.count == d.count { return d.y.scalars.map { $0 >= 0.5 ? 1 : 0 } }
-    return try d.y.argmax(axis: 1).scalars.map { Int($0) }
+    // Targets of any shape per sample are scored as one row.
+    let rows = try d.y.reshaped([d.count, d.targetShape.reduce(1, *)])
+    return try rows.argmax(axis: 1).scalars.map { Int($0) }
   }
 
   static func column(_ x: Tensor, _ j: Int) throws -> [Double] {

@@ -81,4 +81,11 @@ public final class Function: CustomStringConvertible, Sendable {
     guard case .builtin = body else { return nil }
     return Activation.named(name)
   }
+
+  /// The layer this function stands for in a model: an activation's layer, or a built-in's
+  /// own (`flatten`).
+  public var layer: (any Layer)? {
+    guard case .builtin(let b) = body else { return nil }
+    return activation.map { ActivationLayer($0) } ?? b.layer?()
+  }
 }

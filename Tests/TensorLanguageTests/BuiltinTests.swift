@@ -16,7 +16,8 @@ extension LanguageTests {
       "cross_entropy", "hinge", "param", "grad", "backward", "zero_grad", "detach", "append", "sgd",
       "adam",
       "plateau", "xor", "and", "or", "nand", "blobs", "circles", "moons", "spiral", "line",
-      "sine", "split", "load", "seed", "fit", "predict", "accuracy", "evaluate", "summary", "save",
+      "sine", "split", "dataset", "load", "seed", "fit", "predict", "accuracy", "evaluate",
+      "summary", "save",
       "load_weights", "plot",
       // issue 12: numerics
       "pi", "sin", "cos", "tan", "floor", "ceil", "round", "var", "std", "sort", "argsort", "topk",

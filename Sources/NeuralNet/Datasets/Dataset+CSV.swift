@@ -29,6 +29,16 @@ extension Dataset {
   public static func load(csv path: String, target: String, excerpts: Bool = true) throws
     -> Dataset
   {
+    try load(csv: path, targets: [target], excerpts: excerpts)
+  }
+
+  /// As above with several target columns: y is `[n, targets.count]`, its columns in the
+  /// order `targets` names them, and the data set is regression (several values per sample
+  /// are not one class label). One target is read as `load(csv:target:)` reads it.
+  public static func load(csv path: String, targets: [String], excerpts: Bool = true) throws
+    -> Dataset
+  {
+    try checkTargets(targets)
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw DatasetError(file: path, line: nil, column: nil, message: "no such file")
@@ -57,7 +67,7 @@ extension Dataset {
     guard let text = String(data: data, encoding: .utf8) else {
       throw DatasetError(file: path, line: nil, column: nil, message: "is not UTF-8 text")
     }
-    return try parse(csv: text, source: path, target: target, excerpts: excerpts)
+    return try parse(csv: text, source: path, targets: targets, excerpts: excerpts)
   }
 
   /// Throws when the fields of `data` (one at each comma and line break, and one value each)
@@ -92,6 +102,14 @@ extension Dataset {
   public static func parse(csv text: String, source: String, target: String, excerpts: Bool = true)
     throws -> Dataset
   {
+    try parse(csv: text, source: source, targets: [target], excerpts: excerpts)
+  }
+
+  /// Reads CSV `text` by the rules of `load(csv:targets:)`.
+  public static func parse(
+    csv text: String, source: String, targets: [String], excerpts: Bool = true
+  ) throws -> Dataset {
+    try checkTargets(targets)
     func fail(_ line: Int, _ column: Int, _ message: String) -> DatasetError {
       DatasetError(file: source, line: line, column: column, message: message)
     }
@@ -101,6 +119,71 @@ extension Dataset {
       throw fail(1, 1, "the file is empty; it needs a header row naming the columns")
     }
     let names = header.fields.map { $0.quoted ? $0.text : trimmed($0.text) }
+    let targetIndices = try targets.map {
+      try column(named: $0, in: names, header: header, fail: fail, excerpts: excerpts)
+    }
+    guard names.count > targets.count else {
+      let only =
+        targets.count == 1 ? "the only column is \"\(targets[0])\"" : "every column is a target"
+      throw fail(
+        header.fields[0].line, 1, "\(only); x needs at least one other column")
+    }
+    let rows = records.dropFirst()
+    guard !rows.isEmpty else {
+      throw fail(header.endLine + 1, 1, "the header has no rows of data after it")
+    }
+
+    let width = names.count
+    // Where each column's value goes: x in file order, or y at its place in `targets`.
+    var place = [Int?](repeating: nil, count: width)
+    for (k, i) in targetIndices.enumerated() { place[i] = k }
+    var x = [Double]()
+    var y = [Double]()
+    var rowTargets = [Double](repeating: 0, count: targets.count)
+    x.reserveCapacity(rows.count * (width - targets.count))
+    y.reserveCapacity(rows.count * targets.count)
+    for (k, row) in rows.enumerated() {
+      if k % 4096 == 4095 { try Cancellation.check() }
+      if row.fields.count < width {
+        throw fail(row.endLine, row.endColumn, countMessage(row.fields.count, width))
+      }
+      if row.fields.count > width {
+        let extra = row.fields[width]
+        throw fail(extra.line, extra.column, countMessage(row.fields.count, width))
+      }
+      for (i, field) in row.fields.enumerated() {
+        let column = excerpts ? "column \"\(excerpt(names[i]))\"" : "column \(i + 1)"
+        let value = try number(field, column: column, excerpts: excerpts, fail: fail)
+        if let k = place[i] { rowTargets[k] = value } else { x.append(value) }
+      }
+      y.append(contentsOf: rowTargets)
+    }
+
+    let name = source.split(separator: "/").last.map(String.init) ?? source
+    return try Dataset(
+      name: name, x: Tensor(shape: [rows.count, width - targets.count], scalars: x),
+      y: Tensor(shape: [rows.count, targets.count], scalars: y),
+      classes: targets.count == 1 ? classCount(y) : nil)
+  }
+
+  /// Refuses a list of target columns that names none, or one twice: a mistake in the call,
+  /// found before the file is read.
+  static func checkTargets(_ targets: [String]) throws {
+    guard !targets.isEmpty else {
+      throw TensorError(.argument, "target: names no column; give at least one")
+    }
+    for (k, target) in targets.enumerated() where targets[..<k].contains(target) {
+      throw TensorError(
+        .argument, "target: names \"\(excerpt(target))\" twice; name each target column once")
+    }
+  }
+
+  /// The position of the column named `target` in the header, or an error that names the
+  /// columns there are (when `excerpts` allows) and the closest one.
+  private static func column(
+    named target: String, in names: [String], header: CSVReader.Record,
+    fail: (Int, Int, String) -> DatasetError, excerpts: Bool
+  ) throws -> Int {
     guard let targetIndex = names.firstIndex(of: target) else {
       var message = "no column named \"\(excerpt(target))\""
       guard excerpts else {
@@ -124,41 +207,7 @@ extension Dataset {
         field.line, field.column,
         "the header names \"\(target)\" twice; the target must be one column")
     }
-    guard names.count >= 2 else {
-      throw fail(
-        header.fields[0].line, 1,
-        "the only column is \"\(target)\"; x needs at least one other column")
-    }
-    let rows = records.dropFirst()
-    guard !rows.isEmpty else {
-      throw fail(header.endLine + 1, 1, "the header has no rows of data after it")
-    }
-
-    let width = names.count
-    var x = [Double]()
-    var y = [Double]()
-    x.reserveCapacity(rows.count * (width - 1))
-    y.reserveCapacity(rows.count)
-    for (k, row) in rows.enumerated() {
-      if k % 4096 == 4095 { try Cancellation.check() }
-      if row.fields.count < width {
-        throw fail(row.endLine, row.endColumn, countMessage(row.fields.count, width))
-      }
-      if row.fields.count > width {
-        let extra = row.fields[width]
-        throw fail(extra.line, extra.column, countMessage(row.fields.count, width))
-      }
-      for (i, field) in row.fields.enumerated() {
-        let column = excerpts ? "column \"\(excerpt(names[i]))\"" : "column \(i + 1)"
-        let value = try number(field, column: column, excerpts: excerpts, fail: fail)
-        if i == targetIndex { y.append(value) } else { x.append(value) }
-      }
-    }
-
-    let name = source.split(separator: "/").last.map(String.init) ?? source
-    return try Dataset(
-      name: name, x: Tensor(shape: [rows.count, width - 1], scalars: x),
-      y: Tensor(shape: [rows.count, 1], scalars: y), classes: classCount(y))
+    return targetIndex
   }
 
   /// `largest + 1` when `values` look like class labels (see `load(csv:target:)`), else nil.

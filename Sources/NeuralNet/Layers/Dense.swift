@@ -95,6 +95,12 @@ public final class Dense: Layer {
 
   private func logitsChecked(_ x: Tensor) throws -> Tensor {
     guard x.rank == 1 || x.rank == 2, x.shape[x.rank - 1] == inputs else {
+      if x.rank > 2 {
+        throw TensorError(
+          .shape,
+          "\(description) takes rows [batch, \(inputs)], not \(Shape.describe(x.shape)): "
+            + Dense.flattenHint(Array(x.shape.dropFirst())))
+      }
       throw TensorError(
         .shape,
         "\(description) expects input [\(inputs)] or [batch, \(inputs)], "
@@ -108,6 +114,12 @@ public final class Dense: Layer {
 
   public func outputShape(for inputShape: [Int]) throws -> [Int] {
     guard inputShape == [inputs] else {
+      if inputShape.count > 1 {
+        throw TensorError(
+          .shape,
+          "\(description) expects [\(inputs)] per sample, not \(Shape.describe(inputShape)): "
+            + Dense.flattenHint(inputShape))
+      }
       throw TensorError(
         .shape, "\(description) expects [\(inputs)] per sample, not \(Shape.describe(inputShape))")
     }
@@ -115,6 +127,14 @@ public final class Dense: Layer {
   }
 
   public func multiplyAdds(for inputShape: [Int]) throws -> Int { inputs * outputs }
+
+  /// Why a dense layer cannot take samples of `shape` (rank > 1), and the fix.
+  private static func flattenHint(_ shape: [Int]) -> String {
+    let count = shape.reduce(1, *)
+    return "a dense layer takes each sample as one row; put flatten before it to make each "
+      + "sample of \(Shape.describe(shape)) a row of \(count) "
+      + "(flatten >> dense(\(count), …))"
+  }
 
   /// `dense 2→4 tanh`; the identity activation is not named.
   public var description: String {

@@ -1,7 +1,7 @@
 import TensorEngine
 
 extension Layer {
-  /// The class of each sample of `x` ([n, features]): for one output, whether it reaches
+  /// The class of each sample of `x` (`[n] + sampleShape`): for one output, whether it reaches
   /// the final activation's decision threshold (0.5 after sigmoid or step, 0 after tanh or
   /// sign); for several outputs, the index of the largest.
   public func predictClasses(_ x: Tensor) throws -> [Int] {
@@ -28,7 +28,7 @@ extension Layer {
   /// The loss on `data` and, for classification, the accuracy.
   public func evaluate(on data: Dataset, loss: Loss) throws -> (loss: Double, accuracy: Double?) {
     let target = try Training.target(
-      for: data, outputs: outputShape(for: [data.features]), loss: loss)
+      for: data, outputs: outputShape(for: data.sampleShape), loss: loss)
     let step = try lossAndOutput(data.x, target, loss: loss)
     let accuracy =
       data.classes == nil
@@ -60,7 +60,11 @@ extension Layer {
   static func classes(of output: Tensor, activation: Activation?, fromLogits: Bool = false)
     throws -> [Int]
   {
-    let y = output.rank == 1 ? try output.reshaped([-1, 1]) : output
+    // One sample's outputs of any shape are its scores, in row-major order.
+    let y =
+      output.rank == 1
+      ? try output.reshaped([-1, 1])
+      : output.rank > 2 ? try output.reshaped([output.shape[0], -1]) : output
     guard y.rank == 2 else {
       throw TensorError(
         .shape, "expected outputs [n, classes], not \(Shape.describe(output.shape))")

@@ -81,14 +81,15 @@ public enum Training {
     if let b = options.batchSize, b < 1 {
       throw TensorError(.argument, "batch size must be ≥ 1, not \(b)")
     }
-    let outputs = try model.outputShape(for: [data.features])
+    let outputs = try model.outputShape(for: data.sampleShape)
     let target = try Training.target(for: data, outputs: outputs, loss: loss)
     if let validation = options.validation {
-      guard validation.features == data.features else {
+      guard validation.sampleShape == data.sampleShape else {
         throw TensorError(
           .shape,
-          "validation set \(validation.name) has \(validation.features) features but the "
-            + "training set has \(data.features)")
+          "validation set \(validation.name) has samples of shape "
+            + "\(Shape.describe(validation.sampleShape)) but the training set has "
+            + Shape.describe(data.sampleShape))
       }
     }
     let n = data.count
@@ -226,18 +227,29 @@ public enum Training {
       progress: progress, shouldCancel: shouldCancel)
   }
 
-  /// The targets a loss compares with the model's outputs: class labels become one-hot rows
-  /// when the model has one output per class and the loss compares whole rows.
+  /// The targets a loss compares with the model's outputs (`[n] + outputs`): class labels
+  /// become one-hot rows when the model has one output per class and the loss compares whole
+  /// rows; other targets must have as many values per sample as the model has outputs, and
+  /// take the outputs' shape when only axes of size 1 differ (`[n, 1]` for outputs `[1, 1]`).
   static func target(for data: Dataset, outputs: [Int], loss: Loss) throws -> Tensor {
     let width = outputs.reduce(1, *)
-    guard let classes = data.classes, width > 1, data.y.shape[1] == 1 else {
-      if data.y.shape[1] != width && loss != .crossEntropy {
+    guard let classes = data.classes, width > 1, data.targetShape == [1] else {
+      let perSample = data.targetShape.reduce(1, *)
+      if perSample != width && loss != .crossEntropy {
         throw TensorError(
           .shape,
           "the model gives \(width) output\(width == 1 ? "" : "s") per sample but \(data.name) "
-            + "has \(data.y.shape[1]) target\(data.y.shape[1] == 1 ? "" : "s")")
+            + "has \(perSample) target\(perSample == 1 ? "" : "s")")
       }
-      return data.y
+      if perSample != width || data.targetShape == outputs { return data.y }
+      guard data.targetShape.filter({ $0 != 1 }) == outputs.filter({ $0 != 1 }) else {
+        throw TensorError(
+          .shape,
+          "the model gives outputs of shape \(Shape.describe(outputs)) per sample but "
+            + "\(data.name)'s targets are \(Shape.describe(data.targetShape)); reshape y to "
+            + "\(Shape.describe([data.count] + outputs)) (or end the model in that shape)")
+      }
+      return try data.y.reshaped([data.count] + outputs)
     }
     guard classes <= width else {
       throw TensorError(
@@ -247,6 +259,6 @@ public enum Training {
     if loss == .crossEntropy { return data.y }
     var oneHot = [Double](repeating: 0, count: data.count * width)
     for (i, label) in data.y.scalars.enumerated() { oneHot[i * width + Int(label)] = 1 }
-    return try Tensor(shape: [data.count, width], scalars: oneHot)
+    return try Tensor(shape: [data.count] + outputs, scalars: oneHot)
   }
 }

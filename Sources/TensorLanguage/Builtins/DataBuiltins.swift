@@ -96,16 +96,37 @@ extension Builtins {
       return .tuple([.dataset(train), .dataset(test)])
     },
     Builtin(
-      "load", [P("file", "string"), P("target", "string", keywordOnly: true)], group: "data",
-      summary: "a data set from a CSV file with a header; target: names the label column",
+      "dataset",
+      [
+        P("x", "tensor"), P("y", "tensor"),
+        P("classes", "int", default: "none", keywordOnly: true),
+        P("name", "string", default: "\"data\"", keywordOnly: true),
+      ],
+      group: "data",
+      summary: "a data set from tensors: x [n, …] one sample per row, y its targets [n, k] "
+        + "(dataset(x, x) for an autoencoder), or with classes: one label 0…classes−1 each",
+      example: "d = dataset([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0], classes: 2)"
+    ) { args, _ in
+      let classes = args.has("classes") ? try args.int("classes", atLeast: 1) : nil
+      let name = args.has("name") ? try args.string("name") : "data"
+      return .dataset(
+        try Dataset.fromTensors(
+          x: args.tensor("x"), y: args.tensor("y"), classes: classes, name: name))
+    },
+    Builtin(
+      "load",
+      [P("file", "string"), P("target", "string or list of strings", keywordOnly: true)],
+      group: "data",
+      summary: "a data set from a CSV file with a header; target: names the label column, "
+        + "or a list of columns for several regression targets",
       example: "load(\"iris.csv\", target: \"species\")"
     ) { args, context in
       let file = try args.string("file")
-      let target = try args.string("target")
+      let targets = try targetColumns(args)
       // Errors quote the file only when it lies in the notebook's or script's own folder.
       let excerpts = context.quotableFolder.map { isInside(file, folder: $0) } ?? false
       do {
-        return .dataset(try Dataset.load(csv: file, target: target, excerpts: excerpts))
+        return .dataset(try Dataset.load(csv: file, targets: targets, excerpts: excerpts))
       } catch let error as DatasetError {
         // The file's own place (file:line:column) says where; no signature note is needed.
         throw RuntimeError(error.description, at: args.item("file")?.range)
@@ -120,6 +141,31 @@ extension Builtins {
       return .none
     },
   ]
+
+  /// `target:` as one column name or a list of them.
+  private static func targetColumns(_ args: Arguments) throws -> [String] {
+    switch args.value("target") {
+    case .tuple(let items)?:
+      return try items.map { item in
+        guard case .string(let name) = item else {
+          throw args.error(
+            "target", "target: lists column names as strings, not \(item.kindName)")
+        }
+        return name
+      }
+    case .string(let name)?:
+      return [name]
+    case .tensor(let t)? where t.count == 0:
+      throw args.error("target", "target: names no column; give at least one")
+    case let other?:
+      throw args.error(
+        "target",
+        "target: is a column name (\"y\") or a list of them ([\"a\", \"b\"]), not "
+          + other.kindName)
+    case nil:
+      return [try args.string("target")]
+    }
+  }
 
   private static func gate(_ name: String, _ kind: LogicGate, _ summary: String) -> Builtin {
     Builtin(name, [], group: "data", summary: summary, example: "\(name)()") { _, _ in

@@ -28,5 +28,19 @@ extension Builtins {
       summary: "Rosenblatt's perceptron: step(w · x + b) from zero weights, fitted by its rule",
       example: "perceptron(2)"
     ) { args, _ in .layer(try Perceptron(inputs: args.int("inputs", atLeast: 1))) },
+    flatten,
   ]
+
+  /// `flatten(t)` flattens a tensor as numpy does; in a model `flatten` is the layer that
+  /// flattens each sample, as PyTorch's `torch.flatten` and `nn.Flatten` differ.
+  private static let flatten: Builtin = {
+    var b = Builtin(
+      "flatten", [P("t", "tensor")], group: "layers",
+      summary: "in a model, the layer that makes each sample one row ([n, a, b] → [n, a·b]) "
+        + "so that dense can follow; called on a tensor, all its values as a vector",
+      example: "net = flatten >> dense(4, 2, softmax)"
+    ) { args, _ in .tensor(try args.tensor("t").flattened()) }
+    b.layer = { Flatten() }
+    return b
+  }()
 }

@@ -82,7 +82,7 @@ extension Builtins {
     case (.perceptronResult(let r), nil):
       return try PlotBuilder.errors(r)
     case (.layer(let model), .dataset(let data)?):
-      if data.features == 1 { return try PlotBuilder.regression(model, data) }
+      if data.rowWidth == 1 { return try PlotBuilder.regression(model, data) }
       return try PlotBuilder.boundary(model, data)
     case (.layer(let model), _):
       if let f = activationFunction(model), case .range(let low, let high)? = over {

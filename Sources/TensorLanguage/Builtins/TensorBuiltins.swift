@@ -70,11 +70,6 @@ extension Builtins {
       example: "reshape(arange(6), 2, 3)"
     ) { args, _ in .tensor(try args.tensor("t").reshaped(args.restShape(allowInferred: true))) },
     Builtin(
-      "flatten", [P("t", "tensor")], group: "tensors",
-      summary: "all values as a vector",
-      example: "flatten([[1, 2], [3, 4]])"
-    ) { args, _ in .tensor(try args.tensor("t").flattened()) },
-    Builtin(
       "concat",
       [P("tensors", "tensor", variadic: true), P("axis", "int", default: "0", keywordOnly: true)],
       group: "tensors",

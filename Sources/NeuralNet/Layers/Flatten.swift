@@ -1,0 +1,38 @@
+import TensorEngine
+
+/// Flattens each sample of a batch into one row, as PyTorch's `nn.Flatten()`:
+///
+/// ```
+/// [n, a, b, c] → [n, a·b·c]
+/// ```
+/// The values keep their row-major order, so the gradient is the output's gradient reshaped
+/// back. It has no parameters and costs no multiply-adds; it lets a dense layer follow
+/// samples that are not rows (`flatten >> dense(64, 10)` on 8×8 images).
+public final class Flatten: Layer {
+  public init() {}
+
+  public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    // The first axis is always the batch: a lone sample would be ambiguous (is [8, 8] one
+    // image or eight rows?).
+    guard x.rank >= 1 else {
+      throw TensorError(
+        .shape, "flatten expects a batch [n, …] of samples, not a number")
+    }
+    let n = x.shape[0]
+    return try x.reshaped([n, x.shape.dropFirst().reduce(1, *)])
+  }
+
+  public var parameters: [Tensor] { [] }
+
+  public func outputShape(for inputShape: [Int]) throws -> [Int] {
+    [inputShape.reduce(1, *)]
+  }
+
+  public func multiplyAdds(for inputShape: [Int]) throws -> Int { 0 }
+
+  public func copy(sharing copies: inout [ObjectIdentifier: any Layer]) throws -> any Layer {
+    self
+  }
+
+  public var description: String { "flatten" }
+}
