@@ -85,6 +85,11 @@ public struct LayerSpec: Codable, Equatable, Sendable {
 
   /// Reads a spec from JSON, refusing text that is not one with the reason.
   public static func decode(_ json: String) throws -> LayerSpec {
+    // Each layer nests two levels (its object and its children's array); looked at before
+    // decoding, whose recursion a deeply nested text could otherwise exhaust.
+    guard nesting(of: json) <= 2 * maxDepth + 2 else {
+      throw SpecError("the model's spec nests layers more than \(maxDepth) deep")
+    }
     let spec: LayerSpec
     do {
       spec = try JSONDecoder().decode(LayerSpec.self, from: Data(json.utf8))
@@ -99,12 +104,43 @@ public struct LayerSpec: Codable, Equatable, Sendable {
     return spec
   }
 
+  /// The deepest nesting of brackets and braces outside strings.
+  private static func nesting(of json: String) -> Int {
+    var depth = 0
+    var deepest = 0
+    var inString = false
+    var escaped = false
+    for byte in json.utf8 {
+      if inString {
+        if escaped {
+          escaped = false
+        } else if byte == UInt8(ascii: "\\") {
+          escaped = true
+        } else if byte == UInt8(ascii: "\"") {
+          inString = false
+        }
+        continue
+      }
+      switch byte {
+      case UInt8(ascii: "\""): inString = true
+      case UInt8(ascii: "{"), UInt8(ascii: "["):
+        depth += 1
+        deepest = Swift.max(deepest, depth)
+      case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+      default: break
+      }
+    }
+    return deepest
+  }
+
   private var depth: Int { 1 + (children.map(\.depth).max() ?? 0) }
 
   private static func reason(_ error: DecodingError) -> String {
     func path(_ context: DecodingError.Context) -> String {
       let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }
-      return keys.isEmpty ? "" : " at \(keys.joined())"
+      // The innermost keys say where; a long path is shortened at its start.
+      let shown = keys.count > 8 ? ["…"] + keys.suffix(6) : keys
+      return keys.isEmpty ? "" : " at \(shown.joined())"
     }
     switch error {
     case .keyNotFound(let key, let context):
