@@ -39,7 +39,14 @@ public struct NotebookFiles: Sendable {
     let parts = try Self.parts(of: name)
     do {
       var folder = try SafeFolder(writeFolder)
-      for part in parts.dropLast() { folder = try folder.subfolder(part) }
+      for part in parts.dropLast() {
+        if folder.kind(of: part) == .link {
+          throw RuntimeError(
+            "cannot save \(name): \(folder.shown(part)) is a symbolic link, and a notebook "
+              + "never saves through one")
+        }
+        folder = try folder.subfolder(part)
+      }
       // parts is not empty (checked above).
       try folder.write(data, as: parts[parts.count - 1])
     } catch let refusal as SafeFolder.Refusal {

@@ -49,8 +49,8 @@ public final class Session: Context {
     if let notebookFiles { return try notebookFiles.write(data, named: file) }
     guard writesFiles else {
       throw RuntimeError(
-        "save writes no file here: only a notebook replayed by gradbook run or check, or "
-          + ":open, saves (into its own folder)")
+        "save writes no file while a notebook is replayed without a folder for its files "
+          + "(gradbook run and check, and :open, give it its own)")
     }
     try Self.writeAtomically(data, to: file)
   }
