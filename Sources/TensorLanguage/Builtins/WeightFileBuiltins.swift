@@ -50,7 +50,8 @@ extension Builtins {
       let contents = try read(context.pathForReading(file), shownAs: file, at: range)
       guard let json = contents.metadata[specKey] else {
         throw RuntimeError(
-          "\(file) holds weights but no model spec (it was not written by Gradbook's save); "
+          "\(file) holds weights but no model spec (another program wrote it, or the saved "
+            + "model had a layer that cannot be rebuilt); "
             + "build the model by hand and load its weights with load_weights(net, \"\(file)\")",
           at: range)
       }
