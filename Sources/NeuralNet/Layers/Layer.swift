@@ -125,7 +125,8 @@ extension Layer {
   public var spec: LayerSpec {
     LayerSpec(kind: "unregistered \(Self.self)", children: children.map(\.layer.spec))
   }
-  public var inputWidth: Int? { nil }
+  /// The first child's that fixes one, for a layer made of others.
+  public var inputWidth: Int? { children.lazy.compactMap(\.layer.inputWidth).first }
   public var affineStage: AffineStage? { nil }
 
   /// A deep copy of this layer (see `copy(sharing:)`).
