@@ -54,6 +54,20 @@ public final class Perceptron: Layer {
   }
   public var description: String { "perceptron \(inputs)→1 step" }
 
+  public static let specKind = "perceptron"
+
+  /// `{"kind": "perceptron", "config": {"inputs": 2}}`.
+  public var spec: LayerSpec {
+    LayerSpec(kind: Self.specKind, config: ["inputs": .number(Double(inputs))])
+  }
+
+  @Sendable public static func build(_ spec: LayerSpec) throws -> any Layer {
+    try spec.expectChildren(0)
+    let inputs = try spec.integer("inputs", in: 1...Int(Int32.max))
+    try MemoryBudget.check(bytes: inputs &* 8, for: "perceptron(\(inputs))")
+    return try Perceptron(inputs: inputs)
+  }
+
   /// What a run of the perceptron rule ended with.
   public struct Result: Sendable, Equatable, CustomStringConvertible {
     /// The epoch (from 1) with no misclassified sample, or nil when none was reached.

@@ -79,7 +79,12 @@ public enum SafeTensors {
   /// renamed over the target, so a crash leaves the old file or the new one, never half of
   /// one. A target that is a symbolic link is refused rather than written through.
   public static func write(_ contents: Contents, to file: String) throws {
-    let data = try encode(contents)
+    try writeAtomically(encode(contents), to: file)
+  }
+
+  /// Writes `data` to `file` as `write(_:to:)` does: through a temporary file renamed over
+  /// it, never through a symbolic link.
+  public static func writeAtomically(_ data: Data, to file: String) throws {
     var info = stat()
     if lstat(file, &info) == 0 {
       switch info.st_mode & S_IFMT {

@@ -163,6 +163,8 @@ public enum Help {
     net.layers[0].w = [[1, 2]]   set a layer's weights (.w, .b; shapes must match)
       A parameter (a layer's weights, param(…)) changes in place: the model and every
       name for it see the change. A plain tensor is a value: b = a; a[0] = 1 leaves b.
+    enc = net.layers[0:2]    a model of those layers, shared with net, not copied: training
+                             enc trains net's layers (copy(enc) for separate ones)
     f(a, b, name: value)     call: positional first, then keywords
     fn f(x) = x^2            a function;  fn g(x) { …; last }  with a block
     for i in 1..10 { … }     while c { … }   if c { … } else { … }

@@ -346,9 +346,12 @@ public final class REPL {
     // While it replays, errors quote only files of the notebook's own folder.
     let quotable = session.quotableFolder
     session.quotableFolder = NotebookFile.folderPath(of: file)
+    // Like gradbook run, its cells save into the notebook's folder and nowhere else.
+    session.notebookFiles = NotebookFiles(writeFolder: NotebookFile.folderPath(of: file))
     defer {
       session.plotter.writesFiles = true
       session.quotableFolder = quotable
+      session.notebookFiles = nil
     }
     for block in opened.blocks {
       switch block {

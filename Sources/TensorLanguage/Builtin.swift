@@ -1,3 +1,4 @@
+import Foundation
 import NeuralNet
 import Plotting
 import TensorEngine
@@ -130,11 +131,36 @@ public protocol Context: AnyObject {
   /// Whether the program may write files it names (`save`); false while a notebook is
   /// replayed, which writes nowhere but its own notebook and figures.
   var writesFiles: Bool { get }
+  /// Writes `data` as the file the program named (`save`), atomically: where the user is,
+  /// or, while a notebook is replayed, only inside the notebook's folder.
+  func writeFile(_ data: Data, named file: String) throws
+  /// Where to read a file the program named (`load_model`, `load_weights`): the name
+  /// itself, or, while a notebook is replayed, the file in the folder `save` writes to.
+  func pathForReading(_ file: String) -> String
 }
 
 extension Context {
   public var quotableFolder: String? { nil }
   public var writesFiles: Bool { true }
+
+  public func writeFile(_ data: Data, named file: String) throws {
+    guard writesFiles else {
+      throw RuntimeError(
+        "save writes no file here: a notebook replayed writes only into its own folder")
+    }
+    try Self.writeAtomically(data, to: file)
+  }
+
+  public func pathForReading(_ file: String) -> String { file }
+
+  /// Writes `data` to the path `file`, atomically and never through a link.
+  public static func writeAtomically(_ data: Data, to file: String) throws {
+    do {
+      try SafeTensors.writeAtomically(data, to: file)
+    } catch let error as SafeTensors.FormatError {
+      throw RuntimeError(error.message)
+    }
+  }
 
   public func display(_ text: String) { write(text, transient: false) }
 

@@ -472,6 +472,9 @@ public final class Interpreter {
       }
       return .dataset(try d.subset(samplePositions(items[0], of: d, at: range)))
     case .tuple(let elements):
+      if items.count == 1, case .slice = items[0] {
+        return try slice(elements, items, at: range)
+      }
       guard items.count == 1, case .single(let e) = items[0] else {
         throw RuntimeError("a tuple takes one index: t[0]", at: range)
       }
@@ -485,6 +488,29 @@ public final class Interpreter {
     default:
       throw RuntimeError("\(base.kindName) cannot be indexed", at: range)
     }
+  }
+
+  /// `t[a:b:c]` of a tuple, as Python slices one. A slice of layers (`net.layers[0:2]`) is a
+  /// model made of those same layers, shared rather than copied, so training it trains them.
+  private func slice(_ elements: [Value], _ items: [IndexItem], at range: SourceRange) throws
+    -> Value
+  {
+    let positions: [Int]
+    do {
+      guard case .range(let start, let end, let step) = try tensorIndices(items).1.first else {
+        throw RuntimeError("a tuple takes one index: t[0] or t[0:2]", at: range)
+      }
+      positions = try Tensor.rangePositions(start, end, step, size: elements.count)
+    } catch let error as TensorError {
+      throw RuntimeError(error.message, at: range)
+    }
+    let picked = positions.map { elements[$0] }
+    let layers = picked.compactMap { value -> (any Layer)? in
+      if case .layer(let layer) = value { return layer }
+      return nil
+    }
+    if !picked.isEmpty && layers.count == picked.count { return .layer(Sequential(layers)) }
+    return .tuple(picked)
   }
 
   /// The samples one index picks from a data set: a position, a slice, a list of positions

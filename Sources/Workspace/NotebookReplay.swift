@@ -16,10 +16,12 @@ public enum NotebookReplay {
 
   /// The notebook `name` (as in NAME.nb.md) with every cell's output and figures as they
   /// are now. Figures are recorded, not shown. Errors quote excerpts only of files in
-  /// `folder` (the notebook's), and of none without it.
-  public static func run(_ notebook: Notebook, name: String = "notebook", folder: String? = nil)
-    -> Result
-  {
+  /// `folder` (the notebook's), and of none without it. The files its cells save and load
+  /// by name are in `files`' folders; without them, `save` is refused.
+  public static func run(
+    _ notebook: Notebook, name: String = "notebook", folder: String? = nil,
+    files: NotebookFiles? = nil
+  ) -> Result {
     let recorder = OutputRecorder()
     let plotter = Plotter()
     plotter.setting = .off
@@ -28,6 +30,7 @@ public enum NotebookReplay {
       if !transient { recorder.text += text }
     }
     session.quotableFolder = folder
+    session.notebookFiles = files
     var result = notebook
     var plots: [[Plot]] = []
     for (index, block) in notebook.blocks.enumerated() {

@@ -41,6 +41,23 @@ public final class Session: Context {
   public var quotableFolder: String? = FileManager.default.currentDirectoryPath
   /// False while a notebook is replayed: like `plot(file:)`, `save` then writes nothing.
   public var writesFiles: Bool { plotter.writesFiles }
+  /// While a notebook is replayed, the folders its `save` writes into and its loads read
+  /// from; nil otherwise, when names are paths from where the user is.
+  public var notebookFiles: NotebookFiles?
+
+  public func writeFile(_ data: Data, named file: String) throws {
+    if let notebookFiles { return try notebookFiles.write(data, named: file) }
+    guard writesFiles else {
+      throw RuntimeError(
+        "save writes no file while a notebook is replayed without a folder for its files "
+          + "(gradbook run and check, and :open, give it its own)")
+    }
+    try Self.writeAtomically(data, to: file)
+  }
+
+  public func pathForReading(_ file: String) -> String {
+    notebookFiles?.path(for: file) ?? file
+  }
   /// The checks for an interruption asked so far by the evaluation under way, and the one at
   /// which a replay stops it.
   private var checks = 0

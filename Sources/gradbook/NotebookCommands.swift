@@ -18,7 +18,7 @@ struct RunNotebooks: ParsableCommand {
 
   func run() throws {
     try memory.apply()
-    try replayEach(files) { file, _, replay in
+    try replayEach(files, writing: .notebookFolder) { file, _, replay in
       try save(replay, to: file)
       print("\(file): ran \(replay.notebook.cells.count) cells")
       return true
@@ -43,7 +43,9 @@ struct CheckNotebooks: ParsableCommand {
 
   func run() throws {
     try memory.apply()
-    try replayEach(files) { file, notebook, replay in
+    // A check leaves the source tree as it was: what the notebook saves goes to a
+    // temporary folder, read before the notebook's own.
+    try replayEach(files, writing: .temporaryFolder) { file, notebook, replay in
       let now = replay.notebook
       let diffs = NotebookReplay.differences(recorded: notebook, now: now, name: file)
       if diffs.isEmpty {
@@ -65,16 +67,32 @@ struct CheckNotebooks: ParsableCommand {
 /// recorded and its replay; `body` says whether all is well. A notebook that cannot be read
 /// is reported and the others still run; exit status 1 when any failed.
 func replayEach(
-  _ files: [String], _ body: (String, Notebook, NotebookReplay.Result) throws -> Bool
+  _ files: [String], writing: ReplayWrites,
+  _ body: (String, Notebook, NotebookReplay.Result) throws -> Bool
 ) throws {
   var failed = false
   for file in files {
     do {
       try reportingFailures {
         let notebook = try NotebookFile.read(file)
+        let folder = NotebookFile.folderPath(of: file)
+        var scratch: String?
+        defer { scratch.map { try? FileManager.default.removeItem(atPath: $0) } }
+        let notebookFiles: NotebookFiles
+        switch writing {
+        case .notebookFolder:
+          notebookFiles = NotebookFiles(writeFolder: folder)
+        case .temporaryFolder:
+          var template = Array((NSTemporaryDirectory() + "gradbook-check-XXXXXX").utf8CString)
+          guard let made = mkdtemp(&template) else {
+            throw CommandFailure(message: "cannot make a temporary folder for \(file)'s files")
+          }
+          scratch = String(cString: made)
+          notebookFiles = NotebookFiles(
+            writeFolder: scratch ?? folder, readFolders: [scratch ?? folder, folder])
+        }
         let replay = NotebookReplay.run(
-          notebook, name: Figure.notebookName(of: file),
-          folder: NotebookFile.folderPath(of: file))
+          notebook, name: Figure.notebookName(of: file), folder: folder, files: notebookFiles)
         if try !body(file, notebook, replay) { failed = true }
       }
     } catch is ExitCode {
@@ -83,6 +101,11 @@ func replayEach(
   }
   if failed { throw ExitCode.failure }
 }
+
+/// Where a replayed notebook's `save` writes: its own folder (`gradbook run`), or a
+/// temporary one removed afterwards (`gradbook check`, which changes no file but the
+/// notebook it is told to update).
+enum ReplayWrites { case notebookFolder, temporaryFolder }
 
 /// What a notebook command says went wrong, printed as `gradbook: message`.
 struct CommandFailure: Error {

@@ -17,8 +17,7 @@ extension LanguageTests {
       "adam",
       "plateau", "xor", "and", "or", "nand", "blobs", "circles", "moons", "spiral", "line",
       "sine", "split", "dataset", "load", "seed", "fit", "predict", "accuracy", "evaluate",
-      "summary", "save",
-      "load_weights", "plot",
+      "summary", "save", "load_weights", "load_model", "plot",
       // issue 12: numerics
       "pi", "sin", "cos", "tan", "floor", "ceil", "round", "var", "std", "sort", "argsort", "topk",
       "one_hot", "where", "str", "solve", "inv", "det", "eig", "svd",

@@ -6,7 +6,7 @@ import Testing
 @testable import TensorLanguage
 
 /// `python3 ARGUMENTS…`: its exit status, standard output and standard error.
-private func python(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+func python(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
   let process = Process()
   process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
   process.arguments = ["python3"] + arguments
@@ -27,7 +27,7 @@ private func python(_ arguments: [String]) throws -> (status: Int32, out: String
 
 /// Whether Python's safetensors and numpy can be imported (Scripts/setup --tests installs
 /// them); records an issue when they cannot, so the interoperability tests never pass unrun.
-private func safetensorsIsAvailable() throws -> Bool {
+func safetensorsIsAvailable() throws -> Bool {
   let check = try python(["-c", "import numpy, safetensors.numpy"])
   if check.status != 0 {
     Issue.record(
@@ -36,7 +36,7 @@ private func safetensorsIsAvailable() throws -> Bool {
   return check.status == 0
 }
 
-private func temporaryFile(_ name: String) -> String {
+func temporaryFile(_ name: String) -> String {
   NSTemporaryDirectory() + "\(UUID().uuidString)-\(name)"
 }
 

@@ -112,4 +112,14 @@ public final class ActivationLayer: Layer {
   public func outputShape(for inputShape: [Int]) throws -> [Int] { inputShape }
   public func multiplyAdds(for inputShape: [Int]) throws -> Int { 0 }
   public var description: String { activation.description }
+
+  public static let specKind = "activation"
+
+  /// `{"kind": "activation", "config": {"activation": "relu"}}`.
+  public var spec: LayerSpec { LayerSpec(kind: Self.specKind, config: activation.specConfig) }
+
+  @Sendable public static func build(_ spec: LayerSpec) throws -> any Layer {
+    try spec.expectChildren(0)
+    return ActivationLayer(try Activation(spec: spec))
+  }
 }

@@ -64,6 +64,27 @@ public final class Dense: Layer {
     return copy
   }
   public var inputWidth: Int? { inputs }
+
+  public static let specKind = "dense"
+
+  /// `{"kind": "dense", "config": {"inputs": 2, "outputs": 4, "activation": "tanh"}}`.
+  public var spec: LayerSpec {
+    LayerSpec(
+      kind: Self.specKind,
+      config: ["inputs": .number(Double(inputs)), "outputs": .number(Double(outputs))]
+        .merging(activation.specConfig) { a, _ in a })
+  }
+
+  /// A dense layer of the spec's shape with fresh weights.
+  @Sendable public static func build(_ spec: LayerSpec) throws -> any Layer {
+    try spec.expectChildren(0)
+    let inputs = try spec.integer("inputs", in: 1...Int(Int32.max))
+    let outputs = try spec.integer("outputs", in: 1...Int(Int32.max))
+    let (count, overflow) = inputs.multipliedReportingOverflow(by: outputs)
+    try MemoryBudget.check(
+      bytes: overflow ? Int.max : count &* 8, for: "dense(\(inputs), \(outputs))")
+    return try Dense(inputs, outputs, activation: Activation(spec: spec))
+  }
   public var affineStage: AffineStage? {
     AffineStage(weight: weight, bias: bias, activation: activation)
   }

@@ -38,9 +38,35 @@ public protocol Layer: AnyObject, CustomStringConvertible {
   /// Whether this is a model made of other layers (`a >> b`) rather than one layer.
   var isModel: Bool { get }
 
-  /// The layer's own parameters by the names its members show (`w`, `b`); a model's are its
-  /// layers', named by position as PyTorch's `state_dict` names them (`0.w`, `2.b`).
+  /// The parameters by name, in the style of PyTorch's `state_dict`. A layer names its own
+  /// as its members show them (`w`, `b`); a layer made of others (a model, a residual block)
+  /// names each child's as the child's name, a dot, and the child's own name for it: a
+  /// model's children are named by position, so `dense >> relu >> dense` has `0.w`, `0.b`,
+  /// `2.w`, `2.b`, and a residual block kept as layer 1 of a model, whose child is `block`,
+  /// gives `1.block.0.w`. The default derives the names from `children` this way.
   var namedParameters: [(name: String, tensor: Tensor)] { get }
+
+  /// The layers this one is made of, by name, as structure: a model's layers named "0",
+  /// "1", …; a residual block's `block`. A layer made of no others has none.
+  var children: [(name: String, layer: any Layer)] { get }
+
+  /// The layer applied to `x` in the mode of `context`: in training a layer may draw from
+  /// the context's random stream (dropout's masks); `callAsFunction` is the evaluation
+  /// form. The default is `self(x)` in both modes.
+  func forward(_ x: Tensor, context: ForwardContext) throws -> Tensor
+
+  /// `logits(x)` in the mode of `context`; the default is `logits(x)`.
+  func logits(_ x: Tensor, context: ForwardContext) throws -> Tensor
+
+  /// Whether the training forward pass is the evaluation one (no masks, no noise), so that
+  /// compiled training, which runs the evaluation form, may train the layer. A layer whose
+  /// training pass differs says false.
+  var isDeterministicInTraining: Bool { get }
+
+  /// The layer's kind and configuration, from which `spec.build()` makes a fresh copy of
+  /// its shape. A layer whose kind is not registered with `LayerSpec` cannot be rebuilt
+  /// (`save` then writes its weights alone).
+  var spec: LayerSpec { get }
 
   /// The number of input features per sample the layer fixes, if it fixes one.
   var inputWidth: Int? { get }
@@ -85,8 +111,22 @@ extension Layer {
   public var outputActivation: Activation? { nil }
   public var layers: [any Layer] { [self] }
   public var isModel: Bool { false }
-  public var namedParameters: [(name: String, tensor: Tensor)] { [] }
-  public var inputWidth: Int? { nil }
+  public var namedParameters: [(name: String, tensor: Tensor)] {
+    children.flatMap { child in
+      child.layer.namedParameters.map { (name: "\(child.name).\($0.name)", tensor: $0.tensor) }
+    }
+  }
+  public var children: [(name: String, layer: any Layer)] { [] }
+  public func forward(_ x: Tensor, context: ForwardContext) throws -> Tensor { try self(x) }
+  public func logits(_ x: Tensor, context: ForwardContext) throws -> Tensor { try logits(x) }
+  public var isDeterministicInTraining: Bool {
+    children.allSatisfy { $0.layer.isDeterministicInTraining }
+  }
+  public var spec: LayerSpec {
+    LayerSpec(kind: "unregistered \(Self.self)", children: children.map(\.layer.spec))
+  }
+  /// The first child's that fixes one, for a layer made of others.
+  public var inputWidth: Int? { children.lazy.compactMap(\.layer.inputWidth).first }
   public var affineStage: AffineStage? { nil }
 
   /// A deep copy of this layer (see `copy(sharing:)`).
@@ -109,8 +149,9 @@ extension Layer {
   }
 }
 
-/// Composes layers: `dense(2, 4) >> relu >> dense(4, 1)`. Models are flattened, so
-/// `(a >> b) >> c` has the three layers a, b, c.
+/// Composes layers: `dense(2, 4) >> relu >> dense(4, 1)`. Plain models are flattened, so
+/// `(a >> b) >> c` has the three layers a, b, c; a layer made of others (a residual block)
+/// stays one layer with its children.
 public func >> (first: any Layer, second: any Layer) -> Sequential {
-  Sequential(first.layers + second.layers)
+  Sequential([first, second])
 }

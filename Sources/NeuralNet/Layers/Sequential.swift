@@ -4,12 +4,40 @@ import TensorEngine
 public final class Sequential: Layer {
   public let layers: [any Layer]
 
+  /// The model of `layers` in order; a plain model among them gives its layers (so
+  /// `Sequential([a >> b, c])` has three), any other layer stays one, with its children.
   public init(_ layers: [any Layer]) {
-    self.layers = layers.flatMap { $0.layers }
+    self.layers = layers.flatMap { ($0 as? Sequential)?.layers ?? [$0] }
   }
 
   public func callAsFunction(_ x: Tensor) throws -> Tensor {
     try layers.reduce(x) { try $1($0) }
+  }
+
+  public func forward(_ x: Tensor, context: ForwardContext) throws -> Tensor {
+    try layers.reduce(x) { try $1.forward($0, context: context) }
+  }
+
+  public func logits(_ x: Tensor, context: ForwardContext) throws -> Tensor {
+    guard let last = layers.last else { return x }
+    return try last.logits(
+      layers.dropLast().reduce(x) { try $1.forward($0, context: context) }, context: context)
+  }
+
+  /// The layers named by position, "0", "1", …, which prefix their parameters' names.
+  public var children: [(name: String, layer: any Layer)] {
+    layers.enumerated().map { (name: String($0), layer: $1) }
+  }
+
+  public static let specKind = "sequential"
+
+  public var spec: LayerSpec {
+    LayerSpec(kind: Self.specKind, children: layers.map(\.spec))
+  }
+
+  /// A model of the layers its children's specs describe.
+  @Sendable public static func build(_ spec: LayerSpec) throws -> any Layer {
+    Sequential(try spec.children.map { try $0.build() })
   }
 
   public func logits(_ x: Tensor) throws -> Tensor {
@@ -43,12 +71,6 @@ public final class Sequential: Layer {
     let copy = Sequential(layers)
     copies[ObjectIdentifier(self)] = copy
     return copy
-  }
-
-  public var namedParameters: [(name: String, tensor: Tensor)] {
-    layers.enumerated().flatMap { i, layer in
-      layer.namedParameters.map { (name: "\(i).\($0.name)", tensor: $0.tensor) }
-    }
   }
 
   public var inputWidth: Int? { layers.lazy.compactMap(\.inputWidth).first }

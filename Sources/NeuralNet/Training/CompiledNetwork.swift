@@ -99,6 +99,9 @@ final class CompiledNetwork {
     _ model: any Layer, data: Dataset, target: Tensor, loss: Loss, optimizer: any Optimizer,
     batch: Int
   ) {
+    // Compiled training runs the evaluation form, so a layer that trains differently
+    // (dropout) needs the graph.
+    guard model.isDeterministicInTraining else { return nil }
     // The stages: each dense layer with the activations that follow it.
     var layout: [(dense: AffineStage, activations: [Activation])] = []
     for layer in model.layers {

@@ -38,16 +38,19 @@ extension Layer {
 
   /// The loss of the model on `x` against `target`, with the output it was computed from:
   /// the logits when the loss is more stable computed from them (cross-entropy after a
-  /// softmax, BCE after a sigmoid), else the model's output.
-  func lossAndOutput(_ x: Tensor, _ target: Tensor, loss: Loss) throws
+  /// softmax, BCE after a sigmoid), else the model's output. The forward pass runs in the
+  /// mode of `context`: evaluation unless training asks otherwise.
+  func lossAndOutput(
+    _ x: Tensor, _ target: Tensor, loss: Loss, context: ForwardContext = .evaluation
+  ) throws
     -> (value: Tensor, output: Tensor, fromLogits: Bool)
   {
     let activation = outputActivation
     if loss.wantsLogits(after: activation) {
-      let z = try logits(x)
+      let z = try logits(x, context: context)
       return (try loss.fromLogits(z, target, activation: activation), z, true)
     }
-    let output = try self(x)
+    let output = try forward(x, context: context)
     return (try loss(output, target), output, false)
   }
 

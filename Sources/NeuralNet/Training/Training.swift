@@ -107,6 +107,9 @@ public enum Training {
     // The weights after the last finite epoch, to go back to if training diverges.
     var checkpoint = compiled == nil ? parameters.map(\.scalars) : []
     _ = compiled?.checkpoint()
+    // The graph's forward passes run in training mode, their masks from one stream seeded
+    // from the session's when a layer first draws.
+    let training = ForwardContext(.training)
     // The epoch whose loss or weights were not finite, and that loss.
     var divergence: (epoch: Int, loss: Double)?
     let clock = ContinuousClock()
@@ -152,7 +155,8 @@ public enum Training {
           )
         }
         for p in parameters { p.zeroGrad() }
-        let (value, output, fromLogits) = try model.lossAndOutput(x, t, loss: loss)
+        let (value, output, fromLogits) = try model.lossAndOutput(
+          x, t, loss: loss, context: training)
         let batchLoss = try value.item()
         guard batchLoss.isFinite else {
           divergence = (epoch, batchLoss)

@@ -151,7 +151,9 @@ extension Builtins {
   /// An activation written as a layer (`relu` in `[relu, tanh]` is a layer value) as the
   /// function of the same name.
   private static func activationFunction(_ layer: any Layer) -> Function? {
-    guard let a = layer as? ActivationLayer, let b = Builtins.all[a.activation.description]
+    // An activation layer is one without parameters or children that ends in an activation.
+    guard layer.parameters.isEmpty, layer.children.isEmpty, !layer.isModel,
+      let a = layer.outputActivation, let b = Builtins.all[a.description]
     else { return nil }
     return Function(name: b.name, body: .builtin(b))
   }
