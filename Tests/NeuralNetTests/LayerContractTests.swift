@@ -260,7 +260,7 @@ final class ContractResidual: Layer {
   @Test func aSpecRebuildsTheSameShapeWithFreshParameters() throws {
     var g = RandomGenerator(seed: 2)
     let model = Sequential([
-      try Dense(2, 4, activation: .leakyRelu(slope: 0.2), using: &g),
+      Flatten(), try Dense(2, 4, activation: .leakyRelu(slope: 0.2), using: &g),
       ActivationLayer(.softmax), try Dense(4, 3, activation: .sigmoid, using: &g),
       try Perceptron(inputs: 3),
     ])

@@ -35,4 +35,13 @@ public final class Flatten: Layer {
   }
 
   public var description: String { "flatten" }
+
+  public static let specKind = "flatten"
+
+  public var spec: LayerSpec { LayerSpec(kind: Self.specKind) }
+
+  @Sendable public static func build(_ spec: LayerSpec) throws -> any Layer {
+    try spec.expectChildren(0)
+    return Flatten()
+  }
 }

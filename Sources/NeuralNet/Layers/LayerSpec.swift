@@ -165,6 +165,7 @@ public struct LayerSpec: Codable, Equatable, Sendable {
     ActivationLayer.specKind: ActivationLayer.build,
     Perceptron.specKind: Perceptron.build,
     Sequential.specKind: Sequential.build,
+    Flatten.specKind: Flatten.build,
   ]
 
   private static let registry = Mutex(builtIns)
