@@ -48,6 +48,9 @@ public struct Builtin: Sendable {
   public var selects: (@Sendable ([Arguments.Item]) -> Bool)?
   /// The value of a named constant (`pi`): its name stands for this number, not a function.
   public var constant: Double?
+  /// The loss this built-in is (`mse`, …): `fit(…, loss: mse)` knows it by this, the value's
+  /// identity, never by its name.
+  public var loss: Loss?
 
   public init(
     _ name: String, _ parameters: [Parameter], group: String, summary: String, example: String,
