@@ -126,9 +126,14 @@ extension ActivationLayer {
     return Stage(activation: applied, width: request.inputWidth)
   }
 
-  struct Stage: CompiledStage {
+  final class Stage: CompiledStage {
     let activation: Activation
     let width: Int
+
+    init(activation: Activation, width: Int) {
+      self.activation = activation
+      self.width = width
+    }
 
     var outputWidth: Int { width }
     var workspaceWidth: Int { 0 }

@@ -28,8 +28,8 @@ public struct CompiledStageRequest {
 /// compiled training: the graph's forward pass and the pullbacks autodiff would run, written
 /// out so that a step allocates nothing. A compiled network is a chain of stages; it owns
 /// the memory (parameters, gradients, each stage's output and workspace) and hands each
-/// stage its part.
-public protocol CompiledStage {
+/// stage its part. A class, so that a step calls it without copying it.
+public protocol CompiledStage: AnyObject {
   /// The number of values of one output sample.
   var outputWidth: Int { get }
   /// The number of values per sample the stage keeps from forward for backward besides its

@@ -135,11 +135,18 @@ extension Dense {
 
   /// W `[outputs, inputs]` at the start of the stage's weights, b `[outputs]` after it; z in
   /// the workspace when an activation follows.
-  struct Stage: CompiledStage {
+  final class Stage: CompiledStage {
     let inputs: Int
     let outputs: Int
     let activation: Activation?
     let parameters: [Tensor]
+
+    init(inputs: Int, outputs: Int, activation: Activation?, parameters: [Tensor]) {
+      self.inputs = inputs
+      self.outputs = outputs
+      self.activation = activation
+      self.parameters = parameters
+    }
 
     var outputWidth: Int { outputs }
     var workspaceWidth: Int { activation == nil ? 0 : outputs }

@@ -76,22 +76,25 @@ public final class SGD: Optimizer {
     private let sgd: SGD
     private let layout: ParameterLayout
     /// The velocities; nil without momentum.
-    private let velocity: MomentBuffer?
+    private let velocities: MomentBuffer?
+    /// Their values, held apart so that a step reads a pointer rather than an object.
+    private let velocity: UnsafeMutablePointer<Double>?
     private let anyFrozen: Bool
 
     init(_ sgd: SGD, _ layout: ParameterLayout) {
       self.sgd = sgd
       self.layout = layout
-      velocity =
+      velocities =
         sgd.momentum == 0
         ? nil
         : MomentBuffer(
           layout.parameters.map { sgd.states.state(for: $0, moments: 1) }, layout, \.first)
+      velocity = velocities?.values
       anyFrozen = layout.frozen.contains(true)
     }
 
     func update(_ weights: UnsafeMutablePointer<Double>, _ gradients: UnsafePointer<Double>) {
-      let v = velocity?.values
+      let v = velocity
       // Every parameter gets the same elementwise update, so the whole buffer goes at once
       // unless some are frozen.
       guard anyFrozen else {
@@ -106,7 +109,7 @@ public final class SGD: Optimizer {
       }
     }
 
-    func store() { velocity?.store() }
+    func store() { velocities?.store() }
   }
 
   public var description: String {

@@ -241,15 +241,18 @@ final class CompiledNetwork: TrainingStep {
 
   /// Runs the stages on `m` samples; returns the last stage's output.
   private func forward(_ x: UnsafePointer<Double>, count m: Int) -> UnsafePointer<Double> {
-    var input = x
-    for placed in stages {
-      let y = buffer + placed.output
-      placed.stage.forward(
-        input, y, workspace: buffer + placed.workspace, rows: m,
-        weights: weights + placed.weights)
-      input = UnsafePointer(y)
+    // Through the array's buffer, so that no stage is copied (and retained) per step.
+    stages.withUnsafeBufferPointer { stages in
+      var input = x
+      for s in stages.indices {
+        let y = buffer + stages[s].output
+        stages[s].stage.forward(
+          input, y, workspace: buffer + stages[s].workspace, rows: m,
+          weights: weights + stages[s].weights)
+        input = UnsafePointer(y)
+      }
+      return input
     }
-    return input
   }
 
   /// The classes predicted from `output` that match their labels: a single output against
@@ -270,16 +273,17 @@ final class CompiledNetwork: TrainingStep {
   /// Back-propagates the gradient in `scratch.0` through the stages, writing every
   /// parameter's gradient.
   private func backward(_ x: UnsafePointer<Double>, count m: Int) {
-    var g = scratch.0
-    var spare = scratch.1
-    for s in stages.indices.reversed() {
-      let placed = stages[s]
-      let input = s == 0 ? x : UnsafePointer(buffer + stages[s - 1].output)
-      placed.stage.backward(
-        g, x: input, y: buffer + placed.output, workspace: buffer + placed.workspace, rows: m,
-        weights: weights + placed.weights, gradients: gradients + placed.weights,
-        dx: s == 0 ? nil : spare)
-      swap(&g, &spare)
+    stages.withUnsafeBufferPointer { stages in
+      var g = scratch.0
+      var spare = scratch.1
+      for s in stages.indices.reversed() {
+        let input = s == 0 ? x : UnsafePointer(buffer + stages[s - 1].output)
+        stages[s].stage.backward(
+          g, x: input, y: buffer + stages[s].output, workspace: buffer + stages[s].workspace,
+          rows: m, weights: weights + stages[s].weights,
+          gradients: gradients + stages[s].weights, dx: s == 0 ? nil : spare)
+        swap(&g, &spare)
+      }
     }
   }
 
