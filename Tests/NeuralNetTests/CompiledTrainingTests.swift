@@ -166,6 +166,8 @@ import Testing
     let compiled = try train(c, compiled: true)
     let steps = c.epochs * Int((Double(data.count) / Double(c.batch ?? data.count)).rounded(.up))
     #expect(steps >= 100)
+    #expect(compiled.history.path == .compiled)
+    #expect(graph.history.path == .graph(reason: "compiled training is turned off"))
     #expect(graph.weights != (try c.model(&g)).parameters.flatMap(\.scalars))
     #expect(maxDifference(compiled.weights, graph.weights) < 1e-9)
     #expect(maxDifference(compiled.gradients, graph.gradients) < 1e-9)

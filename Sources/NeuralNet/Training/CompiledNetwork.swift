@@ -105,8 +105,13 @@ final class CompiledNetwork: TrainingStep {
       let request = CompiledStageRequest(
         inputShape: shape, isFirst: i == 0, isLast: isLast, logits: isLast && fromLogits)
       guard let stage = layer.compiledStage(request) else {
-        throw NoCompiledForm(
-          "layer \(layer) has no compiled form" + (i == 0 ? " as the first" : ""))
+        // A layer that has a stage elsewhere in a model lacks one only where it stands.
+        let inside = CompiledStageRequest(
+          inputShape: shape, isFirst: false, isLast: false, logits: false)
+        let place =
+          layer.compiledStage(inside) == nil
+          ? "" : i == 0 ? " as the first layer" : " as the last layer"
+        throw NoCompiledForm("layer \(layer) has no compiled form\(place)")
       }
       stages.append(stage)
       shape = [stage.outputWidth]
