@@ -136,3 +136,26 @@ import Workspace
     )
   }
 }
+
+extension UserLossTests {
+  /// Ctrl-C while the user's loss runs stops the fit as a Ctrl-C between steps does: the
+  /// model keeps the weights of its last finished step, which are still finite.
+  @Test(arguments: [2, 3, 4, 7, 10, 31])
+  func ctrlCInsideTheLossStopsTheFitCleanly(checks: Int) {
+    let r = Recorder()
+    r.run("fn my_mse(o, t) = mean((o - t)^2)\nnet = dense(2, 1)")
+    guard case .layer(let net)? = r.session.bindings["net"] else {
+      Issue.record("no net")
+      return
+    }
+    r.cancelAfterChecks = checks
+    r.resetChecks()
+    let result = r.run("h = fit(net, xor(), loss: my_mse, epochs: 1e6, live: false)")
+    guard case .interrupted = result else {
+      Issue.record("not interrupted: \(result)")
+      return
+    }
+    #expect(r.printed.hasPrefix("interrupted in epoch "))
+    #expect(net.parameters.allSatisfy { $0.scalars.allSatisfy(\.isFinite) })
+  }
+}

@@ -139,8 +139,18 @@ public enum Training {
           return history
         }
         let count = Swift.min(batch, n - first)
-        let result = try stepper.step(
-          rows: count == n ? nil : order[first..<(first + count)], count: count)
+        let result: (loss: Double, correct: Int)
+        do {
+          result = try stepper.step(
+            rows: count == n ? nil : order[first..<(first + count)], count: count)
+        } catch let error where shouldCancel() {
+          // Cancelled inside the step (a loss written in the language stops at Ctrl-C): the
+          // step computes its loss before it updates, so the model keeps the last one.
+          _ = error
+          history.stop = .cancelled(epoch: epoch, step: step)
+          history.seconds = elapsed()
+          return history
+        }
         guard result.loss.isFinite else {
           divergence = (epoch, result.loss)
           break epochs

@@ -23,6 +23,8 @@ extension Builtins {
       ],
       group: "training",
       summary: "trains a model by gradient descent and returns its history; "
+        + "loss: a built-in loss or any fn(output, target) giving one number (which trains on "
+        + "the graph, slower; the history says which path trained and why); "
         + "a perceptron by its rule (lr:, epochs:); live: redraws the loss curve, or with "
         + "live: \"boundary\" the decision boundary, while it trains",
       example: "h = fit(net, xor(), loss: mse, opt: sgd(lr: 0.5), epochs: 3000)"
@@ -140,7 +142,8 @@ extension Builtins {
         P("loss", "loss", default: "mse", keywordOnly: true),
       ],
       group: "training",
-      summary: "(loss, accuracy) on a data set; just the loss for regression",
+      summary: "(loss, accuracy) on a data set; just the loss for regression; loss: a built-in "
+        + "loss or any fn(output, target)",
       example: "err, acc = evaluate(net, test, loss: bce)"
     ) { args, context in
       let result = try args.layer("model").evaluate(
