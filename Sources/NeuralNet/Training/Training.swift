@@ -56,9 +56,11 @@ public enum Training {
   /// weights it had after the last finite epoch, exactly as a run of that many epochs leaves
   /// them. The optimizer keeps the running moments of its last update.
   ///
-  /// A compiled run keeps the weights in its own buffer and writes them to the model's
-  /// parameters before each validation and `progress` call and when it ends; the gradients
-  /// and the optimizer's moments are written when it ends.
+  /// The steps run compiled (`CompiledNetwork`) when every layer, the loss and the optimizer
+  /// have compiled forms, else on the graph (`GraphStep`); `History.path` records which, and
+  /// why the graph. A compiled run keeps the weights in its own buffer and writes them to the
+  /// model's parameters before each validation and `progress` call and when it ends; the
+  /// gradients and the optimizer's moments are written when it ends.
   public static func fit(
     _ model: any Layer, on data: Dataset, loss: Loss, optimizer: any Optimizer,
     options: TrainingOptions = TrainingOptions(), using generator: inout RandomGenerator,
