@@ -156,3 +156,81 @@ import Testing
     #expect(Loss.builtins.map(\.description) == ["mse", "bce", "cross_entropy", "hinge"])
   }
 }
+
+/// A layer defined outside NeuralNet opts into compiled training by its stage alone: no
+/// other file learns of it.
+@Suite struct ForeignStageTests {
+  /// y = x + b, a learned shift per feature.
+  final class Shift: Layer {
+    let bias: Tensor
+    init(_ width: Int) throws {
+      bias = Tensor.parameter(
+        try Tensor(shape: [width], scalars: (0..<width).map { 0.1 * Double($0) }))
+    }
+    func callAsFunction(_ x: Tensor) throws -> Tensor { try x + bias }
+    var parameters: [Tensor] { [bias] }
+    func outputShape(for inputShape: [Int]) throws -> [Int] { inputShape }
+    func multiplyAdds(for inputShape: [Int]) throws -> Int { 0 }
+    func copy(sharing copies: inout [ObjectIdentifier: any Layer]) throws -> any Layer { self }
+    var description: String { "shift" }
+
+    func compiledStage(_ request: CompiledStageRequest) -> (any CompiledStage)? {
+      guard request.inputShape == [bias.count] else { return nil }
+      return Stage(width: bias.count, bias: bias)
+    }
+
+    final class Stage: CompiledStage {
+      let width: Int
+      let parameters: [Tensor]
+      init(width: Int, bias: Tensor) {
+        self.width = width
+        parameters = [bias]
+      }
+      var outputWidth: Int { width }
+      var workspaceWidth: Int { 0 }
+      func forward(
+        _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+        workspace: UnsafeMutablePointer<Double>, rows: Int, weights w: UnsafePointer<Double>
+      ) {
+        for r in 0..<rows {
+          for j in 0..<width { y[r * width + j] = x[r * width + j] + w[j] }
+        }
+      }
+      func backward(
+        _ dy: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+        workspace: UnsafePointer<Double>, rows: Int, weights w: UnsafePointer<Double>,
+        gradients: UnsafeMutablePointer<Double>, dx: UnsafeMutablePointer<Double>?
+      ) {
+        gradients.update(repeating: 0, count: width)
+        for r in 0..<rows {
+          for j in 0..<width { gradients[j] += dy[r * width + j] }
+        }
+        dx?.update(from: dy, count: rows * width)
+      }
+    }
+  }
+
+  @Test func aLayerOfItsOwnTrainsCompiledAsTheGraphDoes() throws {
+    var runs: [(weights: [Double], path: TrainingPath?)] = []
+    for compiled in [true, false] {
+      var g = RandomGenerator(seed: 42)
+      let net = Sequential([
+        try Dense(2, 3, activation: .tanh, using: &g), try Shift(3),
+        ActivationLayer(.relu), try Dense(3, 1, activation: .sigmoid, using: &g),
+      ])
+      var shuffle = RandomGenerator(seed: 9)
+      var data = RandomGenerator(seed: 5)
+      let history = try Training.fit(
+        net, on: try Dataset.moons(40, using: &data), loss: .bce,
+        optimizer: try Adam(learningRate: 0.01),
+        options: TrainingOptions(epochs: 25, batchSize: 10, compiled: compiled), using: &shuffle)
+      runs.append((net.parameters.flatMap(\.scalars), history.path))
+    }
+    #expect(runs[0].path == .compiled)
+    #expect(runs[1].path == .graph(reason: "compiled training is turned off"))
+    // The shift learned (it started at 0, 0.1, 0.2) and both paths agree.
+    #expect(runs[0].weights[9..<12] != [0, 0.1, 0.2])
+    let difference = zip(runs[0].weights, runs[1].weights).map { abs($0 - $1) }.max() ?? 1
+    #expect(difference < 1e-9)
+  }
+}
