@@ -206,12 +206,31 @@ public struct Arguments {
         + "identity), not \(v.kindName)")
   }
 
-  /// A loss: `mse`, `bce`, `cross_entropy` or `hinge`.
-  public func loss(_ name: String, default fallback: Loss) throws -> Loss {
+  /// A loss: a built-in (`mse`, `bce`, `cross_entropy`, `hinge`, known by the value's
+  /// identity, or its name as a string), or any `fn` of (output, target), which `context`
+  /// calls on the tensors of each minibatch, inside the graph.
+  public func loss(_ name: String, default fallback: Loss, context: any Context) throws -> Loss {
     guard let v = value(name) else { return fallback }
-    if case .function(let f) = v, let loss = Loss(rawValue: f.name) { return loss }
-    if case .string(let s) = v, let loss = Loss(rawValue: s) { return loss }
-    throw error(name, "\(name) must be a loss (mse bce cross_entropy hinge), not \(v.kindName)")
+    if case .function(let f) = v {
+      switch f.body {
+      case .builtin(let builtin):
+        if let loss = builtin.loss { return loss }
+      case .user(let parameters, _):
+        guard parameters.count == 2 else {
+          throw error(
+            name,
+            "a loss takes two arguments, (output, target), but \(f) takes \(parameters.count)")
+        }
+        return .custom(name: f.name, UserLoss(function: f, context: context).callAsFunction)
+      }
+    }
+    if case .string(let s) = v, let loss = Loss.builtins.first(where: { $0.description == s }) {
+      return loss
+    }
+    throw error(
+      name,
+      "\(name) must be a loss (mse bce cross_entropy hinge) or an fn of (output, target), "
+        + "not \(v.kindName)")
   }
 }
 

@@ -52,6 +52,9 @@ public struct Builtin: Sendable {
   /// The layer this function stands for where a layer is expected (`flatten >> dense(4, 2)`),
   /// as an activation function stands for its layer.
   public var layer: (@Sendable () -> any Layer)?
+  /// The loss this built-in is (`mse`, …): `fit(…, loss: mse)` knows it by this, the value's
+  /// identity, never by its name.
+  public var loss: Loss?
 
   public init(
     _ name: String, _ parameters: [Parameter], group: String, summary: String, example: String,

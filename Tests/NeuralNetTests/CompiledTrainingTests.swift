@@ -150,10 +150,11 @@ import Testing
     let data = try c.data()
     let target = try Training.target(
       for: data, outputs: model.outputShape(for: [data.features]), loss: c.loss)
-    #expect(
-      CompiledNetwork(
-        model, data: data, target: target, loss: c.loss, optimizer: try c.optimizer(),
-        batch: c.batch ?? data.count) != nil)
+    let path = CompiledNetwork.compile(
+      model, data: data, target: target, loss: c.loss, optimizer: try c.optimizer(),
+      batch: c.batch ?? data.count
+    ).path
+    #expect(path == .compiled)
   }
 
   @Test(arguments: cases) func compiledTrainingMatchesTheGraph(_ c: Case) throws {
@@ -165,6 +166,8 @@ import Testing
     let compiled = try train(c, compiled: true)
     let steps = c.epochs * Int((Double(data.count) / Double(c.batch ?? data.count)).rounded(.up))
     #expect(steps >= 100)
+    #expect(compiled.history.path == .compiled)
+    #expect(graph.history.path == .graph(reason: "compiled training is turned off"))
     #expect(graph.weights != (try c.model(&g)).parameters.flatMap(\.scalars))
     #expect(maxDifference(compiled.weights, graph.weights) < 1e-9)
     #expect(maxDifference(compiled.gradients, graph.gradients) < 1e-9)
@@ -247,17 +250,18 @@ import Testing
       try Perceptron(inputs: 2),
     ]
     for model in models {
-      #expect(
-        CompiledNetwork(model, data: data, target: data.y, loss: .mse, optimizer: sgd, batch: 4)
-          == nil)
+      let compilation = CompiledNetwork.compile(
+        model, data: data, target: data.y, loss: .mse, optimizer: sgd, batch: 4)
+      #expect(compilation.path != .compiled)
     }
     // Class labels out of range for cross-entropy go to the graph, which names the problem.
     let wide = try Dense(2, 2, using: &g)
     let bad = try Dataset(
       name: "bad", x: Tensor([[0, 0], [1, 1]]), y: Tensor([[0], [2.5]]))
     #expect(
-      CompiledNetwork(wide, data: bad, target: bad.y, loss: .crossEntropy, optimizer: sgd, batch: 2)
-        == nil)
+      CompiledNetwork.compile(
+        wide, data: bad, target: bad.y, loss: .crossEntropy, optimizer: sgd, batch: 2
+      ).path != .compiled)
     #expect(throws: TensorError.self) {
       try Training.fit(wide, on: bad, loss: .crossEntropy, optimizer: sgd)
     }

@@ -29,7 +29,7 @@ import Workspace
     r.run("h.epochs")
     #expect(r.printed == "\(kept)\n")
     r.run("h")
-    #expect(r.printed.hasSuffix(" · diverged in epoch \(diverged)\n"))
+    #expect(r.printed.hasSuffix(" · diverged in epoch \(diverged) · compiled\n"))
     if case .layer(let net)? = r.session.bindings["net"] {
       #expect(net.parameters.allSatisfy { $0.scalars.allSatisfy { $0.isFinite } })
     }

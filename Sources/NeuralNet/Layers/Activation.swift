@@ -123,3 +123,46 @@ public final class ActivationLayer: Layer {
     return ActivationLayer(try Activation(spec: spec))
   }
 }
+
+extension ActivationLayer {
+  /// The compiled stage: the activation over the stage before it (the identity when the
+  /// stage gives the logits of a softmax or sigmoid). None as the first layer, where compiled
+  /// training has never put one, nor as a trailing identity, which makes the activation
+  /// before it the model's output activation while its logits stay the output (the graph's
+  /// reading of that is kept).
+  public func compiledStage(_ request: CompiledStageRequest) -> (any CompiledStage)? {
+    guard !request.isFirst, !(request.isLast && activation == .identity) else { return nil }
+    let applied = request.logits && activation.hasLogits ? Activation.identity : activation
+    return Stage(activation: applied, width: request.inputWidth)
+  }
+
+  final class Stage: CompiledStage {
+    let activation: Activation
+    let width: Int
+
+    init(activation: Activation, width: Int) {
+      self.activation = activation
+      self.width = width
+    }
+
+    var outputWidth: Int { width }
+    var workspaceWidth: Int { 0 }
+    var parameters: [Tensor] { [] }
+
+    func forward(
+      _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+      workspace: UnsafeMutablePointer<Double>, rows m: Int, weights w: UnsafePointer<Double>
+    ) {
+      activation.forward(x, y, rows: m, width: width)
+    }
+
+    func backward(
+      _ dy: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+      workspace: UnsafePointer<Double>, rows m: Int, weights w: UnsafePointer<Double>,
+      gradients: UnsafeMutablePointer<Double>, dx: UnsafeMutablePointer<Double>?
+    ) {
+      guard let dx else { return }
+      activation.backward(dy, x: x, y: y, dx, rows: m, width: width)
+    }
+  }
+}

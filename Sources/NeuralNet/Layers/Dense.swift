@@ -162,3 +162,73 @@ public final class Dense: Layer {
     "dense \(inputs)→\(outputs)" + (activation == .identity ? "" : " \(activation)")
   }
 }
+
+extension Dense {
+  /// The compiled stage: z = x · Wᵀ + b by one `gemm`, then the activation (skipped when
+  /// the stage gives the logits of a softmax or sigmoid).
+  public func compiledStage(_ request: CompiledStageRequest) -> (any CompiledStage)? {
+    guard request.inputShape == [inputs] else { return nil }
+    let skipped = activation == .identity || (request.logits && activation.hasLogits)
+    return Stage(
+      inputs: inputs, outputs: outputs, activation: skipped ? nil : activation,
+      parameters: parameters)
+  }
+
+  /// W `[outputs, inputs]` at the start of the stage's weights, b `[outputs]` after it; z in
+  /// the workspace when an activation follows.
+  final class Stage: CompiledStage {
+    let inputs: Int
+    let outputs: Int
+    let activation: Activation?
+    let parameters: [Tensor]
+
+    init(inputs: Int, outputs: Int, activation: Activation?, parameters: [Tensor]) {
+      self.inputs = inputs
+      self.outputs = outputs
+      self.activation = activation
+      self.parameters = parameters
+    }
+
+    var outputWidth: Int { outputs }
+    var workspaceWidth: Int { activation == nil ? 0 : outputs }
+
+    func forward(
+      _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+      workspace: UnsafeMutablePointer<Double>, rows m: Int, weights w: UnsafePointer<Double>
+    ) {
+      let z = activation == nil ? y : workspace
+      let bias = w + inputs * outputs
+      for r in 0..<m {
+        for j in 0..<outputs { z[r * outputs + j] = bias[j] }
+      }
+      Tensor.gemm(
+        transA: false, transB: true, m: m, n: outputs, k: inputs, a: x, lda: inputs, b: w,
+        ldb: inputs, c: z, ldc: outputs, beta: 1)
+      activation?.forward(z, y, rows: m, width: outputs)
+    }
+
+    /// ```
+    /// dz = dy ⊙ f′(z),  dW = dzᵀ · x,  db = Σ_rows dz,  dx = dz · W
+    /// ```
+    func backward(
+      _ dy: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+      workspace: UnsafePointer<Double>, rows m: Int, weights w: UnsafePointer<Double>,
+      gradients: UnsafeMutablePointer<Double>, dx: UnsafeMutablePointer<Double>?
+    ) {
+      activation?.backward(dy, x: workspace, y: y, dy, rows: m, width: outputs)
+      Tensor.gemm(
+        transA: true, transB: false, m: outputs, n: inputs, k: m, a: dy, lda: outputs, b: x,
+        ldb: inputs, c: gradients, ldc: inputs, beta: 0)
+      let db = gradients + inputs * outputs
+      db.update(repeating: 0, count: outputs)
+      for r in 0..<m {
+        for j in 0..<outputs { db[j] += dy[r * outputs + j] }
+      }
+      if let dx {
+        Tensor.gemm(
+          transA: false, transB: false, m: m, n: inputs, k: outputs, a: dy, lda: outputs, b: w,
+          ldb: inputs, c: dx, ldc: inputs, beta: 0)
+      }
+    }
+  }
+}

@@ -84,6 +84,10 @@ public protocol Layer: AnyObject, CustomStringConvertible {
   /// once, so `copies`, by the original's identity, keeps the copy's sharing the same; a
   /// layer without parameters may return itself.
   func copy(sharing copies: inout [ObjectIdentifier: any Layer]) throws -> any Layer
+
+  /// The layer's stage in compiled training (see `CompiledStage`), or nil when it has none
+  /// there: the model then trains on the graph, and the history says which layer.
+  func compiledStage(_ request: CompiledStageRequest) -> (any CompiledStage)?
 }
 
 /// A layer's forward pass as `y = f(x · Wᵀ + b)`: its weight and bias parameters and the

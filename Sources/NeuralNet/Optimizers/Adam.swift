@@ -72,5 +72,45 @@ public final class Adam: Optimizer {
     }
   }
 
+  public func compiled(for layout: ParameterLayout) -> (any CompiledOptimizer)? {
+    Compiled(self, layout)
+  }
+
+  /// The update over a parameter buffer, with the moments in buffers of their own and each
+  /// parameter's step count.
+  final class Compiled: CompiledOptimizer {
+    private let adam: Adam
+    private let layout: ParameterLayout
+    private let states: [ParameterState]
+    private let first: MomentBuffer
+    private let second: MomentBuffer
+    private var steps: [Int]
+
+    init(_ adam: Adam, _ layout: ParameterLayout) {
+      self.adam = adam
+      self.layout = layout
+      states = layout.parameters.map { adam.states.state(for: $0, moments: 2) }
+      first = MomentBuffer(states, layout, \.first)
+      second = MomentBuffer(states, layout, \.second)
+      steps = states.map(\.steps)
+    }
+
+    func update(_ weights: UnsafeMutablePointer<Double>, _ gradients: UnsafePointer<Double>) {
+      for i in layout.offsets.indices where !layout.frozen[i] {
+        steps[i] += 1
+        let o = layout.offsets[i]
+        adam.update(
+          weights + o, gradients + o, first.values + o, second.values + o,
+          count: layout.parameters[i].count, step: steps[i])
+      }
+    }
+
+    func store() {
+      first.store()
+      second.store()
+      for (state, steps) in zip(states, steps) { state.steps = steps }
+    }
+  }
+
   public var description: String { "adam · lr \(learningRate)" }
 }

@@ -7,6 +7,14 @@ public protocol Optimizer: AnyObject, CustomStringConvertible {
 
   /// One update of every parameter that has a gradient and is not frozen.
   func step(_ parameters: [Tensor])
+
+  /// The update over buffers laid out as `layout`, for compiled training, starting from the
+  /// state `step` has kept; nil when the optimizer has none (training then runs on the graph).
+  func compiled(for layout: ParameterLayout) -> (any CompiledOptimizer)?
+}
+
+extension Optimizer {
+  public func compiled(for layout: ParameterLayout) -> (any CompiledOptimizer)? { nil }
 }
 
 /// One parameter's running state: the first and second moments an optimizer keeps

@@ -67,6 +67,51 @@ public final class SGD: Optimizer {
     }
   }
 
+  public func compiled(for layout: ParameterLayout) -> (any CompiledOptimizer)? {
+    Compiled(self, layout)
+  }
+
+  /// The update over a whole parameter buffer, with the velocity in a buffer of its own.
+  final class Compiled: CompiledOptimizer {
+    private let sgd: SGD
+    private let layout: ParameterLayout
+    /// The velocities; nil without momentum.
+    private let velocities: MomentBuffer?
+    /// Their values, held apart so that a step reads a pointer rather than an object.
+    private let velocity: UnsafeMutablePointer<Double>?
+    private let anyFrozen: Bool
+
+    init(_ sgd: SGD, _ layout: ParameterLayout) {
+      self.sgd = sgd
+      self.layout = layout
+      velocities =
+        sgd.momentum == 0
+        ? nil
+        : MomentBuffer(
+          layout.parameters.map { sgd.states.state(for: $0, moments: 1) }, layout, \.first)
+      velocity = velocities?.values
+      anyFrozen = layout.frozen.contains(true)
+    }
+
+    func update(_ weights: UnsafeMutablePointer<Double>, _ gradients: UnsafePointer<Double>) {
+      let v = velocity
+      // Every parameter gets the same elementwise update, so the whole buffer goes at once
+      // unless some are frozen.
+      guard anyFrozen else {
+        sgd.update(weights, gradients, velocity: v, count: layout.count)
+        return
+      }
+      for i in layout.offsets.indices where !layout.frozen[i] {
+        let o = layout.offsets[i]
+        sgd.update(
+          weights + o, gradients + o, velocity: v.map { $0 + o },
+          count: layout.parameters[i].count)
+      }
+    }
+
+    func store() { velocities?.store() }
+  }
+
   public var description: String {
     var text = "sgd · lr \(learningRate)"
     if momentum > 0 { text += " · momentum \(momentum)" }

@@ -1,73 +1,32 @@
 import Foundation
 import TensorEngine
 
-/// A model of dense layers and activations, compiled for training: its parameters, their
-/// gradients, the optimizer's moments and every intermediate value live in one buffer
-/// allocated once, and a step runs the forward pass, the loss, the backward pass and the
-/// optimizer's update over that buffer with no allocation and no graph.
+/// A model compiled for training: a chain of its layers' `CompiledStage`s, its loss's
+/// `CompiledLoss` and its optimizer's `CompiledOptimizer`. The parameters, their gradients
+/// and every intermediate value live in one buffer allocated once, and a step runs the
+/// forward pass, the loss, the backward pass and the update over that buffer with no
+/// allocation and no graph. It knows no layer, loss or optimizer by type: each part opts in
+/// by giving its form over buffers, and a part without one sends training to the graph,
+/// with the reason (`Compilation.graph`).
 ///
-/// The arithmetic is the graph's — the engine's `gemm`, elementwise and softmax kernels, the
-/// optimizers' own update — and the gradients are the pullbacks of the graph written out:
-///
-/// ```
-/// forward   z = x · Wᵀ + b,  a = f(z)            per dense layer and its activations
-/// backward  dz = da ⊙ f′(z),  dW = dzᵀ · x,  db = Σ_rows dz,  dx = dz · W
-/// ```
-/// so a compiled run and a graph run of the same training agree to rounding (the tests
-/// hold them to 1e-9 after 100 steps). `Training.fit` uses it whenever `init` accepts the
-/// model, loss, optimizer and data; anything else trains on the graph.
-final class CompiledNetwork {
-  /// A dense layer and the activations applied after it, in order.
-  private struct Stage {
-    let inputs: Int
-    let outputs: Int
-    /// Offsets of W `[outputs, inputs]` and b `[outputs]` among the parameters (and of
-    /// their gradients among the gradients).
-    let weight: Int
-    let bias: Int
-    /// Where this stage's activations start in `activations`.
-    let firstActivation: Int
-    /// How many of the stage's activations a step applies: all but a final softmax or
-    /// sigmoid that the loss reads as logits.
-    let applied: Int
-    /// Where z starts in the buffer; the output of activation k follows at (k + 1) · `size`.
-    let values: Int
-    /// `batch · outputs`, the room for one intermediate.
-    let size: Int
+/// The stages' arithmetic is the graph's written out, so a compiled run and a graph run of
+/// the same training agree to rounding (the tests hold them to 1e-9 after 100 steps).
+final class CompiledNetwork: TrainingStep {
+  /// One stage and where its memory lies.
+  private struct Placed {
+    let stage: any CompiledStage
+    /// Offset of the stage's first parameter among the parameters (and of its gradient
+    /// among the gradients).
+    let weights: Int
+    /// Where its output and its workspace start in the buffer.
+    let output: Int
+    let workspace: Int
   }
 
-  /// The loss and the form of its target.
-  private enum Objective {
-    case mse, hinge
-    /// BCE of probabilities, clipped to [1e−12, 1 − 1e−12].
-    case bce
-    /// BCE from the logits of a final sigmoid.
-    case bceLogits
-    /// Softmax cross-entropy of logits against class indices or probability rows.
-    case crossEntropy(indices: Bool)
-  }
-
-  private enum Update {
-    case sgd(SGD)
-    case adam(Adam)
-  }
-
-  private let stages: [Stage]
-  /// The activations of every stage, in order; a stage holds indices into it so that it
-  /// stays a plain value the step loop copies without reference counting.
-  private let activations: [Activation]
-  private let objective: Objective
-  private let update: Update
-  private let parameters: [Tensor]
-  /// Whether each parameter is frozen, fixed when compiled: its gradient is computed for the
-  /// layers before it, and the update skips it.
-  private let frozen: [Bool]
-  /// Offset of each parameter in the parameter buffer.
-  private let offsets: [Int]
-  /// Each parameter's state in the optimizer; nil for SGD without momentum.
-  private let states: [ParameterState]?
-  private var adamSteps: [Int]
-  private let parameterCount: Int
+  private let stages: [Placed]
+  private let loss: any CompiledLoss
+  private let optimizer: any CompiledOptimizer
+  private let layout: ParameterLayout
 
   private let xs: [Double]
   private let targets: [Double]
@@ -81,122 +40,134 @@ final class CompiledNetwork {
   private let buffer: UnsafeMutablePointer<Double>
   private let weights: UnsafeMutablePointer<Double>
   private let gradients: UnsafeMutablePointer<Double>
-  private let first: UnsafeMutablePointer<Double>
-  private let second: UnsafeMutablePointer<Double>
   private let gatheredX: UnsafeMutablePointer<Double>
   private let gatheredTarget: UnsafeMutablePointer<Double>
-  /// Two scratch buffers for the gradient flowing back, each `batch · widest output`: the
-  /// gradient of the input is never formed.
+  /// Two scratch buffers for the gradient flowing back, each `batch · widest`: the
+  /// gradient of the data is never formed.
   private let scratch: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)
   /// Whether any step has run, so that there are gradients to write back.
   private var stepped = false
   /// The weights of the last `checkpoint`, which `rollback` restores.
   private let saved: UnsafeMutablePointer<Double>
 
+  /// What training runs on: the compiled network, or the graph and why.
+  enum Compilation {
+    case compiled(CompiledNetwork)
+    case graph(reason: String)
+
+    /// What the history records of it.
+    var path: TrainingPath {
+      switch self {
+      case .compiled: .compiled
+      case .graph(let reason): .graph(reason: reason)
+      }
+    }
+  }
+
   /// Compiles `model` for training on `data` (with targets `target`, in minibatches of at
-  /// most `batch`); nil when the model, loss, optimizer or targets have no compiled form.
-  init?(
+  /// most `batch`), or says why it trains on the graph.
+  static func compile(
     _ model: any Layer, data: Dataset, target: Tensor, loss: Loss, optimizer: any Optimizer,
     batch: Int
-  ) {
+  ) -> Compilation {
+    do {
+      return .compiled(
+        try CompiledNetwork(
+          model, data: data, target: target, loss: loss, optimizer: optimizer, batch: batch))
+    } catch {
+      return .graph(reason: error.reason)
+    }
+  }
+
+  /// Compiles `model` for training on `data`, or throws why some part has no compiled form.
+  init(
+    _ model: any Layer, data: Dataset, target: Tensor, loss lossFunction: Loss,
+    optimizer: any Optimizer, batch: Int
+  ) throws(NoCompiledForm) {
+    let parameters = model.parameters
+    guard Set(parameters.map(ObjectIdentifier.init)).count == parameters.count else {
+      throw NoCompiledForm("a layer is used twice")
+    }
     // Compiled training runs the evaluation form, so a layer that trains differently
     // (dropout) needs the graph.
-    guard model.isDeterministicInTraining else { return nil }
-    // The stages: each dense layer with the activations that follow it.
-    var layout: [(dense: AffineStage, activations: [Activation])] = []
-    for layer in model.layers {
-      if let dense = layer.affineStage {
-        layout.append((dense, dense.activation == .identity ? [] : [dense.activation]))
-      } else if let activation = (layer as? ActivationLayer)?.activation, !layout.isEmpty {
-        if activation != .identity { layout[layout.count - 1].activations.append(activation) }
-      } else {
-        return nil
-      }
+    if let layer = model.layers.first(where: { !$0.isDeterministicInTraining }) {
+      throw NoCompiledForm("layer \(layer) behaves differently while training")
     }
-    guard let last = layout.last, let lastLayer = model.layers.last else { return nil }
-    // A trailing identity layer makes the model's output activation the one before it while
-    // its logits stay the output; the graph's reading of that is kept by not compiling it.
-    if let trailing = lastLayer as? ActivationLayer, trailing.activation == .identity {
-      return nil
+    guard data.x.rank == 2 else { throw NoCompiledForm("the samples are not flat rows") }
+    let n = data.count
+    if data.classes != nil {
+      guard data.y.shape == [n, 1] else { throw NoCompiledForm("the labels are not one column") }
     }
     let outputActivation = model.outputActivation
-    guard (last.activations.last ?? .identity) == outputActivation else { return nil }
+    let fromLogits = lossFunction.wantsLogits(after: outputActivation)
 
-    let parameters = model.parameters
-    guard Set(parameters.map(ObjectIdentifier.init)).count == parameters.count,
-      layout[0].dense.inputs == data.features, data.x.rank == 2
-    else { return nil }
-    let n = data.count
-    let width = last.dense.outputs
-    let wantsLogits = loss.wantsLogits(after: outputActivation)
-    let skipsFinal = wantsLogits && outputActivation?.hasLogits == true
-
-    switch loss {
-    case .mse, .hinge, .bce:
-      guard target.shape == [n, width] else { return nil }
-      objective =
-        loss == .mse ? .mse : loss == .hinge ? .hinge : wantsLogits ? .bceLogits : .bce
-      targetWidth = width
-    case .crossEntropy:
-      guard width >= 2 else { return nil }
-      if target.count == n && (target.rank <= 1 || target.shape.last == 1) {
-        let valid = target.scalars.allSatisfy {
-          $0 >= 0 && $0 < Double(width) && $0 == $0.rounded()
-        }
-        guard valid else { return nil }
-        objective = .crossEntropy(indices: true)
-        targetWidth = 1
-      } else if target.shape == [n, width] {
-        objective = .crossEntropy(indices: false)
-        targetWidth = width
-      } else {
-        return nil
+    // The stages, each asked for with the shape the one before it gives.
+    let layers = model.layers
+    var shape = [data.features]
+    var stages: [any CompiledStage] = []
+    for (i, layer) in layers.enumerated() {
+      let isLast = i == layers.count - 1
+      let request = CompiledStageRequest(
+        inputShape: shape, isFirst: i == 0, isLast: isLast, logits: isLast && fromLogits)
+      guard let stage = layer.compiledStage(request) else {
+        // A layer that has a stage elsewhere in a model lacks one only where it stands.
+        let inside = CompiledStageRequest(
+          inputShape: shape, isFirst: false, isLast: false, logits: false)
+        let place =
+          layer.compiledStage(inside) == nil
+          ? "" : i == 0 ? " as the first layer" : " as the last layer"
+        throw NoCompiledForm("layer \(layer) has no compiled form\(place)")
       }
+      stages.append(stage)
+      shape = [stage.outputWidth]
     }
-    switch optimizer {
-    case let sgd as SGD:
-      update = .sgd(sgd)
-      states = sgd.momentum == 0 ? nil : parameters.map { sgd.states.state(for: $0, moments: 1) }
-    case let adam as Adam:
-      update = .adam(adam)
-      states = parameters.map { adam.states.state(for: $0, moments: 2) }
-    default:
-      return nil
-    }
-    if data.classes != nil { guard data.y.shape == [n, 1] else { return nil } }
+    guard !stages.isEmpty else { throw NoCompiledForm("the model has no layers") }
+    // The stages' parameters, in their order, must be the model's: the gradients are
+    // written where the update and `store` look for them.
+    let staged = stages.flatMap(\.parameters)
+    guard staged.count == parameters.count, zip(staged, parameters).allSatisfy({ $0 === $1 })
+    else { throw NoCompiledForm("the layers' compiled stages do not hold the model's parameters") }
 
-    // The buffer: parameters, gradients, two moments, each stage's intermediates, the
-    // gathered minibatch and two scratch rows of gradients.
-    var offsets: [Int] = []
-    var total = 0
-    for p in parameters {
-      offsets.append(total)
-      total += p.count
+    let width = shape[0]
+    switch lossFunction.function.compiled(
+      width: width, target: target, samples: n, fromLogits: fromLogits)
+    {
+    case .success(let form): loss = form
+    case .failure(let reason): throw reason
     }
-    let parameterCount = total
-    var stages: [Stage] = []
-    var allActivations: [Activation] = []
-    var values = 4 * parameterCount
+    layout = ParameterLayout(parameters)
+    guard let update = optimizer.compiled(for: layout) else {
+      throw NoCompiledForm("the optimizer \(optimizer) has no compiled form")
+    }
+    self.optimizer = update
+    targetWidth = loss.targetWidth
+
+    // The buffer: parameters, gradients, each stage's output and workspace, the gathered
+    // minibatch and two scratch rows of gradients.
+    let parameterCount = layout.count
+    var placed: [Placed] = []
+    var offset = 2 * parameterCount
     var widest = 1
-    for (i, (dense, activations)) in layout.enumerated() {
-      let size = batch * dense.outputs
-      let applied = activations.count - (i == layout.count - 1 && skipsFinal ? 1 : 0)
-      stages.append(
-        Stage(
-          inputs: dense.inputs, outputs: dense.outputs, weight: offsets[2 * i],
-          bias: offsets[2 * i + 1], firstActivation: allActivations.count,
-          applied: applied, values: values, size: size))
-      allActivations += activations
-      values += (activations.count + 1) * size
-      widest = Swift.max(widest, dense.outputs)
+    var weightOffset = 0
+    for stage in stages {
+      let output = offset
+      offset += batch * stage.outputWidth
+      placed.append(
+        Placed(stage: stage, weights: weightOffset, output: output, workspace: offset))
+      offset += batch * stage.workspaceWidth
+      weightOffset += stage.parameters.reduce(0) { $0 + $1.count }
+      widest = Swift.max(widest, stage.outputWidth)
     }
     // A full batch reads the data in place; only minibatches are gathered.
     let gathered = batch < n ? batch : 0
-    let gatherOffset = values
+    let gatherOffset = offset
     let targetOffset = gatherOffset + gathered * data.features
     let scratchOffset = targetOffset + gathered * targetWidth
     let size = scratchOffset + 2 * batch * widest
-    guard (try? Tensor.checkMemory(elements: size)) != nil else { return nil }
+    // The optimizer keeps up to two moments per parameter beside it.
+    guard (try? Tensor.checkMemory(elements: size + 2 * parameterCount)) != nil else {
+      throw NoCompiledForm("the compiled buffers would not fit in the session's memory")
+    }
 
     buffer = .allocate(capacity: size)
     buffer.initialize(repeating: 0, count: size)
@@ -204,35 +175,21 @@ final class CompiledNetwork {
     saved.initialize(repeating: 0, count: Swift.max(1, parameterCount))
     weights = buffer
     gradients = buffer + parameterCount
-    first = buffer + 2 * parameterCount
-    second = buffer + 3 * parameterCount
     gatheredX = buffer + gatherOffset
     gatheredTarget = buffer + targetOffset
     scratch = (buffer + scratchOffset, buffer + scratchOffset + batch * widest)
 
-    self.stages = stages
-    activations = allActivations
-    self.parameters = parameters
-    frozen = parameters.map(\.isFrozen)
-    self.offsets = offsets
-    self.parameterCount = parameterCount
-    adamSteps = states?.map(\.steps) ?? []
+    self.stages = placed
     xs = data.x.scalars
     targets = target.scalars
     labels = data.classes == nil ? nil : data.y.scalars
     features = data.features
     self.width = width
-    threshold = Training.decisionThreshold(outputActivation, fromLogits: skipsFinal)
+    threshold = Training.decisionThreshold(outputActivation, fromLogits: fromLogits)
 
     for (i, p) in parameters.enumerated() {
       p.scalars.withUnsafeBufferPointer { src in
-        for j in src.indices { weights[offsets[i] + j] = src[j] }
-      }
-    }
-    if let states {
-      for (i, state) in states.enumerated() {
-        for (j, value) in state.first.enumerated() { first[offsets[i] + j] = value }
-        for (j, value) in state.second.enumerated() { second[offsets[i] + j] = value }
+        for j in src.indices { weights[layout.offsets[i] + j] = src[j] }
       }
     }
   }
@@ -247,15 +204,15 @@ final class CompiledNetwork {
   func checkpoint() -> Bool {
     // w · 0 is 0 for a finite w and nan for ±inf or nan: one sum tests them all.
     var probe = 0.0
-    for i in 0..<parameterCount { probe += weights[i] * 0 }
+    for i in 0..<layout.count { probe += weights[i] * 0 }
     guard probe == 0 else { return false }
-    saved.update(from: weights, count: parameterCount)
+    saved.update(from: weights, count: layout.count)
     return true
   }
 
   /// Puts back the weights of the last `checkpoint`.
   func rollback() {
-    weights.update(from: saved, count: parameterCount)
+    weights.update(from: saved, count: layout.count)
   }
 
   /// One training step on the samples at `rows` (all samples in order when nil): forward,
@@ -282,48 +239,30 @@ final class CompiledNetwork {
         }
         let output = forward(x, count: m)
         let correct = labels.map { countCorrect(output, rows: rows, count: m, labels: $0) } ?? 0
-        let loss = lossAndGradient(output, t, count: m, into: scratch.0)
+        let value = loss.lossAndGradient(output, t, rows: m, width: width, into: scratch.0)
         // Training stops at a loss that is not finite (see `Training.fit`): no update.
-        guard loss.isFinite else { return (loss, correct) }
+        guard value.isFinite else { return (value, correct) }
         backward(x, count: m)
-        applyUpdate()
-        return (loss, correct)
+        optimizer.update(weights, gradients)
+        return (value, correct)
       }
     }
   }
 
-  /// Runs the stages on `m` samples; returns the last stage's output (or logits).
+  /// Runs the stages on `m` samples; returns the last stage's output.
   private func forward(_ x: UnsafePointer<Double>, count m: Int) -> UnsafePointer<Double> {
-    var input = x
-    for stage in stages {
-      let (inputs, outputs) = (stage.inputs, stage.outputs)
-      let z = buffer + stage.values
-      let bias = weights + stage.bias
-      for r in 0..<m {
-        for j in 0..<outputs { z[r * outputs + j] = bias[j] }
+    // Through the array's buffer, so that no stage is copied (and retained) per step.
+    stages.withUnsafeBufferPointer { stages in
+      var input = x
+      for s in stages.indices {
+        let y = buffer + stages[s].output
+        stages[s].stage.forward(
+          input, y, workspace: buffer + stages[s].workspace, rows: m,
+          weights: weights + stages[s].weights)
+        input = UnsafePointer(y)
       }
-      Tensor.gemm(
-        transA: false, transB: true, m: m, n: outputs, k: inputs, a: input, lda: inputs,
-        b: weights + stage.weight, ldb: inputs, c: z, ldc: outputs, beta: 1)
-      var current = z
-      for k in 0..<stage.applied {
-        let next = current + stage.size
-        let count = m * outputs
-        if let op = activations[stage.firstActivation + k].elementwise {
-          op.forward(
-            UnsafeBufferPointer(start: current, count: count),
-            UnsafeMutableBufferPointer(start: next, count: count))
-        } else {
-          next.update(from: current, count: count)
-          for r in 0..<m {
-            Tensor.softmaxSlice(next + r * outputs, count: outputs, stride: 1, log: false)
-          }
-        }
-        current = next
-      }
-      input = UnsafePointer(current)
+      return input
     }
-    return input
   }
 
   /// The classes predicted from `output` that match their labels: a single output against
@@ -341,155 +280,28 @@ final class CompiledNetwork {
     return correct
   }
 
-  /// The mean loss of `m` outputs against targets `t`, writing ∂loss/∂output into `g`.
-  private func lossAndGradient(
-    _ o: UnsafePointer<Double>, _ t: UnsafePointer<Double>, count m: Int,
-    into g: UnsafeMutablePointer<Double>
-  ) -> Double {
-    let count = m * width
-    let scale = 1 / Double(count)
-    var total = 0.0
-    switch objective {
-    case .mse:
-      for i in 0..<count {
-        let d = o[i] - t[i]
-        total += d * d
-        g[i] = scale * d + scale * d
-      }
-      return total * scale
-    case .hinge:
-      for i in 0..<count {
-        let sign: Double = t[i] > 0 ? 1 : -1
-        let margin = 1 - sign * o[i]
-        total += margin > 0 ? margin : 0
-        g[i] = margin > 0 ? -scale * sign : 0
-      }
-      return total * scale
-    case .bce:
-      let (low, high) = (1e-12, 1 - 1e-12)
-      for i in 0..<count {
-        let p = Swift.min(Swift.max(o[i], low), high)
-        total += t[i] * Foundation.log(p) + (1 - t[i]) * Foundation.log(1 - p)
-        let dp = (-scale * t[i]) / p - (-scale * (1 - t[i])) / (1 - p)
-        g[i] = o[i] >= low && o[i] <= high ? dp : 0
-      }
-      return -(total * scale)
-    case .bceLogits:
-      // max(z, 0) − z·t + log(1 + e^−|z|), each term's derivative as the graph has it.
-      for i in 0..<count {
-        let z = o[i]
-        let e = Foundation.exp(-Swift.abs(z))
-        total += (z > 0 ? z : 0) - z * t[i] + Foundation.log(1 + e)
-        let softplus = -(scale / (1 + e) * e)
-        g[i] = (z > 0 ? scale : 0) - scale * t[i] + (z > 0 ? softplus : z < 0 ? -softplus : 0)
-      }
-      return total * scale
-    case .crossEntropy(let indices):
-      // −1/m Σ t · log_softmax(z); the log-softmax is formed in g, then turned into its
-      // gradient in place.
-      let a = -1 / Double(m)
-      for r in 0..<m {
-        let row = g + r * width
-        row.update(from: o + r * width, count: width)
-        Tensor.softmaxSlice(row, count: width, stride: 1, log: true)
-        var dot = 0.0
-        for j in 0..<width {
-          let target = indices ? (Int(t[r]) == j ? 1.0 : 0.0) : t[r * width + j]
-          total += target * row[j]
-          dot += a * target
-        }
-        for j in 0..<width {
-          let target = indices ? (Int(t[r]) == j ? 1.0 : 0.0) : t[r * width + j]
-          row[j] = a * target - Foundation.exp(row[j]) * dot
-        }
-      }
-      return -(total / Double(m))
-    }
-  }
-
   /// Back-propagates the gradient in `scratch.0` through the stages, writing every
   /// parameter's gradient.
   private func backward(_ x: UnsafePointer<Double>, count m: Int) {
-    var g = scratch.0
-    var spare = scratch.1
-    for s in stages.indices.reversed() {
-      let stage = stages[s]
-      let (inputs, outputs) = (stage.inputs, stage.outputs)
-      let count = m * outputs
-      let z = buffer + stage.values
-      for k in stride(from: stage.applied - 1, through: 0, by: -1) {
-        let before = z + k * stage.size
-        let after = z + (k + 1) * stage.size
-        if let op = activations[stage.firstActivation + k].elementwise {
-          op.backward(
-            UnsafeBufferPointer(start: g, count: count),
-            UnsafeBufferPointer(start: before, count: count),
-            UnsafeBufferPointer(start: after, count: count),
-            UnsafeMutableBufferPointer(start: g, count: count))
-        } else {
-          for r in 0..<m {
-            Tensor.softmaxSliceBackward(
-              g + r * outputs, output: after + r * outputs, count: outputs, stride: 1, log: false)
-          }
-        }
-      }
-      let input: UnsafePointer<Double>
-      if s == 0 {
-        input = x
-      } else {
-        let previous = stages[s - 1]
-        input = UnsafePointer(buffer + previous.values + previous.applied * previous.size)
-      }
-      Tensor.gemm(
-        transA: true, transB: false, m: outputs, n: inputs, k: m, a: g, lda: outputs, b: input,
-        ldb: inputs, c: gradients + stage.weight, ldc: inputs, beta: 0)
-      let db = gradients + stage.bias
-      db.update(repeating: 0, count: outputs)
-      for r in 0..<m {
-        for j in 0..<outputs { db[j] += g[r * outputs + j] }
-      }
-      if s > 0 {
-        Tensor.gemm(
-          transA: false, transB: false, m: m, n: inputs, k: outputs, a: g, lda: outputs,
-          b: weights + stage.weight, ldb: inputs, c: spare, ldc: inputs, beta: 0)
+    stages.withUnsafeBufferPointer { stages in
+      var g = scratch.0
+      var spare = scratch.1
+      for s in stages.indices.reversed() {
+        let input = s == 0 ? x : UnsafePointer(buffer + stages[s - 1].output)
+        stages[s].stage.backward(
+          g, x: input, y: buffer + stages[s].output, workspace: buffer + stages[s].workspace,
+          rows: m, weights: weights + stages[s].weights,
+          gradients: gradients + stages[s].weights, dx: s == 0 ? nil : spare)
         swap(&g, &spare)
-      }
-    }
-  }
-
-  /// The optimizer's update of every parameter from its gradient.
-  private func applyUpdate() {
-    switch update {
-    case .sgd(let sgd):
-      // Every parameter gets the same elementwise update, so the whole buffer goes at once
-      // unless some are frozen.
-      guard frozen.contains(true) else {
-        sgd.update(
-          weights, gradients, velocity: states == nil ? nil : first, count: parameterCount)
-        return
-      }
-      for i in offsets.indices where !frozen[i] {
-        let o = offsets[i]
-        sgd.update(
-          weights + o, gradients + o, velocity: states == nil ? nil : first + o,
-          count: parameters[i].count)
-      }
-    case .adam(let adam):
-      for i in offsets.indices where !frozen[i] {
-        adamSteps[i] += 1
-        let o = offsets[i]
-        adam.update(
-          weights + o, gradients + o, first + o, second + o, count: parameters[i].count,
-          step: adamSteps[i])
       }
     }
   }
 
   /// Writes the weights into the model's parameters.
   func storeWeights() {
-    for (i, p) in parameters.enumerated() {
+    for (i, p) in layout.parameters.enumerated() {
       p.updateScalars { dst in
-        for j in dst.indices { dst[j] = weights[offsets[i] + j] }
+        for j in dst.indices { dst[j] = weights[layout.offsets[i] + j] }
       }
     }
   }
@@ -499,16 +311,11 @@ final class CompiledNetwork {
   func store() {
     storeWeights()
     guard stepped else { return }
-    for (i, p) in parameters.enumerated() {
-      let values = Array(UnsafeBufferPointer(start: gradients + offsets[i], count: p.count))
+    for (i, p) in layout.parameters.enumerated() {
+      let values = Array(
+        UnsafeBufferPointer(start: gradients + layout.offsets[i], count: p.count))
       p.grad = try? Tensor(shape: p.shape, scalars: values)
     }
-    guard let states else { return }
-    for (i, state) in states.enumerated() {
-      let o = offsets[i]
-      for j in state.first.indices { state.first[j] = first[o + j] }
-      for j in state.second.indices { state.second[j] = second[o + j] }
-      if case .adam = update { state.steps = adamSteps[i] }
-    }
+    optimizer.store()
   }
 }

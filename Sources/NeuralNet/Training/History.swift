@@ -30,6 +30,9 @@ public struct History: Sendable, CustomStringConvertible {
   public var stop: Stop = .finished
   /// Wall time of the run in seconds.
   public var seconds: Double = 0
+  /// Whether the run was compiled or on the graph, and why; nil for a history not made by
+  /// `Training.fit`.
+  public var path: TrainingPath?
 
   public init(plannedEpochs: Int) {
     self.plannedEpochs = plannedEpochs
@@ -38,7 +41,8 @@ public struct History: Sendable, CustomStringConvertible {
   /// The number of finished epochs.
   public var epochs: Int { loss.count }
 
-  /// `history · 3000 epochs · loss 0.0021 · accuracy 1`.
+  /// `history · 3000 epochs · loss 0.0021 · accuracy 1 · compiled`, or at the end
+  /// `graph (the loss my_mse is a user function)` when it trained on the graph.
   public var description: String {
     var parts = ["history · \(epochs) epoch" + (epochs == 1 ? "" : "s")]
     if let last = loss.last { parts.append("loss \(formatMetric(last))") }
@@ -49,6 +53,7 @@ public struct History: Sendable, CustomStringConvertible {
       parts.append("interrupted in epoch \(epoch) before step \(step)")
     }
     if case .diverged(let epoch, _, _) = stop { parts.append("diverged in epoch \(epoch)") }
+    if let path { parts.append(path.description) }
     return parts.joined(separator: " · ")
   }
 }

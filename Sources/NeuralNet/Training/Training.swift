@@ -11,9 +11,9 @@ public struct TrainingOptions {
   public var validation: Dataset?
   /// Lowers the learning rate when the (validation) loss stops improving.
   public var schedule: PlateauSchedule?
-  /// Whether a model of dense layers and activations, trained with a built-in loss by SGD or
-  /// Adam, runs compiled (flat buffers, no graph; see `CompiledNetwork`). Both ways give the
-  /// same weights to rounding; false always builds the graph, which tests compare against.
+  /// Whether training runs compiled (flat buffers, no graph; see `CompiledNetwork`) when
+  /// the model's layers, the loss and the optimizer all have compiled forms. Both ways give
+  /// the same weights to rounding; false always builds the graph, which tests compare against.
   public var compiled: Bool
 
   public init(
@@ -56,9 +56,11 @@ public enum Training {
   /// weights it had after the last finite epoch, exactly as a run of that many epochs leaves
   /// them. The optimizer keeps the running moments of its last update.
   ///
-  /// A compiled run keeps the weights in its own buffer and writes them to the model's
-  /// parameters before each validation and `progress` call and when it ends; the gradients
-  /// and the optimizer's moments are written when it ends.
+  /// The steps run compiled (`CompiledNetwork`) when every layer, the loss and the optimizer
+  /// have compiled forms, else on the graph (`GraphStep`); `History.path` records which, and
+  /// why the graph. A compiled run keeps the weights in its own buffer and writes them to the
+  /// model's parameters before each validation and `progress` call and when it ends; the
+  /// gradients and the optimizer's moments are written when it ends.
   public static func fit(
     _ model: any Layer, on data: Dataset, loss: Loss, optimizer: any Optimizer,
     options: TrainingOptions = TrainingOptions(), using generator: inout RandomGenerator,
@@ -96,20 +98,28 @@ public enum Training {
     let batch = Swift.min(options.batchSize ?? n, n)
     var order = Array(0..<n)
     var history = History(plannedEpochs: options.epochs)
-    let compiled =
-      options.compiled
-      ? CompiledNetwork(
+    // One loop, two ways of stepping, chosen here: compiled when every part has a compiled
+    // form, else the graph, and the history says which and why.
+    let stepper: any TrainingStep
+    switch options.compiled
+      ? CompiledNetwork.compile(
         model, data: data, target: target, loss: loss, optimizer: optimizer, batch: batch)
-      : nil
+      : .graph(reason: "compiled training is turned off")
+    {
+    case .compiled(let network):
+      stepper = network
+      history.path = .compiled
+    case .graph(let reason):
+      stepper = GraphStep(
+        model, data: data, target: target, loss: loss, optimizer: optimizer,
+        parameters: parameters)
+      history.path = .graph(reason: reason)
+    }
     // However the run ends — finished, cancelled or by an error — the model and optimizer
     // are left as the graph would leave them.
-    defer { compiled?.store() }
+    defer { stepper.store() }
     // The weights after the last finite epoch, to go back to if training diverges.
-    var checkpoint = compiled == nil ? parameters.map(\.scalars) : []
-    _ = compiled?.checkpoint()
-    // The graph's forward passes run in training mode, their masks from one stream seeded
-    // from the session's when a layer first draws.
-    let training = ForwardContext(.training)
+    _ = stepper.checkpoint()
     // The epoch whose loss or weights were not finite, and that loss.
     var divergence: (epoch: Int, loss: Double)?
     let clock = ContinuousClock()
@@ -132,60 +142,34 @@ public enum Training {
           return history
         }
         let count = Swift.min(batch, n - first)
-        if let compiled {
-          let result = compiled.step(
+        let result: (loss: Double, correct: Int)
+        do {
+          result = try stepper.step(
             rows: count == n ? nil : order[first..<(first + count)], count: count)
-          guard result.loss.isFinite else {
-            divergence = (epoch, result.loss)
-            break epochs
-          }
-          lossSum += result.loss * Double(count)
-          correct += result.correct
-          continue
+        } catch let error where shouldCancel() {
+          // Cancelled inside the step (a loss written in the language stops at Ctrl-C): the
+          // step computes its loss before it updates, so the model keeps the last one.
+          _ = error
+          history.stop = .cancelled(epoch: epoch, step: step)
+          history.seconds = elapsed()
+          return history
         }
-        let (x, t, labels): (Tensor, Tensor, Tensor)
-        // A full batch is the whole set in its own order (only smaller batches are shuffled).
-        if count == n {
-          (x, t, labels) = (data.x, target, data.y)
-        } else {
-          let rows = Array(order[first..<(first + count)])
-          (x, t, labels) = (
-            try Dataset.rows(data.x, rows), try Dataset.rows(target, rows),
-            try Dataset.rows(data.y, rows)
-          )
-        }
-        for p in parameters { p.zeroGrad() }
-        let (value, output, fromLogits) = try model.lossAndOutput(
-          x, t, loss: loss, context: training)
-        let batchLoss = try value.item()
-        guard batchLoss.isFinite else {
-          divergence = (epoch, batchLoss)
+        guard result.loss.isFinite else {
+          divergence = (epoch, result.loss)
           break epochs
         }
-        try value.backward()
-        optimizer.step(parameters)
-        lossSum += batchLoss * Double(count)
-        if data.classes != nil {
-          let predicted = try model.classesOf(output, logits: fromLogits)
-          correct += zip(predicted, labels.scalars).filter { Double($0) == $1 }.count
-        }
+        lossSum += result.loss * Double(count)
+        correct += result.correct
       }
       // A finite loss can still have come with an update that overflowed the weights.
-      let finite: Bool
-      if let compiled {
-        finite = compiled.checkpoint()
-      } else {
-        finite = parameters.allSatisfy { $0.scalars.allSatisfy(\.isFinite) }
-        if finite { checkpoint = parameters.map(\.scalars) }
-      }
-      guard finite, (lossSum / Double(n)).isFinite else {
+      guard stepper.checkpoint(), (lossSum / Double(n)).isFinite else {
         divergence = (epoch, lossSum / Double(n))
         break
       }
       history.loss.append(lossSum / Double(n))
       history.learningRates.append(optimizer.learningRate)
       if data.classes != nil { history.accuracy.append(Double(correct) / Double(n)) }
-      if options.validation != nil || progress != nil { compiled?.storeWeights() }
+      if options.validation != nil || progress != nil { stepper.storeWeights() }
       if let validation = options.validation, validation.count > 0 {
         let result = try model.evaluate(on: validation, loss: loss)
         history.validationLoss.append(result.loss)
@@ -203,15 +187,7 @@ public enum Training {
           learningRate: optimizer.learningRate, elapsed: elapsed()))
     }
     if let divergence {
-      if let compiled {
-        compiled.rollback()
-      } else {
-        for (p, saved) in zip(parameters, checkpoint) {
-          p.updateScalars { w in
-            for i in w.indices { w[i] = saved[i] }
-          }
-        }
-      }
+      stepper.rollback()
       history.stop = .diverged(
         epoch: divergence.epoch, loss: divergence.loss, learningRate: optimizer.learningRate)
     }
@@ -239,7 +215,7 @@ public enum Training {
     let width = outputs.reduce(1, *)
     guard let classes = data.classes, width > 1, data.targetShape == [1] else {
       let perSample = data.targetShape.reduce(1, *)
-      if perSample != width && loss != .crossEntropy {
+      if perSample != width && !loss.function.takesClassIndices {
         throw TensorError(
           .shape,
           "the model gives \(width) output\(width == 1 ? "" : "s") per sample but \(data.name) "
@@ -260,7 +236,7 @@ public enum Training {
         .shape,
         "\(data.name) has \(classes) classes but the model gives only \(width) outputs")
     }
-    if loss == .crossEntropy { return data.y }
+    if loss.function.takesClassIndices { return data.y }
     var oneHot = [Double](repeating: 0, count: data.count * width)
     for (i, label) in data.y.scalars.enumerated() { oneHot[i * width + Int(label)] = 1 }
     return try Tensor(shape: [data.count] + outputs, scalars: oneHot)

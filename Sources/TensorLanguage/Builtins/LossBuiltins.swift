@@ -1,7 +1,8 @@
 import NeuralNet
 import TensorEngine
 
-/// The losses, each a function `loss(output, target)` and a value for `fit(…, loss:)`.
+/// The losses, each a function `loss(output, target)` and a value for `fit(…, loss:)`; any
+/// `fn` of (output, target) is a loss too (see `Arguments.loss`).
 extension Builtins {
   static let losses: [Builtin] = [
     loss(
@@ -20,9 +21,11 @@ extension Builtins {
   ]
 
   private static func loss(_ loss: Loss, summary: String, example: String) -> Builtin {
-    Builtin(
-      loss.rawValue, [P("output", "tensor"), P("target", "tensor")], group: "losses",
+    var builtin = Builtin(
+      loss.description, [P("output", "tensor"), P("target", "tensor")], group: "losses",
       summary: summary, example: example
     ) { args, _ in .tensor(try loss(args.tensor("output"), args.tensor("target"))) }
+    builtin.loss = loss
+    return builtin
   }
 }

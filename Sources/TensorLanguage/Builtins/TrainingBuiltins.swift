@@ -23,6 +23,8 @@ extension Builtins {
       ],
       group: "training",
       summary: "trains a model by gradient descent and returns its history; "
+        + "loss: a built-in loss or any fn(output, target) giving one number (which trains on "
+        + "the graph, slower; the history says which path trained and why); "
         + "a perceptron by its rule (lr:, epochs:); live: redraws the loss curve, or with "
         + "live: \"boundary\" the decision boundary, while it trains",
       example: "h = fit(net, xor(), loss: mse, opt: sgd(lr: 0.5), epochs: 3000)"
@@ -38,7 +40,7 @@ extension Builtins {
           "lr: is the rate of the perceptron rule; give a network's rate with its optimizer, "
             + "e.g. opt: sgd(lr: 0.5)")
       }
-      let loss = try args.loss("loss", default: .mse)
+      let loss = try args.loss("loss", default: .mse, context: context)
       let optimizer: any Optimizer =
         args.has("opt") ? try args.optimizer("opt") : try SGD(learningRate: 0.1)
       let schedule = try args.schedule("schedule")
@@ -140,11 +142,12 @@ extension Builtins {
         P("loss", "loss", default: "mse", keywordOnly: true),
       ],
       group: "training",
-      summary: "(loss, accuracy) on a data set; just the loss for regression",
+      summary: "(loss, accuracy) on a data set; just the loss for regression; loss: a built-in "
+        + "loss or any fn(output, target)",
       example: "err, acc = evaluate(net, test, loss: bce)"
-    ) { args, _ in
+    ) { args, context in
       let result = try args.layer("model").evaluate(
-        on: args.dataset("data"), loss: args.loss("loss", default: .mse))
+        on: args.dataset("data"), loss: args.loss("loss", default: .mse, context: context))
       guard let accuracy = result.accuracy else { return .number(result.loss) }
       return .tuple([.number(result.loss), .number(accuracy)])
     },
@@ -221,7 +224,8 @@ extension Builtins {
   }
 
   /// The line a run ends with, its timing last so that a notebook can drop it:
-  /// `epoch 3000/3000 · loss 0.0021 · accuracy 1 · 0.04 s`.
+  /// `epoch 3000/3000 · loss 0.0021 · accuracy 1 · 0.04 s`, with
+  /// `graph (the loss my_mse is a user function)` before the timing when it ran on the graph.
   static func summaryLine(_ history: History) -> String {
     var parts: [String] = []
     if case .cancelled(let epoch, let step) = history.stop {
@@ -248,6 +252,8 @@ extension Builtins {
       if let v = history.validationAccuracy.last {
         parts.append("val_accuracy \(formatMetric(v))")
       }
+      // The graph is the slower path: say so, and why, when a run took it.
+      if case .graph? = history.path, let path = history.path { parts.append(path.description) }
     }
     parts.append(formatSeconds(history.seconds))
     return parts.joined(separator: " · ")
