@@ -112,6 +112,7 @@ import Testing
     let packed = try Dataset.load(idxImages: gzip(images), labels: gzip(labels))
     #expect(packed.x.scalars == plain.x.scalars)
     #expect(packed.y.scalars == plain.y.scalars)
+    #expect(packed.name == "img-idx3-ubyte")
     let mixed = try Dataset.load(idxImages: gzip(images), labels: labels)
     #expect(mixed.x.scalars == plain.x.scalars)
     #expect(Dataset.isIDX(images))

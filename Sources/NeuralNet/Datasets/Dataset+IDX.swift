@@ -54,9 +54,15 @@ extension Dataset {
     }
     let x = images.values.prefix(count * pixels).map { Double($0) / 255 }
     return try Dataset(
-      name: (imagesPath as NSString).lastPathComponent,
+      name: name(of: imagesPath),
       x: Tensor(shape: [count, 1, rows, columns], scalars: x),
       y: Tensor(shape: [count, 1], scalars: y), classes: classCount)
+  }
+
+  /// A data set's name from its images file: the file's name without `.gz`.
+  static func name(of path: String) -> String {
+    let file = (path as NSString).lastPathComponent
+    return file.hasSuffix(".gz") ? String(file.dropLast(3)) : file
   }
 
   /// Whether the file at `path` holds IDX data (plain or gzip-compressed), so that `load` can
