@@ -11,6 +11,19 @@ extension PlotBuilder {
   static let filterTiles = 256
   /// Samples classified at a time while looking for the wrong ones.
   static let predictionSlice = 512
+  /// The most pixel values an image figure sends to gnuplot (32 images of 3 × 128 × 128).
+  static let pixelLimit = 1 << 21
+  /// The most classes a confusion heat map draws.
+  static let confusionLimit = 200
+
+  /// Throws when `tiles` images of `values` values each are more than a figure draws.
+  static func checkPixels(_ tiles: Int, _ values: Int) throws {
+    let (total, overflow) = tiles.multipliedReportingOverflow(by: values)
+    guard overflow || total > pixelLimit else { return }
+    throw RuntimeError(
+      "\(tiles) image\(tiles == 1 ? "" : "s") of \(values) values are more than a figure draws "
+        + "(\(pixelLimit) values); show fewer with n:, or smaller images")
+  }
 
   /// The channels, height and width of an image sample `[c, h, w]` with 1 or 3 channels.
   static func imageShape(_ sample: [Int], of what: String) throws -> (c: Int, h: Int, w: Int) {
@@ -32,6 +45,7 @@ extension PlotBuilder {
     shouldCancel: () -> Bool = { false }
   ) throws -> Plot {
     let (c, h, w) = try imageShape(data.sampleShape, of: data.name)
+    try checkPixels(Swift.min(count, data.count), c * h * w)
     let labels = data.classes != nil ? data.y.scalars.map { Int($0) } : nil
     var shown = Array(0..<Swift.min(count, data.count))
     var predicted: [Int: Int] = [:]
@@ -126,6 +140,7 @@ extension PlotBuilder {
           + "take some, e.g. w[:, 0:8]")
     }
     let shown = Swift.min(out, count ?? out, Swift.max(1, filterTiles / perFilter))
+    try checkPixels(shown * perFilter, (colour ? 3 : 1) * kh * kw)
     let values = w.scalars
     var tiles: [Plot.ImageGrid.Tile] = []
     for o in 0..<shown {
@@ -148,8 +163,13 @@ extension PlotBuilder {
   }
 
   /// A confusion matrix as a heat map of counts, true classes down, predicted across.
-  static func confusion(_ m: ConfusionMatrix) -> Plot {
-    Plot(
+  static func confusion(_ m: ConfusionMatrix) throws -> Plot {
+    guard m.classes <= confusionLimit else {
+      throw RuntimeError(
+        "a confusion matrix of \(m.classes) classes is too large to draw (at most "
+          + "\(confusionLimit)); print it, or take its counts: cm.counts")
+    }
+    return Plot(
       kind: .confusion,
       title: "confusion · \(m.correct) of \(m.total) right", xLabel: "predicted", yLabel: "true",
       matrix: Plot.CountMatrix(

@@ -184,6 +184,14 @@ import Testing
     #expect(try failure(images: cut).contains("ends early (the file is truncated)"))
   }
 
+  @Test func aPipeIsNeitherOpenedNorTakenForIDX() throws {
+    let fifo = folder.appendingPathComponent("pipe").path
+    #expect(mkfifo(fifo, 0o600) == 0)
+    // Opening it would wait for a writer that never comes.
+    #expect(!Dataset.isIDX(fifo))
+    #expect(throws: DatasetError.self) { try Dataset.load(idxImages: fifo, labels: fifo) }
+  }
+
   @Test func aGzipStreamInflatingPastItsLimitStopsThere() throws {
     // 1 MB of zeros compresses to about 1 KB; inflating with a 64 KB limit must stop.
     let zeros = try write([UInt8](repeating: 0, count: 1 << 20), "zeros")

@@ -184,6 +184,15 @@ import Workspace
       (alwaysThree + "\nplot(digits(), net)", "the model comes first: plot(net, data)"),
       ("plot(dataset(randn(4, 2, 3, 3), [0, 1, 0, 1], classes: 2))", "samples [2, 3, 3]"),
       ("plot(digits(), n: 0)", "n must be at least 1"),
+      ("plot(randn(40, 3, 200, 200))", "more than a figure draws"),
+      (
+        "d = dataset(zeros(2, 1), [0, 1], classes: 300);\nplot(confusion(dense(1, 2), d))",
+        "too large to draw"
+      ),
+      (
+        "d = dataset(zeros(2, 1), [0, 1], classes: 1e9);\nconfusion(dense(1, 2), d)",
+        "exceeds the memory cap"
+      ),
     ]
     for (source, expected) in cases {
       let (out, result) = run(source)

@@ -68,7 +68,11 @@ extension Dataset {
   /// Whether the file at `path` holds IDX data (plain or gzip-compressed), so that `load` can
   /// say to read it with `load_idx`; false when it cannot be read.
   public static func isIDX(_ path: String) -> Bool {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+    // Only a regular file: opening a pipe would wait for a writer.
+    var info = stat()
+    guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
+      let handle = FileHandle(forReadingAtPath: path)
+    else { return false }
     defer { try? handle.close() }
     guard let head = try? handle.read(upToCount: 4), head.count == 4 else { return false }
     if Gzip.isCompressed(head) { return path.lowercased().contains("idx") }

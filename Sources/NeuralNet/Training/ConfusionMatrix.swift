@@ -16,7 +16,12 @@ public struct ConfusionMatrix: Sendable, Equatable {
         "a confusion matrix needs as many labels as predictions, not \(labels.count) and "
           + "\(predicted.count)")
     }
-    var counts = [Int](repeating: 0, count: classes * classes)
+    let (cells, overflow) = classes.multipliedReportingOverflow(by: classes)
+    guard !overflow else {
+      throw TensorError(.memory, "a confusion matrix of \(classes) classes is too large")
+    }
+    try Tensor.checkMemory(elements: cells)
+    var counts = [Int](repeating: 0, count: cells)
     for (t, p) in zip(labels, predicted) {
       guard (0..<classes).contains(t), (0..<classes).contains(p) else {
         throw TensorError(.argument, "class \(max(t, p)) is outside 0…\(classes - 1)")

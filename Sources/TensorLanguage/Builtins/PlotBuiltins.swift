@@ -141,7 +141,7 @@ extension Builtins {
     let wrong = try args.bool("wrong", default: false)
     switch (what, over) {
     case (.confusion(let m), nil):
-      return PlotBuilder.confusion(m)
+      return try PlotBuilder.confusion(m)
     case (.dataset(let d), nil) where isImages(d):
       return try PlotBuilder.images(d, model: nil, count: count, wrongOnly: wrong)
     case (.layer(let model), .dataset(let d)?) where isImages(d):
