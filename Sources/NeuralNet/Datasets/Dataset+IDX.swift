@@ -52,7 +52,13 @@ extension Dataset {
         message: "holds the label \(largest), which classes: \(classCount) does not include; "
           + "give classes: \(largest + 1) or more")
     }
-    let x = images.values.prefix(count * pixels).map { Double($0) / 255 }
+    // A loop over the raw bytes: 47 million of them for Fashion-MNIST's training set.
+    var x = [Double](repeating: 0, count: count * pixels)
+    images.values.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+      x.withUnsafeMutableBufferPointer { out in
+        for i in 0..<out.count { out[i] = Double(bytes[i]) / 255 }
+      }
+    }
     return try Dataset(
       name: name(of: imagesPath),
       x: Tensor(shape: [count, 1, rows, columns], scalars: x),
