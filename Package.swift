@@ -28,6 +28,12 @@ let package = Package(
       pkgConfig: "libedit",
       providers: [.apt(["libedit-dev"])]
     ),
+    // zlib (Debian zlib1g-dev), which inflates gzip data files; Scripts/setup installs it.
+    .systemLibrary(
+      name: "CZlib",
+      pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]
+    ),
     .target(name: "TensorEngine", dependencies: ["CBLAS"]),
     // Plot descriptions, their gnuplot scripts and the gnuplot process; no engine inside.
     .target(name: "Plotting"),
@@ -37,7 +43,10 @@ let package = Package(
       dependencies: [
         .product(name: "Crypto", package: "swift-crypto"), .product(name: "Ink", package: "Ink"),
       ]),
-    .target(name: "NeuralNet", dependencies: ["TensorEngine"]),
+    // Resources: the digits data set with its attribution and licence (DIGITS.md).
+    .target(
+      name: "NeuralNet", dependencies: ["TensorEngine", "CZlib"],
+      resources: [.copy("Datasets/Resources")]),
     .target(name: "TensorLanguage", dependencies: ["NeuralNet", "TensorEngine", "Plotting"]),
     .target(
       name: "Workspace",

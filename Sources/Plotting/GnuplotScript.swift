@@ -36,6 +36,10 @@ public enum GnuplotScript {
   private static func render(
     _ plot: Plot, target: PlotTarget, size: PlotSize?, toStandardOutput: Bool
   ) throws -> String {
+    if plot.images != nil || plot.matrix != nil {
+      return try renderPictures(
+        plot, target: target, size: size, toStandardOutput: toStandardOutput)
+    }
     var lines = ["reset", "undefine $*"]
     lines += try terminal(target, size: size, toStandardOutput: toStandardOutput)
     let text = isText(target)

@@ -105,6 +105,12 @@ public struct Plot: Sendable, Equatable {
     case fit
     /// One hidden unit's activation over the inputs.
     case unit
+    /// A grid of images: a data set's samples, with a model's predictions.
+    case images
+    /// A layer's filters as small images.
+    case filters
+    /// A classifier's confusion matrix as a heat map of counts.
+    case confusion
   }
 
   public var kind: Kind
@@ -120,12 +126,19 @@ public struct Plot: Sendable, Equatable {
   public var grid: ClassGrid?
   /// The heat map under a unit's response.
   public var field: Field?
+  /// The pictures of an image figure; such a figure has nothing else.
+  public var images: ImageGrid?
+  /// The counts of a confusion matrix; such a figure has nothing else.
+  public var matrix: CountMatrix?
 
   public init(
     kind: Kind = .plot, title: String? = nil, xLabel: String? = nil, yLabel: String? = nil,
     logY: Bool = false, wholeNumbers: Bool = false, series: [Series] = [],
-    grid: ClassGrid? = nil, field: Field? = nil
+    grid: ClassGrid? = nil, field: Field? = nil, images: ImageGrid? = nil,
+    matrix: CountMatrix? = nil
   ) {
+    self.images = images
+    self.matrix = matrix
     self.kind = kind
     self.title = title
     self.xLabel = xLabel
@@ -188,6 +201,18 @@ extension Plot {
       out += f.values.map(n).joined(separator: " ") + "\n"
       if let line = f.line { out += "line " + line.map(n).joined(separator: " ") + "\n" }
     }
+    if let g = images {
+      out += "images \(g.channels)x\(g.height)x\(g.width) columns \(g.columns)\n"
+      for tile in g.tiles {
+        out +=
+          "tile \(tile.caption) \(tile.marked)\n" + tile.pixels.map(n).joined(separator: " ")
+          + "\n"
+      }
+    }
+    if let m = matrix {
+      out += "matrix \(m.size) \(m.rowLabel) \(m.columnLabel)\n"
+      out += m.counts.map(String.init).joined(separator: " ") + "\n"
+    }
     return out
   }
 
@@ -202,6 +227,9 @@ extension Plot {
     case .errors: return "errors per epoch"
     case .fit: return "model over data"
     case .unit: return field?.label ?? "unit"
+    case .images: return "images"
+    case .filters: return "filters"
+    case .confusion: return "confusion matrix"
     }
   }
 }

@@ -277,6 +277,8 @@ public final class REPL {
     case .dataset(let d): return (kind, dropping("dataset ", d.description))
     case .function(let f): return (kind, f.description)
     case .history(let h): return (kind, dropping("history · ", h.description))
+    case .confusion(let c):
+      return ("confusion", "\(c.classes) classes · \(c.total) samples · \(c.correct) correct")
     default:
       return (kind, session.formatter.format(value).replacingOccurrences(of: "\n", with: " "))
     }

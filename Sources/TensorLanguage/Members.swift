@@ -57,6 +57,14 @@ public func member(of value: Value, _ name: String) throws -> Value {
     case "misclassified": return .number(Double(r.misclassified))
     default: break
     }
+  case .confusion(let c):
+    switch name {
+    case "counts": return .tensor(c.tensor)
+    case "classes": return .number(Double(c.classes))
+    case "n": return .number(Double(c.total))
+    case "accuracy": return .number(c.accuracy)
+    default: break
+    }
   default:
     break
   }
@@ -74,6 +82,7 @@ public func memberNames(of value: Value) -> [String] {
     ["layers", "params"] + layer.namedParameters.map(\.name).filter { !$0.contains(".") }
   case .history: ["loss", "val_loss", "accuracy", "val_accuracy", "lr", "epochs", "seconds"]
   case .perceptronResult: ["converged", "epochs", "errors", "misclassified"]
+  case .confusion: ["counts", "classes", "n", "accuracy"]
   default: []
   }
 }

@@ -23,6 +23,8 @@ public enum Value {
   case perceptronResult(Perceptron.Result)
   /// Preformatted text printed as it is: `summary(model)`'s table.
   case text(String)
+  /// A classifier's counts of true against predicted classes: a table, a heat map.
+  case confusion(ConfusionMatrix)
 
   /// The kind's name as error messages use it: "a tensor", "a model".
   public var kindName: String {
@@ -41,6 +43,7 @@ public enum Value {
     case .function: "a function"
     case .perceptronResult: "a perceptron result"
     case .text: "text"
+    case .confusion: "a confusion matrix"
     }
   }
 

@@ -38,6 +38,7 @@ public struct ValueFormatter: Sendable {
     case .function(let f): return f.description
     case .perceptronResult(let r): return r.description
     case .text(let text): return text
+    case .confusion(let c): return c.description
     }
   }
 

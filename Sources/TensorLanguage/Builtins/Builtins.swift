@@ -13,7 +13,7 @@ public enum Builtins {
   /// Every built-in, in the order of its group's table.
   public static let list: [Builtin] =
     tensors + math + linearAlgebra + activations + layers + transfer + losses + gradients
-    + optimizers + data
+    + optimizers + data + images
     + training + weightFiles + plots
     + output
 

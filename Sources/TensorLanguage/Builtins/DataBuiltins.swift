@@ -131,7 +131,7 @@ extension Builtins {
         // The file's own place (file:line:column) says where; no signature note is needed.
         throw RuntimeError(error.description, at: args.item("file")?.range)
       }
-    },
+    }.overloaded(by: [loadIDXForm]),
     Builtin(
       "seed", [P("n", "int")], group: "data",
       summary: "restarts the random generator, so that what follows is reproducible",

@@ -10,13 +10,16 @@ extension Builtins {
       [
         P(
           "what",
-          "history or [histories], model, layer, function(s), tensor, dataset or perceptron result"),
+          "history or [histories], model, layer, function(s), tensor, dataset, confusion "
+            + "matrix or perceptron result"),
         P("over", "data, range or y (or [y1, y2])", default: "none"),
         P("title", "string", default: "none", keywordOnly: true),
         P("xlabel", "string", default: "by kind", keywordOnly: true),
         P("ylabel", "string", default: "by kind", keywordOnly: true),
         P("labels", "[string]", default: "none", keywordOnly: true),
         P("unit", "int", default: "none", keywordOnly: true),
+        P("n", "int", default: "32", keywordOnly: true),
+        P("wrong", "bool", default: "false", keywordOnly: true),
         P("file", "string", default: "none", keywordOnly: true),
         P("size", "[width, height]", default: "[800, 600]", keywordOnly: true),
         P("log", "bool", default: "false", keywordOnly: true),
@@ -25,8 +28,12 @@ extension Builtins {
       summary: "draws a loss curve (history; [h1, h2] with labels: compares runs), a decision "
         + "boundary (2-input model, data), a 1-input model's curve over its data, one unit "
         + "of a layer (layer, data, unit: k), functions over a range, y against x (x, [y1, y2] "
-        + "for several), a data set, or a perceptron's errors per epoch; xlabel:, ylabel: name "
-        + "the axes; file: writes .svg .png .pdf or .txt",
+        + "for several), a data set, or a perceptron's errors per epoch; images (a data set of "
+        + "[1 or 3, h, w] samples or a tensor [n, c, h, w]) as a grid with their labels, "
+        + "plot(net, images) with the model's predictions, wrong ones red (wrong: true shows "
+        + "only those; n: how many, default 32); a layer's weights [out, in, kh, kw] as "
+        + "filters; a confusion matrix as a heat map; xlabel:, ylabel: name the axes; file: "
+        + "writes .svg .png .pdf or .txt",
       example: "plot([h1, h2], labels: [\"sgd\", \"adam\"], title: \"optimizers\")"
     ) { args, context in
       var figure = try describe(args, context)
@@ -51,6 +58,13 @@ extension Builtins {
     let over = args.value("over")
     let log = try args.bool("log", default: false)
     let labels = try plotLabels(args)
+    if let figure = try imageFigure(args, what, over, context) { return figure }
+    for name in ["n", "wrong"] where args.has(name) {
+      throw args.error(
+        name,
+        "\(name): applies to images: plot(images, n: 16), plot(net, test, wrong: true), "
+          + "plot(layer.w, n: 8)")
+    }
     if args.has("unit") {
       guard let layer = Arguments.asLayer(what), case .dataset(let data)? = over else {
         throw args.error(
@@ -114,6 +128,40 @@ extension Builtins {
           + "plot([f, g], -5..5), plot(x, y), plot(x, [y1, y2]), plot(data) or a perceptron "
           + "result; not \(what.kindName)"
           + (over.map { " with \($0.kindName)" } ?? ""))
+    }
+  }
+
+  /// The figure of images, filters or a confusion matrix, when that is what `plot` was
+  /// given; nil for every other figure.
+  private static func imageFigure(
+    _ args: Arguments, _ what: Value, _ over: Value?, _ context: Context
+  ) throws -> Plot? {
+    func isImages(_ data: Dataset) -> Bool { data.sampleShape.count == 3 }
+    let count = try args.int("n", atLeast: 1, default: PlotBuilder.imageCount)
+    let wrong = try args.bool("wrong", default: false)
+    switch (what, over) {
+    case (.confusion(let m), nil):
+      return try PlotBuilder.confusion(m)
+    case (.dataset(let d), nil) where isImages(d):
+      return try PlotBuilder.images(d, model: nil, count: count, wrongOnly: wrong)
+    case (.layer(let model), .dataset(let d)?) where isImages(d):
+      return try PlotBuilder.images(
+        d, model: model, count: count, wrongOnly: wrong,
+        shouldCancel: { context.shouldCancel() })
+    case (.dataset(let d), .layer?) where isImages(d):
+      throw args.error("what", "the model comes first: plot(net, data)")
+    case (.layer(let model), .tensor(let x)?) where x.rank == 4:
+      if wrong { throw args.error("wrong", "wrong: needs the labels of a data set") }
+      return try PlotBuilder.images(x, model: model, count: count)
+    case (.tensor(let x), nil) where x.rank == 4:
+      if wrong { throw args.error("wrong", "wrong: needs a model and a data set") }
+      // A layer's weights, or channels no image has: filters. Else a batch of images.
+      if x.isParameter || !(x.shape[1] == 1 || x.shape[1] == 3) {
+        return try PlotBuilder.filters(x, count: args.has("n") ? count : nil)
+      }
+      return try PlotBuilder.images(x, model: nil, count: count)
+    default:
+      return nil
     }
   }
 

@@ -129,11 +129,20 @@ extension Builtins {
       return .tensor(try model(args.tensor("x")))
     },
     Builtin(
-      "accuracy", [P("model", "model"), P("data", "dataset")], group: "training",
-      summary: "the fraction of a classification data set the model classifies correctly",
-      example: "accuracy(net, xor())"
+      "accuracy",
+      [
+        P("model", "model"), P("data", "dataset"),
+        P("top", "int", default: "1", keywordOnly: true),
+      ],
+      group: "training",
+      summary: "the fraction of a classification data set the model classifies correctly; "
+        + "top: k counts a sample when its label is among the model's k highest outputs",
+      example: "accuracy(net, test, top: 5)"
     ) { args, _ in
-      .number(try args.layer("model").accuracy(on: args.dataset("data")))
+      let model = try args.layer("model")
+      let data = try args.dataset("data")
+      guard args.has("top") else { return .number(try model.accuracy(on: data)) }
+      return .number(try model.accuracy(on: data, top: args.int("top", atLeast: 1)))
     },
     Builtin(
       "evaluate",
