@@ -47,7 +47,10 @@ public protocol Layer: AnyObject, CustomStringConvertible {
   var namedParameters: [(name: String, tensor: Tensor)] { get }
 
   /// The layers this one is made of, by name, as structure: a model's layers named "0",
-  /// "1", …; a residual block's `block`. A layer made of no others has none.
+  /// "1", …; a residual block's `block`; the branches of `branches` named "0", "1", …. A
+  /// layer made of no others has none. A model's children follow each other (each takes
+  /// the output of the one before); any other layer's children each take the layer's own
+  /// input, so the longest chain through it is its longest child's (GoogLeNet's depth).
   var children: [(name: String, layer: any Layer)] { get }
 
   /// The layer applied to `x` in the mode of `context`: in training a layer may draw from
