@@ -81,6 +81,18 @@ extension LanguageTests {
         "total                                                      47             37",
       ].joined(separator: "\n")
       #expect(table == expected, "\(table)")
+
+      // Branches within a branch: deeper, named by the whole path, as their parameters are.
+      let inner = try Branches([ActivationLayer(.relu), ActivationLayer(.tanh)])
+      let nested = try Branches([try Dense(2, 3), try Dense(2, 3) >> inner])
+      guard case .text(let deep) = try call("summary", [.layer(nested)]) else { return }
+      let rows = deep.split(separator: "\n").map(String.init)
+      #expect(rows.count == 9)
+      #expect(rows[2].hasPrefix("branches(dense 2→3, dense 2→3 >> branches(relu, tanh))  [9]"))
+      #expect(rows[5].hasPrefix("  1.1: branches(relu, tanh)") && rows[5].contains("[6]"))
+      #expect(rows[6].hasPrefix("    1.1.0: relu") && rows[7].hasPrefix("    1.1.1: tanh"))
+      // 2·3 + 3 weights and 6 multiply-adds in each dense branch, once in the total.
+      #expect(rows[8].hasPrefix("total") && rows[8].hasSuffix("18             12"))
     }
   }
 }

@@ -309,7 +309,9 @@ extension Builtins {
   /// indented beneath its own row and named by their path (`1.0`); the layer's row already
   /// counts them in the totals. A layer that is not a model gives each child its own
   /// input; a model's layers follow each other.
-  static func childRows(of layer: any Layer, input: [Int], indent: String) -> [[String]] {
+  static func childRows(
+    of layer: any Layer, input: [Int], indent: String, path: String = ""
+  ) -> [[String]] {
     guard !layer.isModel else { return [] }
     var rows: [[String]] = []
     func add(_ child: any Layer, name: String, input: [Int]) -> [Int]? {
@@ -319,7 +321,9 @@ extension Builtins {
         "\(indent)\(name): \(child.description)", shape.map(Shape.describe) ?? "",
         grouped(child.parameterCount), m,
       ])
-      if let shape { rows += childRows(of: child, input: input, indent: indent + "  ") }
+      if let shape {
+        rows += childRows(of: child, input: input, indent: indent + "  ", path: name + ".")
+      }
       return shape
     }
     for (name, child) in layer.children {
@@ -327,10 +331,10 @@ extension Builtins {
         var shape: [Int]? = input
         for (inner, grandchild) in child.children {
           guard let current = shape else { break }
-          shape = add(grandchild, name: "\(name).\(inner)", input: current)
+          shape = add(grandchild, name: "\(path)\(name).\(inner)", input: current)
         }
       } else {
-        _ = add(child, name: name, input: input)
+        _ = add(child, name: path + name, input: input)
       }
     }
     return rows
