@@ -35,6 +35,11 @@ public final class Dropout: Layer {
     return try x * mask
   }
 
+  /// As the last layer before a loss that reads logits, it drops values all the same.
+  public func logits(_ x: Tensor, context: ForwardContext) throws -> Tensor {
+    try forward(x, context: context)
+  }
+
   /// The mask of one training pass: 1 / (1 − p) where a value is kept, 0 where it is dropped,
   /// one uniform draw per value in row-major order.
   public func mask(for shape: [Int], context: ForwardContext) throws -> Tensor {
@@ -74,6 +79,60 @@ public final class Dropout: Layer {
       return try Dropout(p)
     } catch let error as TensorError {
       throw LayerSpec.SpecError(error.message)
+    }
+  }
+}
+
+extension Dropout {
+  /// The compiled stage: the training form, its mask drawn from the training context as the
+  /// graph's pass draws it (one uniform per value, row-major), kept in the workspace for
+  /// backward.
+  public func compiledStage(_ request: CompiledStageRequest) -> (any CompiledStage)? {
+    Stage(p: p, width: request.inputWidth, training: request.training)
+  }
+
+  final class Stage: CompiledStage {
+    let p: Double
+    let width: Int
+    let training: ForwardContext
+
+    init(p: Double, width: Int, training: ForwardContext) {
+      self.p = p
+      self.width = width
+      self.training = training
+    }
+
+    var outputWidth: Int { width }
+    var workspaceWidth: Int { width }
+    var parameters: [Tensor] { [] }
+
+    /// `m = [u ≥ p] / (1 − p)` per value, `y = x ⊙ m`; with p = 0 nothing is drawn, as on the
+    /// graph.
+    func forward(
+      _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+      workspace mask: UnsafeMutablePointer<Double>, rows: Int, weights w: UnsafePointer<Double>
+    ) {
+      let count = rows * width
+      guard p > 0 else {
+        mask.update(repeating: 1, count: count)
+        y.update(from: x, count: count)
+        return
+      }
+      let (p, scale) = (p, 1 / (1 - p))
+      training.withRandom { g in
+        for i in 0..<count { mask[i] = g.uniform() < p ? 0 : scale }
+      }
+      for i in 0..<count { y[i] = x[i] * mask[i] }
+    }
+
+    /// `dx = dy ⊙ m`.
+    func backward(
+      _ dy: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+      workspace mask: UnsafePointer<Double>, rows: Int, weights w: UnsafePointer<Double>,
+      gradients: UnsafeMutablePointer<Double>, dx: UnsafeMutablePointer<Double>?
+    ) {
+      guard let dx else { return }
+      for i in 0..<(rows * width) { dx[i] = dy[i] * mask[i] }
     }
   }
 }

@@ -61,9 +61,9 @@ public protocol Layer: AnyObject, CustomStringConvertible {
   /// `logits(x)` in the mode of `context`; the default is `logits(x)`.
   func logits(_ x: Tensor, context: ForwardContext) throws -> Tensor
 
-  /// Whether the training forward pass is the evaluation one (no masks, no noise), so that
-  /// compiled training, which runs the evaluation form, may train the layer. A layer whose
-  /// training pass differs says false.
+  /// Whether the training forward pass is the evaluation one (no masks, no noise). A layer
+  /// whose training pass differs says false, and trains on the graph unless its compiled
+  /// stage does the training form (drawing from `CompiledStageRequest.training`).
   var isDeterministicInTraining: Bool { get }
 
   /// The layer's kind and configuration, from which `spec.build()` makes a fresh copy of
