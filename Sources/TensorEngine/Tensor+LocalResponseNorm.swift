@@ -25,6 +25,8 @@ extension Tensor {
           + "not k = \(k), alpha = \(alpha), beta = \(beta)")
     }
     let a = try Shape.axis(axis, rank: rank)
+    // The output and the denominators kept for the pullback.
+    try Tensor.checkMemory(elements: 2 * count)
     let outer = shape[..<a].reduce(1, *)
     let channels = shape[a]
     let inner = shape[(a + 1)...].reduce(1, *)
