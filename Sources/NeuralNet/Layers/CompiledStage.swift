@@ -12,12 +12,21 @@ public struct CompiledStageRequest {
   /// Whether the stage is to give what the layer's `logits` gives rather than its output
   /// (the model's last layer, when the loss reads logits).
   public let logits: Bool
+  /// The training pass's context. Compiled training runs only training steps, so a stage of
+  /// a layer that trains differently (dropout) does its training form, drawing from this
+  /// context's random stream as the graph's pass would: layer by layer, each in row-major
+  /// order, so that under one seed both paths draw the same masks.
+  public let training: ForwardContext
 
-  public init(inputShape: [Int], isFirst: Bool, isLast: Bool, logits: Bool) {
+  public init(
+    inputShape: [Int], isFirst: Bool, isLast: Bool, logits: Bool,
+    training: ForwardContext = ForwardContext(.training)
+  ) {
     self.inputShape = inputShape
     self.isFirst = isFirst
     self.isLast = isLast
     self.logits = logits
+    self.training = training
   }
 
   /// The number of values of one input sample.

@@ -6,7 +6,7 @@ import TensorEngine
 ///
 /// The random stream is seeded from the session's shared stream the first time a layer asks
 /// for it, so that under `seed(k)` a run draws the same masks every time, and a model whose
-/// layers never draw (every built-in layer today) leaves the session's stream untouched.
+/// layers never draw (every built-in layer but dropout) leaves the session's stream untouched.
 public final class ForwardContext {
   public enum Mode: Sendable, Equatable { case training, evaluation }
 

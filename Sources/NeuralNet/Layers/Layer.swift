@@ -47,7 +47,10 @@ public protocol Layer: AnyObject, CustomStringConvertible {
   var namedParameters: [(name: String, tensor: Tensor)] { get }
 
   /// The layers this one is made of, by name, as structure: a model's layers named "0",
-  /// "1", …; a residual block's `block`. A layer made of no others has none.
+  /// "1", …; a residual block's `block`; the branches of `branches` named "0", "1", …. A
+  /// layer made of no others has none. A model's children follow each other (each takes
+  /// the output of the one before); any other layer's children each take the layer's own
+  /// input, so the longest chain through it is its longest child's (GoogLeNet's depth).
   var children: [(name: String, layer: any Layer)] { get }
 
   /// The layer applied to `x` in the mode of `context`: in training a layer may draw from
@@ -58,9 +61,9 @@ public protocol Layer: AnyObject, CustomStringConvertible {
   /// `logits(x)` in the mode of `context`; the default is `logits(x)`.
   func logits(_ x: Tensor, context: ForwardContext) throws -> Tensor
 
-  /// Whether the training forward pass is the evaluation one (no masks, no noise), so that
-  /// compiled training, which runs the evaluation form, may train the layer. A layer whose
-  /// training pass differs says false.
+  /// Whether the training forward pass is the evaluation one (no masks, no noise). A layer
+  /// whose training pass differs says false, and trains on the graph unless its compiled
+  /// stage does the training form (drawing from `CompiledStageRequest.training`).
   var isDeterministicInTraining: Bool { get }
 
   /// The layer's kind and configuration, from which `spec.build()` makes a fresh copy of

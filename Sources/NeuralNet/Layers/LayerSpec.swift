@@ -166,6 +166,10 @@ public struct LayerSpec: Codable, Equatable, Sendable {
     Perceptron.specKind: Perceptron.build,
     Sequential.specKind: Sequential.build,
     Flatten.specKind: Flatten.build,
+    LocalResponseNorm.specKind: LocalResponseNorm.build,
+    Dropout.specKind: Dropout.build,
+    GlobalAveragePool.specKind: GlobalAveragePool.build,
+    Branches.specKind: Branches.build,
   ]
 
   private static let registry = Mutex(builtIns)

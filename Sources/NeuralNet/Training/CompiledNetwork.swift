@@ -88,11 +88,6 @@ final class CompiledNetwork: TrainingStep {
     guard Set(parameters.map(ObjectIdentifier.init)).count == parameters.count else {
       throw NoCompiledForm("a layer is used twice")
     }
-    // Compiled training runs the evaluation form, so a layer that trains differently
-    // (dropout) needs the graph.
-    if let layer = model.layers.first(where: { !$0.isDeterministicInTraining }) {
-      throw NoCompiledForm("layer \(layer) behaves differently while training")
-    }
     guard data.x.rank == 2 else { throw NoCompiledForm("the samples are not flat rows") }
     let n = data.count
     if data.classes != nil {
@@ -105,11 +100,21 @@ final class CompiledNetwork: TrainingStep {
     let layers = model.layers
     var shape = [data.features]
     var stages: [any CompiledStage] = []
+    // One training context for every step, seeded from the session's stream when a stage
+    // first draws, as the graph's is.
+    let training = ForwardContext(.training)
     for (i, layer) in layers.enumerated() {
       let isLast = i == layers.count - 1
       let request = CompiledStageRequest(
-        inputShape: shape, isFirst: i == 0, isLast: isLast, logits: isLast && fromLogits)
-      guard let stage = layer.compiledStage(request) else {
+        inputShape: shape, isFirst: i == 0, isLast: isLast, logits: isLast && fromLogits,
+        training: training)
+      let stage = layer.compiledStage(request)
+      // A layer that trains differently (dropout) needs the graph unless its stage does
+      // the training form.
+      if stage == nil, !layer.isDeterministicInTraining {
+        throw NoCompiledForm("layer \(layer) behaves differently while training")
+      }
+      guard let stage else {
         // A layer that has a stage elsewhere in a model lacks one only where it stands.
         let inside = CompiledStageRequest(
           inputShape: shape, isFirst: false, isLast: false, logits: false)

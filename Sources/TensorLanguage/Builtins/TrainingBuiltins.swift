@@ -286,6 +286,7 @@ extension Builtins {
       ["input", Shape.describe(input), "", ""],
     ]
     var shape = input
+    var input = input
     var weights = 0
     var multiplyAdds = 0
     for layer in model.layers {
@@ -296,8 +297,10 @@ extension Builtins {
       let mark =
         frozen == 0 ? "" : frozen == layer.parameters.count ? " (frozen)" : " (partly frozen)"
       rows.append([layer.description + mark, Shape.describe(shape), grouped(w), grouped(m)])
+      rows += childRows(of: layer, input: input, indent: "  ")
       weights += w
       multiplyAdds += m
+      input = shape
     }
     rows.append(["total", "", grouped(weights), grouped(multiplyAdds)])
     let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
@@ -309,6 +312,41 @@ extension Builtins {
       let line = cells.joined(separator: "  ")
       return String(line.reversed().drop(while: { $0 == " " }).reversed())
     }.joined(separator: "\n")
+  }
+
+  /// The rows of the layers inside a layer made of others (the branches of `branches`),
+  /// indented beneath its own row and named by their path (`1.0`); the layer's row already
+  /// counts them in the totals. A layer that is not a model gives each child its own
+  /// input; a model's layers follow each other.
+  static func childRows(
+    of layer: any Layer, input: [Int], indent: String, path: String = ""
+  ) -> [[String]] {
+    guard !layer.isModel else { return [] }
+    var rows: [[String]] = []
+    func add(_ child: any Layer, name: String, input: [Int]) -> [Int]? {
+      let shape = try? child.outputShape(for: input)
+      let m = (try? child.multiplyAdds(for: input)).map(grouped) ?? ""
+      rows.append([
+        "\(indent)\(name): \(child.description)", shape.map(Shape.describe) ?? "",
+        grouped(child.parameterCount), m,
+      ])
+      if let shape {
+        rows += childRows(of: child, input: input, indent: indent + "  ", path: name + ".")
+      }
+      return shape
+    }
+    for (name, child) in layer.children {
+      if child.isModel {
+        var shape: [Int]? = input
+        for (inner, grandchild) in child.children {
+          guard let current = shape else { break }
+          shape = add(grandchild, name: "\(path)\(name).\(inner)", input: current)
+        }
+      } else {
+        _ = add(child, name: path + name, input: input)
+      }
+    }
+    return rows
   }
 
   /// `60,965,224`: digits in groups of three, as parameter tables print them.
