@@ -166,6 +166,9 @@ public struct LayerSpec: Codable, Equatable, Sendable {
     Perceptron.specKind: Perceptron.build,
     Sequential.specKind: Sequential.build,
     Flatten.specKind: Flatten.build,
+    Conv.specKind: Conv.build,
+    MaxPool.specKind: MaxPool.build,
+    AvgPool.specKind: AvgPool.build,
   ]
 
   private static let registry = Mutex(builtIns)

@@ -93,7 +93,8 @@ final class CompiledNetwork: TrainingStep {
     if let layer = model.layers.first(where: { !$0.isDeterministicInTraining }) {
       throw NoCompiledForm("layer \(layer) behaves differently while training")
     }
-    guard data.x.rank == 2 else { throw NoCompiledForm("the samples are not flat rows") }
+    // Any sample shape: the buffers hold each sample's values in row-major order, which is
+    // the layout every stage reads (an image [c, h, w] as NCHW).
     let n = data.count
     if data.classes != nil {
       guard data.y.shape == [n, 1] else { throw NoCompiledForm("the labels are not one column") }
@@ -103,7 +104,7 @@ final class CompiledNetwork: TrainingStep {
 
     // The stages, each asked for with the shape the one before it gives.
     let layers = model.layers
-    var shape = [data.features]
+    var shape = data.sampleShape
     var stages: [any CompiledStage] = []
     for (i, layer) in layers.enumerated() {
       let isLast = i == layers.count - 1
@@ -119,7 +120,11 @@ final class CompiledNetwork: TrainingStep {
         throw NoCompiledForm("layer \(layer) has no compiled form\(place)")
       }
       stages.append(stage)
-      shape = [stage.outputWidth]
+      // The next layer is asked with the shape this one gives, which its stage must fill.
+      guard let next = try? layer.outputShape(for: shape),
+        next.reduce(1, *) == stage.outputWidth
+      else { throw NoCompiledForm("layer \(layer) has no compiled form for its input") }
+      shape = next
     }
     guard !stages.isEmpty else { throw NoCompiledForm("the model has no layers") }
     // The stages' parameters, in their order, must be the model's: the gradients are
@@ -128,6 +133,9 @@ final class CompiledNetwork: TrainingStep {
     guard staged.count == parameters.count, zip(staged, parameters).allSatisfy({ $0 === $1 })
     else { throw NoCompiledForm("the layers' compiled stages do not hold the model's parameters") }
 
+    guard shape.count == 1 else {
+      throw NoCompiledForm("the model's output \(Shape.describe(shape)) is not one row per sample")
+    }
     let width = shape[0]
     switch lossFunction.function.compiled(
       width: width, target: target, samples: n, fromLogits: fromLogits)
