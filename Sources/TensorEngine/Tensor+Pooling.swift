@@ -29,7 +29,8 @@ extension Tensor {
         g.scalars.withUnsafeBufferPointer { pg in
           argmax.withUnsafeBufferPointer { pa in
             dx.withUnsafeMutableBufferPointer { pdx in
-              geometry.maxBackward(pg.baseAddress!, argmax: pa.baseAddress!, pdx.baseAddress!, batch: n)
+              geometry.maxBackward(
+                pg.baseAddress!, argmax: pa.baseAddress!, pdx.baseAddress!, batch: n)
             }
           }
         }

@@ -86,9 +86,13 @@ public final class Conv: Layer {
 
   public func callAsFunction(_ x: Tensor) throws -> Tensor {
     try ImageBatch.apply(x, layer: description, channels: inputs) { batch in
-      try Tensor.conv2d(
-        batch, weight: weight, bias: bias, stride: (stride, stride), pad: (pad, pad),
-        groups: groups)
+      do {
+        return try Tensor.conv2d(
+          batch, weight: weight, bias: bias, stride: (stride, stride), pad: (pad, pad),
+          groups: groups)
+      } catch let error as TensorError {
+        throw TensorError(error.kind, "\(description): \(error.message)")
+      }
     }
   }
 

@@ -12,7 +12,8 @@ public enum Builtins {
 
   /// Every built-in, in the order of its group's table.
   public static let list: [Builtin] =
-    tensors + math + linearAlgebra + activations + layers + transfer + losses + gradients
+    tensors + math + linearAlgebra + activations + layers + convolutionLayers + transfer + losses
+    + gradients
     + optimizers + data
     + training + weightFiles + plots
     + output
