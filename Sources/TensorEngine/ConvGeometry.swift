@@ -155,7 +155,11 @@ public struct ConvGeometry: Sendable, Equatable {
               guard iy >= 0, iy < height else { continue }
               let d = src + s * positions + oy * outWidth
               let r = dst + iy * width - padWidth + j
-              for ox in lo..<hi { r[ox * strideWidth] += d[ox] }
+              if strideWidth == 1 {
+                for ox in lo..<hi { r[ox] += d[ox] }
+              } else {
+                for ox in lo..<hi { r[ox * strideWidth] += d[ox] }
+              }
             }
           }
         }

@@ -64,30 +64,55 @@ public struct PoolGeometry: Sendable, Equatable {
     argmax: UnsafeMutablePointer<Double>, batch n: Int
   ) {
     let plane = height * width
+    let kh = kernelHeight
+    let kw = kernelWidth
     var out = 0
     for sc in 0..<(n * channels) {
       let base = sc * plane
       for oy in 0..<outHeight {
         let y0 = oy * strideHeight
-        let y1 = Swift.min(y0 + kernelHeight, height)
+        let rows = Swift.min(y0 + kh, height) - y0
         for ox in 0..<outWidth {
           let x0 = ox * strideWidth
-          let x1 = Swift.min(x0 + kernelWidth, width)
-          var best = base + y0 * width + x0
-          var value = x[best]
-          for iy in y0..<y1 {
-            let r = base + iy * width
-            for ix in x0..<x1 where x[r + ix] > value || (x[r + ix].isNaN && !value.isNaN) {
-              value = x[r + ix]
-              best = r + ix
+          let columns = Swift.min(x0 + kw, width) - x0
+          let start = base + y0 * width + x0
+          var best = start
+          var value = x[start]
+          // The first maximum wins: a later value replaces it only when strictly larger.
+          // Selects rather than branches: on real data which input wins is unpredictable,
+          // and a mispredicted branch per comparison costs more than the pooling itself. A
+          // nan, never larger, is looked for afterwards, in the rare window that has one.
+          var r = start
+          var nan = false
+          for _ in 0..<rows {
+            for j in 0..<columns {
+              let v = x[r &+ j]
+              let better = v > value
+              value = better ? v : value
+              best = better ? r &+ j : best
+              nan = nan || v != v
             }
+            r &+= width
           }
+          if nan { (value, best) = firstNaN(x, start: start, rows: rows, columns: columns) }
           y[out] = value
           argmax[out] = Double(best)
           out += 1
         }
       }
     }
+  }
+
+  /// The first nan of a window, row by row, and its offset: a nan is a window's maximum.
+  private func firstNaN(_ x: UnsafePointer<Double>, start: Int, rows: Int, columns: Int)
+    -> (Double, Int)
+  {
+    for i in 0..<rows {
+      for j in 0..<columns where x[start + i * width + j].isNaN {
+        return (x[start + i * width + j], start + i * width + j)
+      }
+    }
+    return (x[start], start)
   }
 
   /// ∂loss/∂x of max pooling (replaced): each output's gradient added at its argmax.
