@@ -18,6 +18,7 @@ parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--gradbook", required=True, help="the release binary")
 parser.add_argument("--engine", required=True, help="gradbook-bench, the Swift API's side")
 parser.add_argument("--reps", type=int, default=7, help="repetitions of each workload")
+parser.add_argument("--only", help="run only the workloads whose name starts with this, e.g. W4")
 args = parser.parse_args()
 has_numpy = importlib.util.find_spec("numpy") is not None
 has_torch = importlib.util.find_spec("torch") is not None
@@ -41,6 +42,8 @@ table = [
      peers(w.numpy_xor, w.torch_xor, lambda: w.engine(e, "xor", w.XOR_EPOCHS))),
     ("W2 spiral 2-64-64-3, per step", "µs", lambda: w.gradbook_spiral(g),
      peers(None, w.torch_spiral, lambda: w.engine(e, "spiral"))),
+    ("W4 CNN 64×1×28×28, per step", "ms", lambda: w.gradbook_cnn(g),
+     peers(None, w.torch_cnn, lambda: w.engine(e, "cnn", w.CNN["epochs"]))),
 ]
 for n in w.MATMUL_SIZES:
     table.append((
@@ -74,6 +77,9 @@ def peak_rss_kib(command, stdin=None):
     return int(out.stdout.strip())
 
 
+if args.only:
+    table = [row for row in table if row[0].startswith(args.only)]
+
 columns = ["Gradbook", "Swift API", "numpy", "PyTorch f64", "PyTorch f32"]
 rows = []
 for name, unit, mine, others in table:
@@ -98,7 +104,7 @@ def shown(name, unit, seconds):
 
 
 memory = None
-if has_torch:
+if has_torch and not args.only:
     s = w.SPIRAL
     script = (f"data = spiral({s['points']}, classes: {s['classes']});\n"
               f"net = dense(2, {s['hidden']}, relu) >> dense({s['hidden']}, {s['hidden']}, relu) >> dense({s['hidden']}, {s['classes']}, softmax);\n"

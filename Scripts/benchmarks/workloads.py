@@ -8,6 +8,11 @@ import time
 XOR_EPOCHS = 10_000
 SPIRAL = dict(points=900, classes=3, hidden=64, epochs=200, batch=64, lr=0.05, momentum=0.9)
 MATMUL_SIZES = (256, 512, 1024, 2048)
+# W4: one SGD step of a small CNN on a full batch of 64 images of 1×28×28 (random pixels and
+# labels: the arithmetic, not what is learned, is measured).
+CNN = dict(images=64, epochs=100, lr=0.01)
+CNN_MODEL = ("conv(1, 8, 3) >> relu >> maxpool(2) >> conv(8, 16, 3) >> relu >> maxpool(2) "
+             ">> flatten >> dense(400, 10)")
 
 
 def matmul_repeat(n):
@@ -46,6 +51,18 @@ print(accuracy(net, data), digits: 17)
 """)
     steps = s["epochs"] * -(-s["points"] // s["batch"])
     return float(lines[-2]) / steps, f"accuracy {float(lines[-1]):.3g}"
+
+
+def gradbook_cnn(binary):
+    c = CNN
+    lines = gradbook(binary, f"""
+data = dataset(randn({c['images']}, 1, 28, 28), floor(rand({c['images']}) * 10), classes: 10);
+net = {CNN_MODEL};
+h = fit(net, data, loss: cross_entropy, opt: sgd(lr: {c['lr']}), batch: {c['images']}, epochs: {c['epochs']});
+print(h.seconds, digits: 17)
+print(h.loss[-1], digits: 17)
+""")
+    return float(lines[-2]) / c["epochs"], f"loss {float(lines[-1]):.3g}"
 
 
 def gradbook_times(binary, setup, statements, repeat):
@@ -225,6 +242,29 @@ def torch_spiral(dtype_name):
     seconds = time.perf_counter() - start
     accuracy = (net(x).argmax(1) == y).double().mean().item()
     return seconds / steps, f"accuracy {accuracy:.3g}"
+
+
+def torch_cnn(dtype_name):
+    import torch
+    c = CNN
+    dtype = getattr(torch, dtype_name)
+    torch.manual_seed(1)
+    x = torch.randn(c["images"], 1, 28, 28, dtype=dtype)
+    y = torch.randint(0, 10, (c["images"],))
+    nn = torch.nn
+    net = nn.Sequential(
+        nn.Conv2d(1, 8, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 16, 3), nn.ReLU(),
+        nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 10)).to(dtype)
+    opt = torch.optim.SGD(net.parameters(), lr=c["lr"])
+    loss_fn = nn.CrossEntropyLoss()
+    start = time.perf_counter()
+    for _ in range(c["epochs"]):
+        opt.zero_grad()
+        loss = loss_fn(net(x), y)
+        loss.backward()
+        opt.step()
+    seconds = time.perf_counter() - start
+    return seconds / c["epochs"], f"loss {loss.item():.3g}"
 
 
 def torch_matmul(n):

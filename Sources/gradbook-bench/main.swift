@@ -1,7 +1,7 @@
 // Times the benchmark's workloads through the engine's Swift API, for Scripts/bench: the
 // same work as the Gradbook scripts, without the language around it.
 //
-//   gradbook-bench xor EPOCHS | spiral | matmul N REPEAT | small add|matmul REPEAT
+//   gradbook-bench xor EPOCHS | spiral | cnn EPOCHS | matmul N REPEAT | small add|matmul REPEAT
 //
 // Prints the seconds of one step or one operation, then a note on what was computed.
 
@@ -10,7 +10,8 @@ import NeuralNet
 import TensorEngine
 
 let clock = ContinuousClock()
-let usage = "usage: gradbook-bench xor EPOCHS | spiral | matmul N REPEAT | small add|matmul REPEAT"
+let usage =
+  "usage: gradbook-bench xor EPOCHS | spiral | cnn EPOCHS | matmul N REPEAT | small add|matmul REPEAT"
 
 func seconds(_ d: Duration) -> Double {
   Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
@@ -52,6 +53,24 @@ func run(_ arguments: [String]) throws -> String {
       net, on: data, loss: .crossEntropy, optimizer: SGD(learningRate: 0.05, momentum: 0.9),
       options: TrainingOptions(epochs: 200, batchSize: 64))
     return "\(history.seconds / Double(200 * 15)) accuracy \(try net.accuracy(on: data))"
+  case "cnn":
+    // W4: full-batch SGD steps of a small CNN on 64 random 1×28×28 images.
+    let epochs = try number(1)
+    var g = RandomGenerator(seed: 4)
+    let x = try Tensor(shape: [64, 1, 28, 28], scalars: (0..<(64 * 784)).map { _ in g.normal() })
+    let y = try Tensor(
+      shape: [64, 1], scalars: (0..<64).map { _ in Double(Int(g.uniform(0, 10)) % 10) })
+    let data = try Dataset(name: "images", x: x, y: y, classes: 10)
+    let net = Sequential([
+      try Conv(1, 8, kernel: (3, 3)), ActivationLayer(.relu), try MaxPool(2),
+      try Conv(8, 16, kernel: (3, 3)), ActivationLayer(.relu), try MaxPool(2), Flatten(),
+      try Dense(400, 10),
+    ])
+    let history = try Training.fit(
+      net, on: data, loss: .crossEntropy, optimizer: SGD(learningRate: 0.01),
+      options: TrainingOptions(epochs: epochs, batchSize: 64))
+    return
+      "\(history.seconds / Double(epochs)) loss \(history.loss.last ?? .nan) \(history.path.map { "\($0)" } ?? "")"
   case "matmul":
     let n = try number(1)
     let a = try Tensor.randn([n, n])

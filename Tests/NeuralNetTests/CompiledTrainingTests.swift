@@ -111,7 +111,43 @@ import Testing
           y: Tensor(shape: [10, 3], scalars: rows))
       },
       loss: .crossEntropy, optimizer: { try SGD(learningRate: 0.5) }, epochs: 50, batch: 5),
+    Case(
+      name: "W4 CNN on 1×28×28 images, cross-entropy, SGD, minibatches of 8",
+      model: { g in
+        Sequential([
+          try Conv(1, 8, kernel: (3, 3), using: &g), ActivationLayer(.relu), try MaxPool(2),
+          try Conv(8, 16, kernel: (3, 3), using: &g), ActivationLayer(.relu), try MaxPool(2),
+          Flatten(), try Dense(400, 10, using: &g),
+        ])
+      },
+      data: { try randomImages(16, shape: [1, 28, 28], classes: 10, seed: 12) },
+      loss: .crossEntropy, optimizer: { try SGD(learningRate: 0.01) }, epochs: 50, batch: 8),
+    Case(
+      name: "CNN with padding, stride, groups, overlapping ceil-mode and average pooling",
+      model: { g in
+        Sequential([
+          try Conv(2, 4, kernel: (3, 2), pad: 1, using: &g), ActivationLayer(.tanh),
+          try MaxPool(3, stride: 2, ceil: true),
+          try Conv(4, 6, kernel: (2, 2), stride: 2, groups: 2, using: &g),
+          ActivationLayer(.relu), try AvgPool(2, stride: 1), Flatten(),
+          try Dense(6, 3, activation: .softmax, using: &g),
+        ])
+      },
+      data: { try randomImages(12, shape: [2, 9, 7], classes: 3, seed: 13) },
+      loss: .crossEntropy, optimizer: { try SGD(learningRate: 0.05, momentum: 0.9) },
+      epochs: 34, batch: 4),
   ]
+
+  /// `n` images of normal noise with random labels.
+  static func randomImages(_ n: Int, shape: [Int], classes: Int, seed: UInt64) throws -> Dataset {
+    var g = RandomGenerator(seed: seed)
+    let size = shape.reduce(1, *)
+    let x = (0..<(n * size)).map { _ in g.normal() }
+    let y = (0..<n).map { _ in Double(Int(g.uniform(0, Double(classes))) % classes) }
+    return try Dataset(
+      name: "images", x: Tensor(shape: [n] + shape, scalars: x),
+      y: Tensor(shape: [n, 1], scalars: y), classes: classes)
+  }
 
   struct Run {
     let weights: [Double]
@@ -149,7 +185,7 @@ import Testing
   static func expectCompiles(_ c: Case, _ model: any Layer) throws {
     let data = try c.data()
     let target = try Training.target(
-      for: data, outputs: model.outputShape(for: [data.features]), loss: c.loss)
+      for: data, outputs: model.outputShape(for: data.sampleShape), loss: c.loss)
     let path = CompiledNetwork.compile(
       model, data: data, target: target, loss: c.loss, optimizer: try c.optimizer(),
       batch: c.batch ?? data.count

@@ -25,12 +25,14 @@ extension LanguageTests {
       "digits", "load_idx", "confusion",
       // issue 15: CNN layers
       "lrn", "dropout", "global_avgpool", "branches",
+      // issue 15: convolutional networks
+      "conv", "maxpool", "avgpool",
     ]
 
     @Test func everyNameOfTheVocabularyIsABuiltinAndNoOtherIs() {
       #expect(Set(Builtins.all.keys) == Set(Self.vocabulary))
       #expect(Builtins.list.count == Builtins.all.count, "a name is listed twice")
-      for later in ["conv", "maxpool", "avgpool", "residual", "rnn"] {
+      for later in ["residual", "rnn"] {
         #expect(Builtins.all[later] == nil)
       }
     }
@@ -629,7 +631,9 @@ extension LanguageTests {
       }
       #expect(relu.contains("relu   [3]"))
       #expect(
-        runtimeError("summary", [fn("relu")])?.message.hasPrefix("summary: relu has no") == true)
+        runtimeError("summary", [fn("relu")])?.message.hasPrefix(
+          "summary: the model's input shape cannot be known from its layers (it starts with relu)")
+          == true)
       #expect(Builtins.grouped(60_965_224) == "60,965,224")
       #expect(Builtins.grouped(999) == "999")
     }

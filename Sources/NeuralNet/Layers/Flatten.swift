@@ -45,3 +45,36 @@ public final class Flatten: Layer {
     return Flatten()
   }
 }
+
+extension Flatten {
+  /// The compiled stage: a batch's buffer is row-major, so each sample already is its row;
+  /// the stage copies it through (and the gradient back).
+  public func compiledStage(_ request: CompiledStageRequest) -> (any CompiledStage)? {
+    Stage(width: request.inputWidth)
+  }
+
+  final class Stage: CompiledStage {
+    let width: Int
+
+    init(width: Int) { self.width = width }
+
+    var outputWidth: Int { width }
+    var workspaceWidth: Int { 0 }
+    var parameters: [Tensor] { [] }
+
+    func forward(
+      _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+      workspace: UnsafeMutablePointer<Double>, rows m: Int, weights w: UnsafePointer<Double>
+    ) {
+      y.update(from: x, count: m * width)
+    }
+
+    func backward(
+      _ dy: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+      workspace: UnsafePointer<Double>, rows m: Int, weights w: UnsafePointer<Double>,
+      gradients: UnsafeMutablePointer<Double>, dx: UnsafeMutablePointer<Double>?
+    ) {
+      dx?.update(from: dy, count: m * width)
+    }
+  }
+}

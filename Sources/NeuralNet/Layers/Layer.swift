@@ -74,6 +74,10 @@ public protocol Layer: AnyObject, CustomStringConvertible {
   /// The number of input features per sample the layer fixes, if it fixes one.
   var inputWidth: Int? { get }
 
+  /// Whether the layer's per-sample output shape differs from its input's, so that a later
+  /// layer's `inputWidth` says nothing of the model's input (conv, pooling, flatten).
+  var changesShape: Bool { get }
+
   /// The layer as one affine map followed by an activation, when it is one — the form
   /// compiled training lays out as a stage:
   ///
@@ -134,6 +138,7 @@ extension Layer {
   }
   /// The first child's that fixes one, for a layer made of others.
   public var inputWidth: Int? { children.lazy.compactMap(\.layer.inputWidth).first }
+  public var changesShape: Bool { children.contains { $0.layer.changesShape } }
   public var affineStage: AffineStage? { nil }
 
   /// A deep copy of this layer (see `copy(sharing:)`).

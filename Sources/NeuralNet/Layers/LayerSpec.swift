@@ -170,6 +170,9 @@ public struct LayerSpec: Codable, Equatable, Sendable {
     Dropout.specKind: Dropout.build,
     GlobalAveragePool.specKind: GlobalAveragePool.build,
     Branches.specKind: Branches.build,
+    Conv.specKind: Conv.build,
+    MaxPool.specKind: MaxPool.build,
+    AvgPool.specKind: AvgPool.build,
   ]
 
   private static let registry = Mutex(builtIns)

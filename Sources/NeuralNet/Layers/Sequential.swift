@@ -73,7 +73,14 @@ public final class Sequential: Layer {
     return copy
   }
 
-  public var inputWidth: Int? { layers.lazy.compactMap(\.inputWidth).first }
+  /// The first layer's that fixes one, unless a layer before it changes the shape.
+  public var inputWidth: Int? {
+    for layer in layers {
+      if let width = layer.inputWidth { return width }
+      if layer.changesShape { return nil }
+    }
+    return nil
+  }
 
   public func outputShape(for inputShape: [Int]) throws -> [Int] {
     try layers.reduce(inputShape) { try $1.outputShape(for: $0) }

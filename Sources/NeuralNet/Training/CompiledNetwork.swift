@@ -88,7 +88,8 @@ final class CompiledNetwork: TrainingStep {
     guard Set(parameters.map(ObjectIdentifier.init)).count == parameters.count else {
       throw NoCompiledForm("a layer is used twice")
     }
-    guard data.x.rank == 2 else { throw NoCompiledForm("the samples are not flat rows") }
+    // Any sample shape: the buffers hold each sample's values in row-major order, which is
+    // the layout every stage reads (an image [c, h, w] as NCHW).
     let n = data.count
     if data.classes != nil {
       guard data.y.shape == [n, 1] else { throw NoCompiledForm("the labels are not one column") }
@@ -98,7 +99,7 @@ final class CompiledNetwork: TrainingStep {
 
     // The stages, each asked for with the shape the one before it gives.
     let layers = model.layers
-    var shape = [data.features]
+    var shape = data.sampleShape
     var stages: [any CompiledStage] = []
     // One training context for every step, seeded from the session's stream when a stage
     // first draws, as the graph's is.
@@ -124,7 +125,11 @@ final class CompiledNetwork: TrainingStep {
         throw NoCompiledForm("layer \(layer) has no compiled form\(place)")
       }
       stages.append(stage)
-      shape = [stage.outputWidth]
+      // The next layer is asked with the shape this one gives, which its stage must fill.
+      guard let next = try? layer.outputShape(for: shape),
+        next.reduce(1, *) == stage.outputWidth
+      else { throw NoCompiledForm("layer \(layer) has no compiled form for its input") }
+      shape = next
     }
     guard !stages.isEmpty else { throw NoCompiledForm("the model has no layers") }
     // The stages' parameters, in their order, must be the model's: the gradients are
@@ -133,6 +138,9 @@ final class CompiledNetwork: TrainingStep {
     guard staged.count == parameters.count, zip(staged, parameters).allSatisfy({ $0 === $1 })
     else { throw NoCompiledForm("the layers' compiled stages do not hold the model's parameters") }
 
+    guard shape.count == 1 else {
+      throw NoCompiledForm("the model's output \(Shape.describe(shape)) is not one row per sample")
+    }
     let width = shape[0]
     switch lossFunction.function.compiled(
       width: width, target: target, samples: n, fromLogits: fromLogits)

@@ -12,8 +12,8 @@ public enum Builtins {
 
   /// Every built-in, in the order of its group's table.
   public static let list: [Builtin] =
-    tensors + math + linearAlgebra + activations + layers + cnnLayers + transfer + losses
-    + gradients + optimizers + data + images
+    tensors + math + linearAlgebra + activations + layers + convolutionLayers + cnnLayers
+    + transfer + losses + gradients + optimizers + data + images
     + training + weightFiles + plots
     + output
 

@@ -162,20 +162,28 @@ extension Builtins {
     },
     Builtin(
       "summary",
-      [P("model", "model"), P("input", "shape", default: "auto", keywordOnly: true)],
+      [P("model", "model"), P("input", "shape or dataset", default: "auto")],
       group: "training",
-      summary: "a table of the layers: output shape, weights and multiply-adds per sample",
-      example: "summary(dense(2, 4, tanh) >> dense(4, 1, sigmoid))"
+      summary: "a table of the layers: output shape, weights and multiply-adds per sample; "
+        + "input: one sample's shape ([1, 28, 28]) or a data set, needed when the model starts "
+        + "with a layer that does not fix it (conv, pooling)",
+      example: "summary(conv(1, 8, 3) >> relu >> maxpool(2) >> flatten >> dense(1352, 10), "
+        + "[1, 28, 28])"
     ) { args, _ in
       let model = try args.layer("model")
       let input: [Int]
-      if args.has("input") {
+      if case .dataset(let d)? = args.value("input") {
+        input = d.sampleShape
+      } else if args.has("input") {
         input = try args.shape("input")
       } else if let width = model.inputWidth {
         input = [width]
       } else {
         throw args.error(
-          "input", "\(model) has no dense layer to tell its input size; give it, e.g. input: 2")
+          "input",
+          "the model's input shape cannot be known from its layers (it starts with \(model.layers.first.map { "\($0)" } ?? "nothing")); give one sample's "
+            + "shape or a data set, e.g. summary(net, [1, 28, 28]) for 28×28 grey images or "
+            + "summary(net, input: [2]) for rows of 2 features")
       }
       return .text(try summaryTable(model, input: input))
     },

@@ -1,0 +1,251 @@
+import TensorEngine
+
+/// A 2-d convolution layer, as PyTorch's `nn.Conv2d`:
+///
+/// ```
+/// y[o, a, b] = bias[o] + Σ_{c ∈ group(o), i, j} W[o, c, i, j] · x[c, a·s − p + i, b·s − p + j]
+/// W: [out, in/groups, kh, kw],  b: [out]
+/// ```
+/// Samples are `[channels, height, width]`. With `groups` g the channels are cut into g
+/// groups and each output sees only its group's inputs (AlexNet's two towers). Forward is
+/// im2col and one OpenBLAS GEMM per group over the whole batch (see `ConvGeometry`).
+public final class Conv: Layer {
+  public let inputs: Int
+  public let outputs: Int
+  public let kernelHeight: Int
+  public let kernelWidth: Int
+  public let stride: Int
+  public let pad: Int
+  public let groups: Int
+  /// The weights, a parameter of shape `[out, in/groups, kh, kw]`.
+  public let weight: Tensor
+  /// The biases, a parameter of shape `[out]`.
+  public let bias: Tensor
+
+  /// A layer with the given weights, or He-initialised ones (W ~ N(0, 2 / fan_in) with
+  /// fan_in = in/groups · kh · kw: a convolution is nearly always followed by a ReLU) and
+  /// zero biases.
+  public init(
+    _ inputs: Int, _ outputs: Int, kernel: (Int, Int), stride: Int = 1, pad: Int = 0,
+    groups: Int = 1, weight: Tensor? = nil, bias: Tensor? = nil,
+    using generator: inout RandomGenerator
+  ) throws {
+    guard inputs >= 1, outputs >= 1 else {
+      throw TensorError(
+        .argument, "conv needs at least 1 input and 1 output channel, not \(inputs) and \(outputs)")
+    }
+    guard kernel.0 >= 1, kernel.1 >= 1, stride >= 1, pad >= 0, groups >= 1 else {
+      throw TensorError(
+        .argument,
+        "conv needs a kernel and stride of at least 1, pad of at least 0 and groups of at least 1")
+    }
+    guard inputs % groups == 0, outputs % groups == 0 else {
+      throw TensorError(
+        .argument,
+        "conv(\(inputs), \(outputs)): groups: \(groups) must divide both the input channels "
+          + "and the outputs")
+    }
+    self.inputs = inputs
+    self.outputs = outputs
+    (kernelHeight, kernelWidth) = kernel
+    self.stride = stride
+    self.pad = pad
+    self.groups = groups
+    let shape = [outputs, inputs / groups, kernel.0, kernel.1]
+    let fanIn = inputs / groups * kernel.0 * kernel.1
+    if let weight, weight.shape != shape {
+      throw TensorError(
+        .shape,
+        "\(Self.describe(inputs, outputs, kernel, stride, pad, groups)) needs w of shape "
+          + "\(Shape.describe(shape)) ([out, in/groups, kh, kw]), not "
+          + Shape.describe(weight.shape))
+    }
+    if let bias, bias.count != outputs || bias.rank > 1 {
+      throw TensorError(
+        .shape,
+        "conv(\(inputs), \(outputs), …) needs b of shape [\(outputs)], not "
+          + Shape.describe(bias.shape))
+    }
+    let w =
+      try weight
+      ?? Initializer.he.weights(fanIn: fanIn, fanOut: outputs, using: &generator).reshaped(shape)
+    self.weight = Tensor.parameter(w)
+    self.bias = Tensor.parameter(try bias?.reshaped([outputs]) ?? Tensor.zeros([outputs]))
+  }
+
+  /// As above, drawing initial weights from the session's generator.
+  public convenience init(
+    _ inputs: Int, _ outputs: Int, kernel: (Int, Int), stride: Int = 1, pad: Int = 0,
+    groups: Int = 1, weight: Tensor? = nil, bias: Tensor? = nil
+  ) throws {
+    var generator = RandomGenerator.withShared { g in RandomGenerator(seed: g.next()) }
+    try self.init(
+      inputs, outputs, kernel: kernel, stride: stride, pad: pad, groups: groups, weight: weight,
+      bias: bias, using: &generator)
+  }
+
+  public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    try ImageBatch.apply(x, layer: description, channels: inputs) { batch in
+      do {
+        return try Tensor.conv2d(
+          batch, weight: weight, bias: bias, stride: (stride, stride), pad: (pad, pad),
+          groups: groups)
+      } catch let error as TensorError {
+        throw TensorError(error.kind, "\(description): \(error.message)")
+      }
+    }
+  }
+
+  public var parameters: [Tensor] { [weight, bias] }
+  public var namedParameters: [(name: String, tensor: Tensor)] { [("w", weight), ("b", bias)] }
+  /// A convolution fixes the input's channels, and its output's shape differs from its input's.
+  public var changesShape: Bool { true }
+
+  /// The geometry for one sample of `inputShape`, or an error naming the layer.
+  func geometry(for inputShape: [Int]) throws -> ConvGeometry {
+    let (c, h, w) = try ImageBatch.sampleShape(inputShape, layer: description, channels: inputs)
+    do {
+      return try ConvGeometry(
+        channels: c, height: h, width: w, outputs: outputs, kernel: (kernelHeight, kernelWidth),
+        stride: (stride, stride), pad: (pad, pad), groups: groups)
+    } catch let error as TensorError {
+      throw TensorError(error.kind, "\(description): \(error.message)")
+    }
+  }
+
+  public func outputShape(for inputShape: [Int]) throws -> [Int] {
+    try geometry(for: inputShape).outputShape
+  }
+
+  /// out · oh · ow · (in/groups) · kh · kw.
+  public func multiplyAdds(for inputShape: [Int]) throws -> Int {
+    try geometry(for: inputShape).multiplyAdds
+  }
+
+  public func copy(sharing copies: inout [ObjectIdentifier: any Layer]) throws -> any Layer {
+    if let done = copies[ObjectIdentifier(self)] { return done }
+    var unused = RandomGenerator(seed: 0)
+    let copy = try Conv(
+      inputs, outputs, kernel: (kernelHeight, kernelWidth), stride: stride, pad: pad,
+      groups: groups, weight: weight, bias: bias, using: &unused)
+    copy.weight.isFrozen = weight.isFrozen
+    copy.bias.isFrozen = bias.isFrozen
+    copies[ObjectIdentifier(self)] = copy
+    return copy
+  }
+
+  public static let specKind = "conv"
+
+  /// `{"kind": "conv", "config": {"inputs": 1, "outputs": 8, "kernel_height": 3,
+  /// "kernel_width": 3, "stride": 1, "pad": 0, "groups": 1}}`.
+  public var spec: LayerSpec {
+    LayerSpec(
+      kind: Self.specKind,
+      config: [
+        "inputs": .number(Double(inputs)), "outputs": .number(Double(outputs)),
+        "kernel_height": .number(Double(kernelHeight)),
+        "kernel_width": .number(Double(kernelWidth)), "stride": .number(Double(stride)),
+        "pad": .number(Double(pad)), "groups": .number(Double(groups)),
+      ])
+  }
+
+  /// A convolution of the spec's shape with fresh weights.
+  @Sendable public static func build(_ spec: LayerSpec) throws -> any Layer {
+    try spec.expectChildren(0)
+    let limit = 1...65536
+    let inputs = try spec.integer("inputs", in: limit)
+    let outputs = try spec.integer("outputs", in: limit)
+    let kh = try spec.integer("kernel_height", in: 1...4096)
+    let kw = try spec.integer("kernel_width", in: 1...4096)
+    let stride = try spec.integer("stride", in: 1...4096)
+    let pad = try spec.integer("pad", in: 0...4096)
+    let groups = try spec.integer("groups", in: limit)
+    let (count, overflow) = (outputs * kh).multipliedReportingOverflow(by: inputs * kw)
+    try MemoryBudget.check(
+      bytes: overflow ? Int.max : count &* 8, for: "conv(\(inputs), \(outputs), …)")
+    do {
+      return try Conv(
+        inputs, outputs, kernel: (kh, kw), stride: stride, pad: pad, groups: groups)
+    } catch let error as TensorError {
+      throw LayerSpec.SpecError(error.message)
+    }
+  }
+
+  /// `conv 1→8 3×3`, then `stride 2`, `pad 1`, `groups 2` where they are not the defaults.
+  public var description: String {
+    Self.describe(inputs, outputs, (kernelHeight, kernelWidth), stride, pad, groups)
+  }
+
+  private static func describe(
+    _ inputs: Int, _ outputs: Int, _ kernel: (Int, Int), _ stride: Int, _ pad: Int, _ groups: Int
+  ) -> String {
+    var text = "conv \(inputs)→\(outputs) \(kernel.0)×\(kernel.1)"
+    if stride != 1 { text += " stride \(stride)" }
+    if pad != 0 { text += " pad \(pad)" }
+    if groups != 1 { text += " groups \(groups)" }
+    return text
+  }
+}
+
+extension Conv {
+  /// The compiled stage: im2col into the workspace (kept for backward) and one GEMM per
+  /// group, exactly as `Tensor.conv2d`.
+  public func compiledStage(_ request: CompiledStageRequest) -> (any CompiledStage)? {
+    guard let geometry = try? geometry(for: request.inputShape) else { return nil }
+    return Stage(geometry: geometry, parameters: parameters)
+  }
+
+  /// W `[out, in/groups, kh, kw]` then b `[out]` in the stage's weights; the im2col matrix
+  /// of the batch in the workspace.
+  final class Stage: CompiledStage {
+    let geometry: ConvGeometry
+    let parameters: [Tensor]
+    /// The GEMMs' output `[out, n·positions]` and, backward, the columns' gradient: grown
+    /// to the largest batch once, so that a step allocates nothing.
+    private var scratch: UnsafeMutablePointer<Double>
+    private var scratchCount = 0
+
+    init(geometry: ConvGeometry, parameters: [Tensor]) {
+      self.geometry = geometry
+      self.parameters = parameters
+      scratch = .allocate(capacity: 1)
+    }
+
+    deinit { scratch.deallocate() }
+
+    var outputWidth: Int { geometry.outputs * geometry.positions }
+    var workspaceWidth: Int { geometry.columnCount(batch: 1) }
+
+    private func scratch(rows m: Int) -> UnsafeMutablePointer<Double> {
+      let needed = (geometry.outputs + geometry.groupRows) * m * geometry.positions
+      if needed > scratchCount {
+        scratch.deallocate()
+        scratch = .allocate(capacity: needed)
+        scratchCount = needed
+      }
+      return scratch
+    }
+
+    func forward(
+      _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+      workspace: UnsafeMutablePointer<Double>, rows m: Int, weights w: UnsafePointer<Double>
+    ) {
+      let weightCount = parameters[0].count
+      geometry.forward(
+        x, weight: w, bias: w + weightCount, y, batch: m, col: workspace,
+        scratch: scratch(rows: m))
+    }
+
+    func backward(
+      _ dy: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+      workspace: UnsafePointer<Double>, rows m: Int, weights w: UnsafePointer<Double>,
+      gradients: UnsafeMutablePointer<Double>, dx: UnsafeMutablePointer<Double>?
+    ) {
+      let weightCount = parameters[0].count
+      let s = scratch(rows: m)
+      geometry.backward(
+        dy, weight: w, col: workspace, batch: m, dw: gradients, db: gradients + weightCount,
+        dx: dx, scratch: s, dcol: s + geometry.outputs * m * geometry.positions)
+    }
+  }
+}

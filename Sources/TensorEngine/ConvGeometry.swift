@@ -1,0 +1,240 @@
+/// The shapes of a 2-d convolution over samples `[channels, height, width]` with weights
+/// `[outputs, channels/groups, kh, kw]` (PyTorch's layout), and its arithmetic over raw
+/// buffers, shared by the differentiable `Tensor.conv2d` and compiled training.
+///
+/// ```
+/// oh = ⌊(h + 2·ph − kh) / sh⌋ + 1        ow = ⌊(w + 2·pw − kw) / sw⌋ + 1
+/// y[s, o, a, b] = bias[o] + Σ_{c ∈ group(o), i, j} W[o, c, i, j] · x[s, c, a·sh − ph + i, b·sw − pw + j]
+/// ```
+/// The batch is laid out as one matrix per group (im2col): row (c, i, j) of `col` holds, for
+/// every sample and output position, the input value that weight meets, so that each group's
+/// forward pass is one GEMM `W_g · col_g` over the whole batch, and its backward pass two
+/// (`dW_g = dY_g · col_gᵀ`, `dcol_g = W_gᵀ · dY_g`, then col2im adds dcol back into dx).
+public struct ConvGeometry: Sendable, Equatable {
+  public let channels: Int
+  public let height: Int
+  public let width: Int
+  public let outputs: Int
+  public let kernelHeight: Int
+  public let kernelWidth: Int
+  public let strideHeight: Int
+  public let strideWidth: Int
+  public let padHeight: Int
+  public let padWidth: Int
+  public let groups: Int
+  public let outHeight: Int
+  public let outWidth: Int
+
+  /// Checks that the configuration fits an input of `[channels, height, width]`.
+  public init(
+    channels: Int, height: Int, width: Int, outputs: Int, kernel: (Int, Int),
+    stride: (Int, Int) = (1, 1), pad: (Int, Int) = (0, 0), groups: Int = 1
+  ) throws {
+    guard kernel.0 >= 1, kernel.1 >= 1, stride.0 >= 1, stride.1 >= 1, pad.0 >= 0, pad.1 >= 0,
+      groups >= 1, channels >= 1, outputs >= 1
+    else {
+      throw TensorError(
+        .argument,
+        "a convolution needs kernel and stride of at least 1, padding of at least 0 and at "
+          + "least one group, input channel and output")
+    }
+    guard channels % groups == 0, outputs % groups == 0 else {
+      throw TensorError(
+        .argument,
+        "groups: \(groups) must divide both the input channels (\(channels)) and the outputs "
+          + "(\(outputs))")
+    }
+    let (ph, pw) = pad
+    guard height + 2 * ph >= kernel.0, width + 2 * pw >= kernel.1 else {
+      throw TensorError(
+        .shape,
+        "a \(kernel.0)×\(kernel.1) kernel does not fit an input of \(height)×\(width)"
+          + (ph + pw > 0 ? " padded by \(ph)×\(pw)" : "")
+          + ": the input must be at least as large as the kernel")
+    }
+    self.channels = channels
+    self.height = height
+    self.width = width
+    self.outputs = outputs
+    (kernelHeight, kernelWidth) = kernel
+    (strideHeight, strideWidth) = stride
+    (padHeight, padWidth) = pad
+    self.groups = groups
+    outHeight = (height + 2 * ph - kernel.0) / stride.0 + 1
+    outWidth = (width + 2 * pw - kernel.1) / stride.1 + 1
+  }
+
+  public static func == (a: ConvGeometry, b: ConvGeometry) -> Bool {
+    a.inputShape == b.inputShape && a.weightShape == b.weightShape
+      && (a.strideHeight, a.strideWidth, a.padHeight, a.padWidth, a.groups)
+        == (b.strideHeight, b.strideWidth, b.padHeight, b.padWidth, b.groups)
+  }
+
+  public var inputShape: [Int] { [channels, height, width] }
+  public var outputShape: [Int] { [outputs, outHeight, outWidth] }
+  public var weightShape: [Int] { [outputs, channels / groups, kernelHeight, kernelWidth] }
+  /// Output positions per channel.
+  public var positions: Int { outHeight * outWidth }
+  /// Rows of a group's im2col matrix: its input channels times the kernel's size.
+  public var groupRows: Int { channels / groups * kernelHeight * kernelWidth }
+  /// Multiply-adds per sample.
+  public var multiplyAdds: Int { outputs * positions * groupRows }
+
+  /// Values of the im2col matrix for `n` samples (all groups).
+  public func columnCount(batch n: Int) -> Int { groups * groupRows * n * positions }
+
+  /// The valid output columns `lo..<hi` of a kernel offset `j` along an axis: those whose
+  /// input index `o·s − p + j` lies in `0..<size`.
+  @inline(__always)
+  private static func validRange(size: Int, out: Int, stride s: Int, pad p: Int, offset j: Int)
+    -> (Int, Int)
+  {
+    let lo = p - j > 0 ? (p - j + s - 1) / s : 0
+    let last = size - 1 + p - j
+    let hi = last < 0 ? 0 : Swift.min(out, last / s + 1)
+    return (Swift.min(lo, hi), hi)
+  }
+
+  /// Writes the im2col matrix `[groupRows, n·positions]` of group `g` at `col`.
+  public func im2col(
+    _ x: UnsafePointer<Double>, batch n: Int, group g: Int, into col: UnsafeMutablePointer<Double>
+  ) {
+    let cg = channels / groups
+    let plane = height * width
+    let row = n * positions
+    for cl in 0..<cg {
+      let c = g * cg + cl
+      for i in 0..<kernelHeight {
+        for j in 0..<kernelWidth {
+          let dst = col + ((cl * kernelHeight + i) * kernelWidth + j) * row
+          let (lo, hi) = Self.validRange(
+            size: width, out: outWidth, stride: strideWidth, pad: padWidth, offset: j)
+          for s in 0..<n {
+            let src = x + (s * channels + c) * plane
+            for oy in 0..<outHeight {
+              let d = dst + s * positions + oy * outWidth
+              let iy = oy * strideHeight - padHeight + i
+              guard iy >= 0, iy < height else {
+                d.update(repeating: 0, count: outWidth)
+                continue
+              }
+              let r = src + iy * width - padWidth + j
+              if lo > 0 { d.update(repeating: 0, count: lo) }
+              if strideWidth == 1 {
+                (d + lo).update(from: r + lo, count: hi - lo)
+              } else {
+                for ox in lo..<hi { d[ox] = r[ox * strideWidth] }
+              }
+              if hi < outWidth { (d + hi).update(repeating: 0, count: outWidth - hi) }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Adds the im2col matrix `col` of group `g` back into the inputs it was read from (the
+  /// adjoint of `im2col`).
+  public func col2im(
+    _ col: UnsafePointer<Double>, batch n: Int, group g: Int, into dx: UnsafeMutablePointer<Double>
+  ) {
+    let cg = channels / groups
+    let plane = height * width
+    let row = n * positions
+    for cl in 0..<cg {
+      let c = g * cg + cl
+      for i in 0..<kernelHeight {
+        for j in 0..<kernelWidth {
+          let src = col + ((cl * kernelHeight + i) * kernelWidth + j) * row
+          let (lo, hi) = Self.validRange(
+            size: width, out: outWidth, stride: strideWidth, pad: padWidth, offset: j)
+          for s in 0..<n {
+            let dst = dx + (s * channels + c) * plane
+            for oy in 0..<outHeight {
+              let iy = oy * strideHeight - padHeight + i
+              guard iy >= 0, iy < height else { continue }
+              let d = src + s * positions + oy * outWidth
+              let r = dst + iy * width - padWidth + j
+              if strideWidth == 1 {
+                for ox in lo..<hi { r[ox] += d[ox] }
+              } else {
+                for ox in lo..<hi { r[ox * strideWidth] += d[ox] }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// `y [n, outputs, oh, ow]` from `x [n, channels, h, w]`. `col` holds
+  /// `columnCount(batch: n)` values and keeps the im2col matrices for `backward`; `scratch`
+  /// holds `outputs · n · positions` (the GEMMs' output, `[outputs, n·positions]`).
+  public func forward(
+    _ x: UnsafePointer<Double>, weight w: UnsafePointer<Double>, bias b: UnsafePointer<Double>?,
+    _ y: UnsafeMutablePointer<Double>, batch n: Int, col: UnsafeMutablePointer<Double>,
+    scratch: UnsafeMutablePointer<Double>
+  ) {
+    let og = outputs / groups
+    let k = groupRows
+    let row = n * positions
+    for g in 0..<groups {
+      im2col(x, batch: n, group: g, into: col + g * k * row)
+      Tensor.gemm(
+        transA: false, transB: false, m: og, n: row, k: k, a: w + g * og * k, lda: k,
+        b: col + g * k * row, ldb: row, c: scratch + g * og * row, ldc: row, beta: 0)
+    }
+    // [outputs, n, positions] → [n, outputs, positions], adding the bias on the way.
+    for s in 0..<n {
+      for o in 0..<outputs {
+        let src = scratch + o * row + s * positions
+        let dst = y + (s * outputs + o) * positions
+        let bias = b?[o] ?? 0
+        for p in 0..<positions { dst[p] = src[p] + bias }
+      }
+    }
+  }
+
+  /// From `dy [n, outputs, oh, ow]` and the `col` of `forward`: the weight gradient into
+  /// `dw`, the bias gradient into `db`, and ∂loss/∂x into `dx` (each replaced, each skipped
+  /// when nil). `scratch` holds `outputs · n · positions` values and `dcol` `groupRows · n ·
+  /// positions`.
+  public func backward(
+    _ dy: UnsafePointer<Double>, weight w: UnsafePointer<Double>, col: UnsafePointer<Double>,
+    batch n: Int, dw: UnsafeMutablePointer<Double>?, db: UnsafeMutablePointer<Double>?,
+    dx: UnsafeMutablePointer<Double>?, scratch: UnsafeMutablePointer<Double>,
+    dcol: UnsafeMutablePointer<Double>
+  ) {
+    let og = outputs / groups
+    let k = groupRows
+    let row = n * positions
+    for s in 0..<n {
+      for o in 0..<outputs {
+        (scratch + o * row + s * positions).update(
+          from: dy + (s * outputs + o) * positions, count: positions)
+      }
+    }
+    if let db {
+      for o in 0..<outputs {
+        var sum = 0.0
+        let r = scratch + o * row
+        for p in 0..<row { sum += r[p] }
+        db[o] = sum
+      }
+    }
+    if let dx { dx.update(repeating: 0, count: n * channels * height * width) }
+    for g in 0..<groups {
+      if let dw {
+        Tensor.gemm(
+          transA: false, transB: true, m: og, n: k, k: row, a: scratch + g * og * row, lda: row,
+          b: col + g * k * row, ldb: row, c: dw + g * og * k, ldc: k, beta: 0)
+      }
+      if let dx {
+        Tensor.gemm(
+          transA: true, transB: false, m: k, n: row, k: og, a: w + g * og * k, lda: k,
+          b: scratch + g * og * row, ldb: row, c: dcol, ldc: row, beta: 0)
+        col2im(dcol, batch: n, group: g, into: dx)
+      }
+    }
+  }
+}

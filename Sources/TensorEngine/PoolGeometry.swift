@@ -1,0 +1,178 @@
+/// The shapes of 2-d max or average pooling over samples `[channels, height, width]`, and its
+/// arithmetic over raw buffers, shared by `Tensor.maxPool2d`/`avgPool2d` and compiled
+/// training.
+///
+/// ```
+/// oh = ⌊(h − kh) / sh⌋ + 1      (ceil mode: ⌈(h − kh) / sh⌉ + 1, less one if that window
+///                                 would start outside the input, as PyTorch's ceil_mode)
+/// max:  y[s, c, a, b] = max over the window x[s, c, a·sh ..< a·sh + kh, b·sw ..< b·sw + kw]
+/// avg:  y[s, c, a, b] = (1 / (kh·kw)) · Σ over the window
+/// ```
+/// In ceil mode the last window may run past the input's edge and covers only what lies
+/// inside. Max pooling records where each maximum came from (the first of equal maxima in
+/// a window, scanning rows then columns, as PyTorch does; a nan counts as the maximum), and
+/// its gradient goes there alone; an input that is the maximum of two overlapping windows
+/// receives both windows' gradients.
+public struct PoolGeometry: Sendable, Equatable {
+  public let channels: Int
+  public let height: Int
+  public let width: Int
+  public let kernelHeight: Int
+  public let kernelWidth: Int
+  public let strideHeight: Int
+  public let strideWidth: Int
+  public let ceil: Bool
+  public let outHeight: Int
+  public let outWidth: Int
+
+  public init(
+    channels: Int, height: Int, width: Int, kernel: (Int, Int), stride: (Int, Int),
+    ceil: Bool = false, name: String = "pooling"
+  ) throws {
+    guard kernel.0 >= 1, kernel.1 >= 1, stride.0 >= 1, stride.1 >= 1 else {
+      throw TensorError(.argument, "\(name) needs a size and stride of at least 1")
+    }
+    guard height >= kernel.0, width >= kernel.1 else {
+      throw TensorError(
+        .shape,
+        "\(name) \(kernel.0)×\(kernel.1) does not fit an input of \(height)×\(width): the "
+          + "input must be at least as large as the window")
+    }
+    self.channels = channels
+    self.height = height
+    self.width = width
+    (kernelHeight, kernelWidth) = kernel
+    (strideHeight, strideWidth) = stride
+    self.ceil = ceil
+    func size(_ n: Int, _ k: Int, _ s: Int) -> Int {
+      guard ceil else { return (n - k) / s + 1 }
+      var o = (n - k + s - 1) / s + 1
+      if (o - 1) * s >= n { o -= 1 }
+      return o
+    }
+    outHeight = size(height, kernel.0, stride.0)
+    outWidth = size(width, kernel.1, stride.1)
+  }
+
+  public var inputShape: [Int] { [channels, height, width] }
+  public var outputShape: [Int] { [channels, outHeight, outWidth] }
+
+  /// Max pooling of `n` samples; `argmax` receives, for each output, the offset in `x` of
+  /// the input it took (as a Double: exact for any tensor that fits in memory).
+  public func maxForward(
+    _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+    argmax: UnsafeMutablePointer<Double>, batch n: Int
+  ) {
+    let plane = height * width
+    let kh = kernelHeight
+    let kw = kernelWidth
+    var out = 0
+    for sc in 0..<(n * channels) {
+      let base = sc * plane
+      for oy in 0..<outHeight {
+        let y0 = oy * strideHeight
+        let rows = Swift.min(y0 + kh, height) - y0
+        for ox in 0..<outWidth {
+          let x0 = ox * strideWidth
+          let columns = Swift.min(x0 + kw, width) - x0
+          let start = base + y0 * width + x0
+          var best = start
+          var value = x[start]
+          // The first maximum wins: a later value replaces it only when strictly larger.
+          // Selects rather than branches: on real data which input wins is unpredictable,
+          // and a mispredicted branch per comparison costs more than the pooling itself. A
+          // nan, never larger, is looked for afterwards, in the rare window that has one.
+          var r = start
+          var nan = false
+          for _ in 0..<rows {
+            for j in 0..<columns {
+              let v = x[r &+ j]
+              let better = v > value
+              value = better ? v : value
+              best = better ? r &+ j : best
+              nan = nan || v != v
+            }
+            r &+= width
+          }
+          if nan { (value, best) = firstNaN(x, start: start, rows: rows, columns: columns) }
+          y[out] = value
+          argmax[out] = Double(best)
+          out += 1
+        }
+      }
+    }
+  }
+
+  /// The first nan of a window, row by row, and its offset: a nan is a window's maximum.
+  private func firstNaN(_ x: UnsafePointer<Double>, start: Int, rows: Int, columns: Int)
+    -> (Double, Int)
+  {
+    for i in 0..<rows {
+      for j in 0..<columns where x[start + i * width + j].isNaN {
+        return (x[start + i * width + j], start + i * width + j)
+      }
+    }
+    return (x[start], start)
+  }
+
+  /// ∂loss/∂x of max pooling (replaced): each output's gradient added at its argmax.
+  public func maxBackward(
+    _ dy: UnsafePointer<Double>, argmax: UnsafePointer<Double>,
+    _ dx: UnsafeMutablePointer<Double>, batch n: Int
+  ) {
+    dx.update(repeating: 0, count: n * channels * height * width)
+    for i in 0..<(n * channels * outHeight * outWidth) { dx[Int(argmax[i])] += dy[i] }
+  }
+
+  /// Average pooling of `n` samples; each window's sum is divided by kh·kw.
+  public func avgForward(
+    _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, batch n: Int
+  ) {
+    let plane = height * width
+    let scale = 1 / Double(kernelHeight * kernelWidth)
+    var out = 0
+    for sc in 0..<(n * channels) {
+      let base = x + sc * plane
+      for oy in 0..<outHeight {
+        let y0 = oy * strideHeight
+        let y1 = Swift.min(y0 + kernelHeight, height)
+        for ox in 0..<outWidth {
+          let x0 = ox * strideWidth
+          let x1 = Swift.min(x0 + kernelWidth, width)
+          var sum = 0.0
+          for iy in y0..<y1 {
+            for ix in x0..<x1 { sum += base[iy * width + ix] }
+          }
+          y[out] = sum * scale
+          out += 1
+        }
+      }
+    }
+  }
+
+  /// ∂loss/∂x of average pooling (replaced).
+  public func avgBackward(
+    _ dy: UnsafePointer<Double>, _ dx: UnsafeMutablePointer<Double>, batch n: Int
+  ) {
+    let plane = height * width
+    let scale = 1 / Double(kernelHeight * kernelWidth)
+    dx.update(repeating: 0, count: n * channels * plane)
+    var out = 0
+    for sc in 0..<(n * channels) {
+      let base = dx + sc * plane
+      for oy in 0..<outHeight {
+        let y0 = oy * strideHeight
+        let y1 = Swift.min(y0 + kernelHeight, height)
+        for ox in 0..<outWidth {
+          let x0 = ox * strideWidth
+          let x1 = Swift.min(x0 + kernelWidth, width)
+          let g = dy[out] * scale
+          for iy in y0..<y1 {
+            for ix in x0..<x1 { base[iy * width + ix] += g }
+          }
+          out += 1
+        }
+      }
+    }
+  }
+}
