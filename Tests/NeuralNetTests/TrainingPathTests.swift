@@ -99,13 +99,14 @@ import Testing
       CompiledNetwork.compile(
         wide, data: bad, target: bad.y, loss: .crossEntropy, optimizer: try SGD(), batch: 2
       ).path == .graph(reason: "a target is not a class index 0…1"))
-    // Samples that are not rows: the model flattens them itself, on the graph.
+    // Samples that are not rows: the stages take the sample shape, and a layer without a
+    // stage for it sends training to the graph.
     let squares = try Dataset(
       name: "squares", x: Tensor(shape: [2, 2, 2], scalars: [0, 1, 2, 3, 4, 5, 6, 7]),
       y: Tensor([[0], [1]]), classes: 2)
     #expect(
       try path(Flatten() >> (try Dense(4, 1, activation: .sigmoid, using: &g)), squares)
-        == .graph(reason: "the samples are not flat rows"))
+        == .graph(reason: "layer flatten has no compiled form"))
   }
 
   @Test func aUserWrittenMSETrainsOnTheGraphToTheBuiltInsWeights() throws {

@@ -21,6 +21,8 @@ extension LanguageTests {
       // issue 12: numerics
       "pi", "sin", "cos", "tan", "floor", "ceil", "round", "var", "std", "sort", "argsort", "topk",
       "one_hot", "where", "str", "solve", "inv", "det", "eig", "svd",
+      // issue 15: augmentation and early stopping
+      "flip", "shift", "crop", "pca_color", "early",
     ]
 
     @Test func everyNameOfTheVocabularyIsABuiltinAndNoOtherIs() {
