@@ -127,11 +127,11 @@ import Testing
   @Test func transformsSayWhatIsWrong() throws {
     let rows = try Dataset(name: "rows", x: Tensor([[0, 1], [1, 0]]), y: Tensor([[0], [1]]))
     #expect(throws: TensorError.self) { try Flip().prepared(for: rows) }
-    do {
-      _ = try Shift(2).prepared(for: rows)
-    } catch let error as TensorError {
-      #expect(error.message.contains("samples have shape [2]"))
-    }
+    let error = #expect(throws: TensorError.self) { try Shift(2).prepared(for: rows) }
+    #expect(
+      error?.message
+        == "shift(2) transforms images [channels, height, width], but the samples of rows have "
+        + "shape [2]; make image samples with dataset(reshape(x, [n, c, h, w]), y)")
     let grey = try Dataset(
       name: "grey", x: Tensor(shape: [2, 1, 3, 3], scalars: (0..<18).map(Double.init)),
       y: Tensor([[0], [1]]), classes: 2)

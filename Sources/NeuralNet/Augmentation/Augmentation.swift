@@ -48,12 +48,13 @@ public struct ImageShape: Sendable, Equatable {
 
   /// The image shape of samples of `sampleShape`, or an error naming the transform and the
   /// shape when they are not images.
-  public init(_ sampleShape: [Int], for transform: String) throws {
+  public init(_ sampleShape: [Int], for transform: String, of data: String? = nil) throws {
     guard sampleShape.count == 3, sampleShape.allSatisfy({ $0 > 0 }) else {
       throw TensorError(
         .shape,
-        "\(transform) transforms images [channels, height, width], but the samples have shape "
-          + "\(Shape.describe(sampleShape)); make image samples with "
+        "\(transform) transforms images [channels, height, width], but the samples"
+          + (data.map { " of \($0)" } ?? "")
+          + " have shape \(Shape.describe(sampleShape)); make image samples with "
           + "dataset(reshape(x, [n, c, h, w]), y)")
     }
     (channels, height, width) = (sampleShape[0], sampleShape[1], sampleShape[2])

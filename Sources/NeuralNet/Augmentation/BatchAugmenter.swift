@@ -15,9 +15,10 @@ final class BatchAugmenter {
   private var scratch: [Double]
 
   init(_ transforms: [any Augmentation], data: Dataset, seed: UInt64) throws {
-    shape = try ImageShape(
-      data.sampleShape, for: transforms.first?.description ?? "augmentation")
+    // Each transform checks the samples first, with its own message.
     self.transforms = try transforms.map { try $0.prepared(for: data) }
+    shape = try ImageShape(
+      data.sampleShape, for: transforms.first?.description ?? "augmentation", of: data.name)
     generator = RandomGenerator(seed: seed)
     xs = data.x.scalars
     scratch = [Double](repeating: 0, count: shape.count)

@@ -25,7 +25,7 @@ public struct Crop: Augmentation {
   }
 
   public func prepared(for data: Dataset) throws -> any Augmentation {
-    let shape = try ImageShape(data.sampleShape, for: description)
+    let shape = try ImageShape(data.sampleShape, for: description, of: data.name)
     guard shape.height == size, shape.width == size else {
       throw TensorError(
         .argument,

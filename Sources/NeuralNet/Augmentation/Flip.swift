@@ -15,7 +15,7 @@ public struct Flip: Augmentation {
   }
 
   public func prepared(for data: Dataset) throws -> any Augmentation {
-    _ = try ImageShape(data.sampleShape, for: description)
+    _ = try ImageShape(data.sampleShape, for: description, of: data.name)
     return self
   }
 

@@ -39,7 +39,7 @@ public struct PCAColor: Augmentation {
   public static func principalComponents(of data: Dataset) throws
     -> (values: [Double], vectors: [Double])
   {
-    let shape = try ImageShape(data.sampleShape, for: "pca_color")
+    let shape = try ImageShape(data.sampleShape, for: "pca_color", of: data.name)
     guard shape.channels == 3 else {
       throw TensorError(
         .shape,

@@ -14,7 +14,7 @@ public struct Shift: Augmentation {
   }
 
   public func prepared(for data: Dataset) throws -> any Augmentation {
-    let shape = try ImageShape(data.sampleShape, for: description)
+    let shape = try ImageShape(data.sampleShape, for: description, of: data.name)
     guard maximum < shape.height, maximum < shape.width else {
       throw TensorError(
         .argument,
