@@ -155,8 +155,8 @@ import Testing
         "crop(2, pad: 1) would give 2×2 images, but the model trains and evaluates on the "
           + "data's 3×3 images; crop to their own size after padding, e.g. crop(3, pad: 1) "
           + "(a crop takes square images)",
-        "pca_color shifts the colours of RGB images [3, h, w], but the samples have 1 channel "
-          + "([1, 3, 3]); leave it out for grey images",
+        "pca_color shifts the colours of RGB images [3, h, w], but the samples of grey have 1 "
+          + "channel ([1, 3, 3]); leave it out for grey images",
         "flip's p is a probability between 0 and 1, not 2",
         "shift's offset k must be a whole number ≥ 0, not -1",
         "crop's pad must be a whole number ≥ 0, not -1",

@@ -104,8 +104,8 @@ extension LanguageTests {
           "shift(4) can move a 4×4 image off itself; the offset must be below 4",
           "flip() transforms images [channels, height, width], but the samples of data have "
             + "shape [2]; make image samples with dataset(reshape(x, [n, c, h, w]), y)",
-          "pca_color shifts the colours of RGB images [3, h, w], but the samples have 1 channel "
-            + "([1, 4, 4]); leave it out for grey images",
+          "pca_color shifts the colours of RGB images [3, h, w], but the samples of data have 1 "
+            + "channel ([1, 4, 4]); leave it out for grey images",
           "early: patience must be at least 0, not -1",
           "shift: k must be a whole number, not 1.5",
           "fit: a perceptron is fitted by its rule w ← w + lr (t − y) x, which takes lr: and "

@@ -43,7 +43,7 @@ public struct PCAColor: Augmentation {
     guard shape.channels == 3 else {
       throw TensorError(
         .shape,
-        "pca_color shifts the colours of RGB images [3, h, w], but the samples have "
+        "pca_color shifts the colours of RGB images [3, h, w], but the samples of \(data.name) have "
           + "\(shape.channels) channel\(shape.channels == 1 ? "" : "s") "
           + "(\(Shape.describe(data.sampleShape))); leave it out for grey images")
     }
@@ -64,13 +64,20 @@ public struct PCAColor: Augmentation {
       for i in 0..<data.count {
         let image = i * shape.count
         for k in 0..<shape.plane {
-          let d = (0..<3).map { x[image + $0 * shape.plane + k] - mean[$0] }
-          for a in 0..<3 {
-            for b in 0..<3 { products[a * 3 + b] += d[a] * d[b] }
-          }
+          let r = x[image + k] - mean[0]
+          let g = x[image + shape.plane + k] - mean[1]
+          let b = x[image + 2 * shape.plane + k] - mean[2]
+          products[0] += r * r
+          products[1] += r * g
+          products[2] += r * b
+          products[4] += g * g
+          products[5] += g * b
+          products[8] += b * b
         }
       }
     }
+    // The lower triangle mirrors the upper one.
+    (products[3], products[6], products[7]) = (products[1], products[2], products[5])
     let covariance = try Tensor(
       shape: [3, 3], scalars: products.map { $0 / Double(pixels - 1) })
     guard covariance.scalars.allSatisfy(\.isFinite) else {
