@@ -35,18 +35,20 @@ final class GraphStep: TrainingStep {
   }
 
   func step(rows: ArraySlice<Int>?, count: Int) throws -> (loss: Double, correct: Int) {
-    var (x, t, labels): (Tensor, Tensor, Tensor)
-    // A full batch is the whole set in its own order (only smaller batches are shuffled).
+    let (x, t, labels): (Tensor, Tensor, Tensor)
+    // A full batch is the whole set in its own order (only smaller batches are shuffled);
+    // augmentation gathers every batch, the full one too.
     if let rows {
       let rows = Array(rows)
       (x, t, labels) = (
-        try Dataset.rows(data.x, rows), try Dataset.rows(target, rows),
-        try Dataset.rows(data.y, rows)
+        try augmenter?.gather(rows: rows[...], count: count) ?? Dataset.rows(data.x, rows),
+        try Dataset.rows(target, rows), try Dataset.rows(data.y, rows)
       )
     } else {
-      (x, t, labels) = (data.x, target, data.y)
+      (x, t, labels) = (
+        try augmenter?.gather(rows: nil, count: count) ?? data.x, target, data.y
+      )
     }
-    if let augmenter { x = try augmenter.gather(rows: rows, count: count) }
     for p in parameters { p.zeroGrad() }
     let (value, output, fromLogits) = try model.lossAndOutput(
       x, t, loss: loss, context: training)
