@@ -155,6 +155,35 @@ import Workspace
         == "plot(x, [y1, y2]) needs each y as long as x (3); y has shape [2, 2]")
   }
 
+  @Test func logScalesTheYOfTensorPlotsToo() throws {
+    // A learning rate divided by 10 is a staircase only on a log scale; log: was once ignored
+    // for plot(x, y). 10^x over 0..3 has ticks 1, 10, 100, 1000 on a log axis and 0, 200, …
+    // on a linear one.
+    #expect(
+      complete(
+        """
+        x = linspace(0, 3, 31)
+        plot(x, 10^x, log: true, file: "\(path("log.svg"))")
+        plot(10^x, log: true, file: "\(path("logy.svg"))")
+        plot(x, 10^x, file: "\(path("linear.svg"))")
+        """))
+    // The texts of the SVG's elements, tick labels among them (gnuplot pads linear ones).
+    func texts(_ name: String) throws -> Set<String> {
+      Set(
+        try text(name).components(separatedBy: ">").compactMap {
+          $0.split(separator: "<", omittingEmptySubsequences: false).first.map {
+            $0.trimmingCharacters(in: .whitespaces)
+          }
+        })
+    }
+    for name in ["log.svg", "logy.svg"] {
+      let labels = try texts(name)
+      #expect(labels.isSuperset(of: ["1", "10", "100", "1000"]), "\(name)")
+      #expect(!labels.contains("200"), "\(name)")
+    }
+    #expect(try texts("linear.svg").isSuperset(of: ["0", "200", "400"]))
+  }
+
   @Test func aOneInputModelIsDrawnOverItsData() throws {
     #expect(
       complete(

@@ -32,7 +32,8 @@ extension Builtins {
         + "[1 or 3, h, w] samples or a tensor [n, c, h, w]) as a grid with their labels, "
         + "plot(net, images) with the model's predictions, wrong ones red (wrong: true shows "
         + "only those; n: how many, default 32); a layer's weights [out, in, kh, kw] as "
-        + "filters; a confusion matrix as a heat map; xlabel:, ylabel: name the axes; file: "
+        + "filters; a confusion matrix as a heat map; xlabel:, ylabel: name the axes; log: true "
+        + "puts y on a log scale (loss curves, plot(x, y)); file: "
         + "writes .svg .png .pdf or .txt",
       example: "plot([h1, h2], labels: [\"sgd\", \"adam\"], title: \"optimizers\")"
     ) { args, context in
@@ -118,9 +119,13 @@ extension Builtins {
     case (.dataset(let d), nil):
       return try PlotBuilder.dataset(d)
     case (.tensor(let x), .tensor(let y)?):
-      return try PlotBuilder.several(x, y, labels: labels)
+      var plot = try PlotBuilder.several(x, y, labels: labels)
+      plot.logY = log
+      return plot
     case (.tensor(let y), nil):
-      return try PlotBuilder.xy(Tensor((0..<y.count).map(Double.init)), y)
+      var plot = try PlotBuilder.xy(Tensor((0..<y.count).map(Double.init)), y)
+      plot.logY = log
+      return plot
     default:
       throw args.error(
         "what",
