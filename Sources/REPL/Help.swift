@@ -10,6 +10,8 @@ public enum Help {
     ("syntax", syntax),
     ("commands", ""),  // made from Command.all
     ("keys", keys),
+    ("augment", augment),
+    ("stop", stop),
   ]
 
   /// Every name `:help NAME` knows: topics, groups, commands, keywords and built-ins.
@@ -149,6 +151,39 @@ public enum Help {
     "true": "true and false are the two bools; comparisons on tensors give 0/1 tensors\n",
     "false": "true and false are the two bools; comparisons on tensors give 0/1 tensors\n",
   ]
+
+  /// fit's `augment:`: what it does and its transforms.
+  static let augment = """
+    fit(…, augment: [flip(), shift(2), crop(32, pad: 4), pca_color(0.1)])
+      transforms each training minibatch as it is drawn, differently each epoch,
+      from the session's seed (the same notebook gives the same numbers). Labels
+      stay as they are and val: data is never augmented. Samples must be images
+      [channels, height, width]; every transform keeps their size, so the model
+      trains and evaluates on images of one size. Compiled training stays compiled.
+      flip(p: 0.5)        mirrors left to right with probability p
+      shift(k)            moves by a random whole offset in -k..k on each axis,
+                          filling with 0
+      crop(size, pad: p)  pads with p zeros and takes a random size×size window;
+                          size is the images' own (crop(32, pad: 4) on 32×32)
+      pca_color(sigma)    AlexNet's colour shift along the training set's RGB
+                          principal components (RGB images only)
+      example: h = fit(net, train, loss: cross_entropy, batch: 32,
+                       augment: [flip(), shift(1)])
+
+    """
+
+  /// fit's `stop:`.
+  static let stop = """
+    fit(…, stop: early(patience: 10, restore: true))
+      ends training once the loss has not improved for patience epochs: the
+      validation loss when fit has val:, else the training loss. restore: true
+      gives the model back the weights of its best epoch. The history and fit's
+      line say where it stopped: "stopped early after epoch 37 (best 27)".
+      Works with schedule: plateau(…), which watches the same loss.
+      example: h = fit(net, train, val: test, epochs: 500,
+                       stop: early(patience: 10))
+
+    """
 
   static let syntax = """
     x = expr                 bind a name (a trailing ; prints nothing)

@@ -285,6 +285,7 @@ public final class Interpreter {
     switch value {
     case .function: "functions"
     case .history: "histories"
+    case .augmentation: "augmentations"
     case .string: "strings"
     case .layer: "models"
     case .tensor(let t) where t.isParameter: "parameters"

@@ -17,6 +17,10 @@ public enum Value {
   case layer(any Layer)
   case optimizer(any Optimizer)
   case schedule(PlateauSchedule)
+  /// A transform for `fit(…, augment: […])`: `flip()`, `shift(2)`.
+  case augmentation(any Augmentation)
+  /// A rule for `fit(…, stop: …)`: `early(patience: 10)`.
+  case stopRule(EarlyStopping)
   case history(History)
   case function(Function)
   /// The result of training a perceptron by its rule.
@@ -39,6 +43,8 @@ public enum Value {
     case .layer(let l): l.isModel ? "a model" : "a layer"
     case .optimizer: "an optimizer"
     case .schedule: "a schedule"
+    case .augmentation: "an augmentation"
+    case .stopRule: "a stop rule"
     case .history: "a history"
     case .function: "a function"
     case .perceptronResult: "a perceptron result"

@@ -34,6 +34,8 @@ public struct ValueFormatter: Sendable {
       return "layer · \(layer) · \(count) parameter" + (count == 1 ? "" : "s")
     case .optimizer(let o): return o.description
     case .schedule(let s): return s.description
+    case .augmentation(let a): return "augmentation · \(a)"
+    case .stopRule(let rule): return rule.description
     case .history(let h): return h.description
     case .function(let f): return f.description
     case .perceptronResult(let r): return r.description

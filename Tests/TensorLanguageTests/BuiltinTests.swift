@@ -27,6 +27,8 @@ extension LanguageTests {
       "lrn", "dropout", "global_avgpool", "branches",
       // issue 15: convolutional networks
       "conv", "maxpool", "avgpool",
+      // issue 15: augmentation and early stopping
+      "flip", "shift", "crop", "pca_color", "early",
     ]
 
     @Test func everyNameOfTheVocabularyIsABuiltinAndNoOtherIs() {

@@ -49,6 +49,10 @@ final class CompiledNetwork: TrainingStep {
   private var stepped = false
   /// The weights of the last `checkpoint`, which `rollback` restores.
   private let saved: UnsafeMutablePointer<Double>
+  /// The weights of the best epoch (early stopping), allocated when first kept.
+  private var best: UnsafeMutablePointer<Double>?
+  /// Gathers augmented minibatches, when the fit augments.
+  private let augmenter: BatchAugmenter?
 
   /// What training runs on: the compiled network, or the graph and why.
   enum Compilation {
@@ -68,12 +72,13 @@ final class CompiledNetwork: TrainingStep {
   /// most `batch`), or says why it trains on the graph.
   static func compile(
     _ model: any Layer, data: Dataset, target: Tensor, loss: Loss, optimizer: any Optimizer,
-    batch: Int
+    batch: Int, augmenter: BatchAugmenter? = nil
   ) -> Compilation {
     do {
       return .compiled(
         try CompiledNetwork(
-          model, data: data, target: target, loss: loss, optimizer: optimizer, batch: batch))
+          model, data: data, target: target, loss: loss, optimizer: optimizer, batch: batch,
+          augmenter: augmenter))
     } catch {
       return .graph(reason: error.reason)
     }
@@ -82,7 +87,7 @@ final class CompiledNetwork: TrainingStep {
   /// Compiles `model` for training on `data`, or throws why some part has no compiled form.
   init(
     _ model: any Layer, data: Dataset, target: Tensor, loss lossFunction: Loss,
-    optimizer: any Optimizer, batch: Int
+    optimizer: any Optimizer, batch: Int, augmenter: BatchAugmenter? = nil
   ) throws(NoCompiledForm) {
     let parameters = model.parameters
     guard Set(parameters.map(ObjectIdentifier.init)).count == parameters.count else {
@@ -171,8 +176,9 @@ final class CompiledNetwork: TrainingStep {
       weightOffset += stage.parameters.reduce(0) { $0 + $1.count }
       widest = Swift.max(widest, stage.outputWidth)
     }
-    // A full batch reads the data in place; only minibatches are gathered.
-    let gathered = batch < n ? batch : 0
+    // A full batch reads the data in place; only minibatches (and augmented batches) are
+    // gathered.
+    let gathered = batch < n || augmenter != nil ? batch : 0
     let gatherOffset = offset
     let targetOffset = gatherOffset + gathered * data.features
     let scratchOffset = targetOffset + gathered * targetWidth
@@ -193,6 +199,7 @@ final class CompiledNetwork: TrainingStep {
     scratch = (buffer + scratchOffset, buffer + scratchOffset + batch * widest)
 
     self.stages = placed
+    self.augmenter = augmenter
     xs = data.x.scalars
     targets = target.scalars
     labels = data.classes == nil ? nil : data.y.scalars
@@ -210,6 +217,7 @@ final class CompiledNetwork: TrainingStep {
   deinit {
     buffer.deallocate()
     saved.deallocate()
+    best?.deallocate()
   }
 
   /// Keeps a copy of the weights as they are now when every one is finite; returns whether
@@ -226,6 +234,18 @@ final class CompiledNetwork: TrainingStep {
   /// Puts back the weights of the last `checkpoint`.
   func rollback() {
     weights.update(from: saved, count: layout.count)
+  }
+
+  func keepBest() {
+    if best == nil {
+      best = .allocate(capacity: Swift.max(1, layout.count))
+      best?.initialize(repeating: 0, count: Swift.max(1, layout.count))
+    }
+    best?.update(from: weights, count: layout.count)
+  }
+
+  func restoreBest() {
+    if let best { weights.update(from: best, count: layout.count) }
   }
 
   /// One training step on the samples at `rows` (all samples in order when nil): forward,
@@ -249,6 +269,10 @@ final class CompiledNetwork: TrainingStep {
           }
           x = UnsafePointer(gatheredX)
           t = UnsafePointer(gatheredTarget)
+        }
+        if let augmenter {
+          augmenter.gather(rows: rows, count: m, into: gatheredX)
+          x = UnsafePointer(gatheredX)
         }
         let output = forward(x, count: m)
         let correct = labels.map { countCorrect(output, rows: rows, count: m, labels: $0) } ?? 0

@@ -12,14 +12,19 @@ final class GraphStep: TrainingStep {
   private let parameters: [Tensor]
   /// The weights after the last finite epoch.
   private var saved: [[Double]]
+  /// The weights of the best epoch, for early stopping.
+  private var best: [[Double]] = []
+  /// Gathers augmented minibatches, when the fit augments.
+  private let augmenter: BatchAugmenter?
   /// The forward passes run in training mode, their masks from one stream seeded from the
   /// session's when a layer first draws.
   private let training = ForwardContext(.training)
 
   init(
     _ model: any Layer, data: Dataset, target: Tensor, loss: Loss, optimizer: any Optimizer,
-    parameters: [Tensor]
+    parameters: [Tensor], augmenter: BatchAugmenter? = nil
   ) {
+    self.augmenter = augmenter
     self.model = model
     self.data = data
     self.target = target
@@ -31,15 +36,18 @@ final class GraphStep: TrainingStep {
 
   func step(rows: ArraySlice<Int>?, count: Int) throws -> (loss: Double, correct: Int) {
     let (x, t, labels): (Tensor, Tensor, Tensor)
-    // A full batch is the whole set in its own order (only smaller batches are shuffled).
+    // A full batch is the whole set in its own order (only smaller batches are shuffled);
+    // augmentation gathers every batch, the full one too.
     if let rows {
       let rows = Array(rows)
       (x, t, labels) = (
-        try Dataset.rows(data.x, rows), try Dataset.rows(target, rows),
-        try Dataset.rows(data.y, rows)
+        try augmenter?.gather(rows: rows[...], count: count) ?? Dataset.rows(data.x, rows),
+        try Dataset.rows(target, rows), try Dataset.rows(data.y, rows)
       )
     } else {
-      (x, t, labels) = (data.x, target, data.y)
+      (x, t, labels) = (
+        try augmenter?.gather(rows: nil, count: count) ?? data.x, target, data.y
+      )
     }
     for p in parameters { p.zeroGrad() }
     let (value, output, fromLogits) = try model.lossAndOutput(
@@ -62,7 +70,13 @@ final class GraphStep: TrainingStep {
     return true
   }
 
-  func rollback() {
+  func rollback() { put(saved) }
+
+  func keepBest() { best = parameters.map(\.scalars) }
+
+  func restoreBest() { put(best) }
+
+  private func put(_ saved: [[Double]]) {
     for (p, saved) in zip(parameters, saved) {
       p.updateScalars { w in
         for i in w.indices { w[i] = saved[i] }

@@ -13,6 +13,9 @@ public struct History: Sendable, CustomStringConvertible {
     /// not, under the learning rate `learningRate`; it is not in the history, and the model
     /// keeps the weights of the epoch before, as if `epochs` had been `epoch − 1`.
     case diverged(epoch: Int, loss: Double, learningRate: Double)
+    /// Early stopping ended the run after epoch `epoch`: the monitored loss had not improved
+    /// since epoch `best`. When `restored`, the model has the weights of epoch `best`.
+    case early(epoch: Int, best: Int, restored: Bool)
   }
 
   /// Mean training loss of each epoch, averaged over its minibatches.
@@ -53,6 +56,9 @@ public struct History: Sendable, CustomStringConvertible {
       parts.append("interrupted in epoch \(epoch) before step \(step)")
     }
     if case .diverged(let epoch, _, _) = stop { parts.append("diverged in epoch \(epoch)") }
+    if case .early(let epoch, let best, _) = stop {
+      parts.append("stopped early after epoch \(epoch) (best \(best))")
+    }
     if let path { parts.append(path.description) }
     return parts.joined(separator: " · ")
   }

@@ -15,11 +15,19 @@ public struct TrainingOptions {
   /// the model's layers, the loss and the optimizer all have compiled forms. Both ways give
   /// the same weights to rounding; false always builds the graph, which tests compare against.
   public var compiled: Bool
+  /// Label-preserving transforms applied to each training minibatch as it is gathered (not
+  /// to validation data), drawn from a generator seeded from the fit's.
+  public var augmentation: [any Augmentation]
+  /// Stops when the (validation) loss stops improving, and may restore the best weights.
+  public var earlyStopping: EarlyStopping?
 
   public init(
     epochs: Int = 100, batchSize: Int? = nil, shuffle: Bool = true, validation: Dataset? = nil,
-    schedule: PlateauSchedule? = nil, compiled: Bool = true
+    schedule: PlateauSchedule? = nil, compiled: Bool = true,
+    augmentation: [any Augmentation] = [], earlyStopping: EarlyStopping? = nil
   ) {
+    self.augmentation = augmentation
+    self.earlyStopping = earlyStopping
     self.epochs = epochs
     self.batchSize = batchSize
     self.shuffle = shuffle
@@ -98,12 +106,16 @@ public enum Training {
     let batch = Swift.min(options.batchSize ?? n, n)
     var order = Array(0..<n)
     var history = History(plannedEpochs: options.epochs)
+    let augmenter =
+      options.augmentation.isEmpty
+      ? nil : try BatchAugmenter(options.augmentation, data: data, seed: generator.next())
     // One loop, two ways of stepping, chosen here: compiled when every part has a compiled
     // form, else the graph, and the history says which and why.
     let stepper: any TrainingStep
     switch options.compiled
       ? CompiledNetwork.compile(
-        model, data: data, target: target, loss: loss, optimizer: optimizer, batch: batch)
+        model, data: data, target: target, loss: loss, optimizer: optimizer, batch: batch,
+        augmenter: augmenter)
       : .graph(reason: "compiled training is turned off")
     {
     case .compiled(let network):
@@ -112,7 +124,7 @@ public enum Training {
     case .graph(let reason):
       stepper = GraphStep(
         model, data: data, target: target, loss: loss, optimizer: optimizer,
-        parameters: parameters)
+        parameters: parameters, augmenter: augmenter)
       history.path = .graph(reason: reason)
     }
     // However the run ends — finished, cancelled or by an error — the model and optimizer
@@ -122,6 +134,7 @@ public enum Training {
     _ = stepper.checkpoint()
     // The epoch whose loss or weights were not finite, and that loss.
     var divergence: (epoch: Int, loss: Double)?
+    var watch = EarlyStopping.Watch()
     let clock = ContinuousClock()
     let start = clock.now
     func elapsed() -> Double {
@@ -185,6 +198,17 @@ public enum Training {
           accuracy: history.accuracy.last,
           validationAccuracy: options.validation == nil ? nil : history.validationAccuracy.last,
           learningRate: optimizer.learningRate, elapsed: elapsed()))
+      if let early = options.earlyStopping {
+        let monitored = history.validationLoss.last ?? history.loss[history.loss.count - 1]
+        if watch.record(monitored, epoch: epoch) {
+          if early.restoresBest { stepper.keepBest() }
+        } else if epoch - watch.bestEpoch >= early.patience {
+          let restored = early.restoresBest && watch.bestEpoch > 0
+          if restored { stepper.restoreBest() }
+          history.stop = .early(epoch: epoch, best: watch.bestEpoch, restored: restored)
+          break
+        }
+      }
     }
     if let divergence {
       stepper.rollback()

@@ -14,6 +14,12 @@ protocol TrainingStep: AnyObject {
   /// Puts back the weights of the last `checkpoint`.
   func rollback()
 
+  /// Keeps the weights as they are now as the best (early stopping's `restore`).
+  func keepBest()
+
+  /// Makes the weights those of the last `keepBest`.
+  func restoreBest()
+
   /// Makes the model's parameters hold the current weights (before validation and progress).
   func storeWeights()
 

@@ -14,7 +14,7 @@ public enum Builtins {
   public static let list: [Builtin] =
     tensors + math + linearAlgebra + activations + layers + convolutionLayers + cnnLayers
     + transfer + losses + gradients + optimizers + data + images
-    + training + weightFiles + plots
+    + training + augmentation + weightFiles + plots
     + output
 
   /// Every built-in by name. A name listed twice keeps its first entry (a test guards

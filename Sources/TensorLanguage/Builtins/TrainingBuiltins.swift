@@ -16,6 +16,8 @@ extension Builtins {
         P("val", "dataset", default: "none", keywordOnly: true),
         P("schedule", "schedule", default: "none", keywordOnly: true),
         P("shuffle", "bool", default: "true", keywordOnly: true),
+        P("augment", "augmentations", default: "none", keywordOnly: true),
+        P("stop", "stop rule", default: "none", keywordOnly: true),
         P("lr", "number", default: "1", keywordOnly: true),
         P(
           "live", "bool, \"loss\" or \"boundary\"", default: "true in a plot window",
@@ -25,6 +27,8 @@ extension Builtins {
       summary: "trains a model by gradient descent and returns its history; "
         + "loss: a built-in loss or any fn(output, target) giving one number (which trains on "
         + "the graph, slower; the history says which path trained and why); "
+        + "augment: [flip(), shift(2), crop(32, pad: 4), pca_color(0.1)] transforms each "
+        + "training minibatch (not val:); stop: early(patience: 10) stops on a plateau; "
         + "a perceptron by its rule (lr:, epochs:); live: redraws the loss curve, or with "
         + "live: \"boundary\" the decision boundary, while it trains",
       example: "h = fit(net, xor(), loss: mse, opt: sgd(lr: 0.5), epochs: 3000)"
@@ -49,7 +53,8 @@ extension Builtins {
         epochs: try args.epochs(atLeast: 0),
         batchSize: args.has("batch") ? try args.int("batch", atLeast: 1) : nil,
         shuffle: try args.bool("shuffle", default: true),
-        validation: try args.optionalDataset("val"), schedule: schedule)
+        validation: try args.optionalDataset("val"), schedule: schedule,
+        augmentation: try args.augmentations("augment"), earlyStopping: try args.stopRule("stop"))
       let liveFigure = try Builtins.liveFigure(args, context)
       let live = liveFigure == .loss
       let boundary = liveFigure == .boundary
@@ -211,7 +216,8 @@ extension Builtins {
   private static func fitByRule(
     _ learner: any RuleTrained, _ data: Dataset, _ args: Arguments, _ context: any Context
   ) throws -> Value {
-    for name in ["loss", "opt", "batch", "val", "schedule", "shuffle"] where args.has(name) {
+    for name in ["loss", "opt", "batch", "val", "schedule", "shuffle", "augment", "stop"]
+    where args.has(name) {
       throw args.error(
         name,
         "a perceptron is fitted by its rule w ← w + lr (t − y) x, which takes lr: and epochs: "
@@ -268,6 +274,11 @@ extension Builtins {
       if let v = history.accuracy.last { parts.append("accuracy \(formatMetric(v))") }
       if let v = history.validationAccuracy.last {
         parts.append("val_accuracy \(formatMetric(v))")
+      }
+      if case .early(let epoch, let best, let restored) = history.stop {
+        parts.append(
+          "stopped early after epoch \(epoch) (best \(best)"
+            + (restored ? ", its weights restored)" : ")"))
       }
       // The graph is the slower path: say so, and why, when a run took it.
       if case .graph? = history.path, let path = history.path { parts.append(path.description) }
