@@ -10,6 +10,13 @@ extension GnuplotScript {
   ]
   /// The colour of a wrong prediction's caption and frame.
   public static let markColour = "#d62728"
+  /// The most pixels (over all tiles, or cells of a heat map) drawn one rectangle each.
+  /// Without `pixels` gnuplot's SVG and PDF embed each picture as a small bitmap that viewers
+  /// (browsers, librsvg) scale up smoothly, so an 8×8 digit, a 3×3 filter or a 10×10
+  /// confusion matrix comes out as blurred blobs; one rectangle per pixel stays sharp at any
+  /// scale. Above this many, rectangles would make the SVG megabytes long (32 MNIST images
+  /// are 25,088 pixels), and pictures that large are scaled up less.
+  static let sharpPixelLimit = 16_384
 
   /// The script of a figure with `images` or `matrix`.
   static func renderPictures(
@@ -76,6 +83,7 @@ extension GnuplotScript {
     if channels == 1 { lines += ["set palette gray", "set cbrange [0:1]"] }
     var blocks: [String] = []
     var clauses: [String] = []
+    let style = grid.tiles.count * h * w <= sharpPixelLimit ? " pixels" : ""
     for (k, tile) in grid.tiles.enumerated() {
       let x0 = (k % columns) * (w + gap)
       let y0 = (k / columns) * (h + room)
@@ -101,8 +109,8 @@ extension GnuplotScript {
       blocks.append(dataBlock(name, rows.joined(separator: "\n")))
       clauses.append(
         channels == 1
-          ? "\(name) using 1:2:3 with image notitle"
-          : "\(name) using 1:2:3:4:5 with rgbimage notitle")
+          ? "\(name) using 1:2:3 with image\(style) notitle"
+          : "\(name) using 1:2:3:4:5 with rgbimage\(style) notitle")
       let colour = tile.marked ? markColour : "#333333"
       let centre = Double(x0) + Double(w - 1) / 2
       let above = Double(y0) - 0.5 - Double(room) / 2
@@ -152,7 +160,8 @@ extension GnuplotScript {
       cells.append("")
     }
     var blocks = [dataBlock("$cells", cells.joined(separator: "\n"))]
-    var clauses = ["$cells using 1:2:3 with image notitle"]
+    let style = k * k <= sharpPixelLimit ? " pixels" : ""
+    var clauses = ["$cells using 1:2:3 with image\(style) notitle"]
     if k <= 30 {
       for (name, rows, colour) in [("$light", light, "#222222"), ("$dark", dark, "#ffffff")]
       where !rows.isEmpty {

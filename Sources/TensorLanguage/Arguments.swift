@@ -33,7 +33,7 @@ public struct Arguments {
       if let label = item.label {
         guard let p = builtin.parameters.first(where: { $0.name == label && !$0.variadic }) else {
           let names = builtin.parameters.filter { !$0.variadic }.map(\.name)
-          let guess = closestName(to: label, in: names).map { " (did you mean \($0):?)" } ?? ""
+          let guess = closestArgument(to: label, in: names).map { " (did you mean \($0):?)" } ?? ""
           throw RuntimeError(
             "\(builtin.name) has no argument named \(label)\(guess)", at: item.range,
             notes: [signatureNote])
@@ -244,6 +244,15 @@ public func closestName(to name: String, in candidates: [String]) -> String? {
     if d <= limit, d < (best?.1 ?? .max) { best = (c, d) }
   }
   return best?.0
+}
+
+/// The parameter a mistyped argument label most likely meant: the closest by spelling, else
+/// the longest one the label starts with, as PyTorch's longer names do (`padding` → `pad`,
+/// `kernel_size` → `kernel`, `ceil_mode` → `ceil`, `in_channels` → `in`).
+func closestArgument(to label: String, in names: [String]) -> String? {
+  if let close = closestName(to: label, in: names) { return close }
+  return names.filter { label.hasPrefix($0 + "_") || ($0.count >= 3 && label.hasPrefix($0)) }
+    .max { $0.count < $1.count }
 }
 
 /// Levenshtein distance between two strings, by characters.

@@ -105,6 +105,29 @@ import Testing
     }
   }
 
+  /// A dense layer after convolutions given the wrong input count names the count that fits.
+  @Test func aDenseLayerOfTheWrongSizeSaysWhichSizeFits() throws {
+    // 8×8 through a 3×3 convolution without padding is 6×6; 4 channels of it are 144 numbers.
+    let net = Sequential([
+      try Conv(1, 4, kernel: (3, 3)), ActivationLayer(.relu), Flatten(), try Dense(64, 10),
+    ])
+    do {
+      _ = try net.outputShape(for: [1, 8, 8])
+      Issue.record("dense 64→10 took 144 inputs")
+    } catch let error as TensorError {
+      #expect(
+        error.message
+          == "dense 64→10 expects [64] per sample, not [144]; for samples of 144 make it "
+          + "dense(144, 10)")
+    }
+    do {
+      _ = try Dense(3, 2, activation: .relu).outputShape(for: [5])
+      Issue.record("dense 3→2 relu took 5 inputs")
+    } catch let error as TensorError {
+      #expect(error.message.hasSuffix("make it dense(5, 2, relu)"))
+    }
+  }
+
   /// Labels 2, 0 as one-hot rows of 3 for a model with outputs [3].
   @Test func classLabelsBecomeOneHotRowsForMSE() throws {
     let data = try Dataset(

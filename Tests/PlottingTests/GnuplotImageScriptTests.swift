@@ -26,8 +26,8 @@ import Testing
     #expect(script.contains("$tile0 << EOD\n0 0 0\n1 0 1\n\n0 1 0.5\n1 1 0.25\n\nEOD"))
     // The second tile starts 2 + max(1, 2/4) = 3 to the right.
     #expect(script.contains("$tile1 << EOD\n3 0 0\n4 0 1\n"))
-    #expect(script.contains("$tile0 using 1:2:3 with image notitle"))
-    #expect(script.contains("$tile1 using 1:2:3 with image notitle"))
+    #expect(script.contains("$tile0 using 1:2:3 with image pixels notitle"))
+    #expect(script.contains("$tile1 using 1:2:3 with image pixels notitle"))
     #expect(
       lines.contains(
         "set label 1 'a' at 0.5,-1.5 center front noenhanced textcolor rgb '#333333'"))
@@ -37,13 +37,45 @@ import Testing
     #expect(!lines.contains { $0.hasPrefix("set object 1 ") })
   }
 
+  /// Small pictures are drawn one rectangle per pixel, so that viewers do not blur them when
+  /// they scale them up; past `sharpPixelLimit` pixels in all, as embedded images.
+  @Test func smallPicturesAreSharpPixelsLargeOnesEmbeddedImages() throws {
+    func grid(tiles: Int, side: Int) -> Plot {
+      let tile = Plot.ImageGrid.Tile(pixels: Array(repeating: 0.5, count: side * side), caption: "")
+      return Plot(
+        kind: .images,
+        images: Plot.ImageGrid(
+          channels: 1, height: side, width: side, columns: 8,
+          tiles: Array(repeating: tile, count: tiles)))
+    }
+    let svg = PlotTarget.file(path: "g.svg", format: .svg)
+    // 32 digits of 8×8: 2,048 pixels.
+    let digits = try GnuplotScript.render(grid(tiles: 32, side: 8), target: svg)
+    #expect(digits.contains("$tile31 using 1:2:3 with image pixels notitle"))
+    // 16 × 32² = 16,384 pixels, the limit, are still sharp; 32 MNIST images (25,088) are not.
+    let atLimit = try GnuplotScript.render(grid(tiles: 16, side: 32), target: svg)
+    #expect(atLimit.contains("$tile0 using 1:2:3 with image pixels notitle"))
+    let mnist = try GnuplotScript.render(grid(tiles: 32, side: 28), target: svg)
+    #expect(mnist.contains("$tile0 using 1:2:3 with image notitle"))
+    #expect(!mnist.contains(" pixels "))
+    // A heat map of 200 classes has 40,000 cells.
+    let large = Plot(
+      kind: .confusion,
+      matrix: Plot.CountMatrix(
+        size: 200, counts: Array(repeating: 1, count: 200 * 200), rowLabel: "true",
+        columnLabel: "predicted"))
+    #expect(
+      try GnuplotScript.render(large, target: svg).contains(
+        "$cells using 1:2:3 with image notitle"))
+  }
+
   @Test func colourTilesAreRGBImagesFrom0To255() throws {
     let red = Plot.ImageGrid.Tile(pixels: [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0.5], caption: "r")
     let script = try GnuplotScript.render(
       grid([red], channels: 3), target: .file(path: "c.png", format: .png))
     #expect(
       script.contains("$tile0 << EOD\n0 0 255 0 0\n1 0 255 0 0\n\n0 1 255 0 0\n1 1 255 0 128"))
-    #expect(script.contains("using 1:2:3:4:5 with rgbimage notitle"))
+    #expect(script.contains("using 1:2:3:4:5 with rgbimage pixels notitle"))
     #expect(script.hasSuffix("set output\n"))
   }
 
@@ -91,6 +123,7 @@ import Testing
     #expect(script.contains("$light << EOD\n1 0 1\n0 1 0\nEOD"))
     #expect(script.contains("$light using 1:2:3 with labels"))
     #expect(script.contains("set xlabel 'predicted'"))
+    #expect(script.contains("$cells using 1:2:3 with image pixels notitle"))
     let text = try GnuplotScript.render(plot, target: .text)
     #expect(
       text

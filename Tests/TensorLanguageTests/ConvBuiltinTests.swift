@@ -40,6 +40,29 @@ extension LanguageTests {
       }
     }
 
+    /// PyTorch's longer argument names point to ours, which they begin with.
+    @Test func pyTorchsArgumentNamesPointToOurs() {
+      #expect(
+        runtimeError("conv", [num(1), num(8), num(3)], ["padding": num(1)])?.message
+          == "conv has no argument named padding (did you mean pad:?)")
+      #expect(
+        runtimeError("conv", [num(1), num(8)], ["kernel_size": num(3)])?.message
+          == "conv has no argument named kernel_size (did you mean kernel:?)")
+      #expect(
+        runtimeError("maxpool", [num(2)], ["ceil_mode": .bool(true)])?.message
+          == "maxpool has no argument named ceil_mode (did you mean ceil:?)")
+      #expect(
+        runtimeError("conv", [num(8), num(3)], ["in_channels": num(1)])?.message
+          == "conv has no argument named in_channels (did you mean in:?)")
+      // A close spelling still wins; a label that starts with nothing known gets no guess.
+      #expect(
+        runtimeError("conv", [num(1), num(8), num(3)], ["strid": num(1)])?.message
+          == "conv has no argument named strid (did you mean stride:?)")
+      #expect(
+        runtimeError("conv", [num(1), num(8), num(3)], ["dilation": num(1)])?.message
+          == "conv has no argument named dilation")
+    }
+
     @Test func summaryOfACNNNeedsAndTakesTheInputShape() throws {
       let net = Sequential([
         try Conv(1, 8, kernel: (3, 3)), ActivationLayer(.relu), try MaxPool(2), Flatten(),

@@ -52,8 +52,10 @@ import Workspace
       return
     }
     let svg = try file("digits.svg")
-    // Each tile is one image gnuplot embeds; the first 12 digits are 0…9, 0, 1.
-    #expect(count("<image", in: svg) == 12)
+    // Each pixel of each tile is a rectangle of its own (no embedded image a viewer would
+    // blur): 12 tiles of 8×8; the first 12 digits are 0…9, 0, 1.
+    #expect(count("<image", in: svg) == 0)
+    #expect(count("<polygon", in: svg) == 12 * 64)
     for label in 0...9 { #expect(hasText(svg, "\(label)"), "label \(label)") }
     #expect(hasText(svg, "digits"))
     let png = try Data(contentsOf: URL(fileURLWithPath: path("digits.png")))
@@ -73,7 +75,7 @@ import Workspace
       return
     }
     let svg = try file("pred.svg")
-    #expect(count("<image", in: svg) == 10)
+    #expect(count("<polygon", in: svg) == 10 * 64)
     // Digits 0…9, all called 3: nine wrong as label→3, the 3 right.
     for label in [0, 1, 2, 4, 5, 6, 7, 8, 9] { #expect(hasText(svg, "\(label)→3")) }
     #expect(hasText(svg, "3"))
@@ -82,7 +84,7 @@ import Workspace
     // The wrong captions and their frames are red (#d62728 is rgb(214, 39, 40)).
     #expect(svg.contains("rgb(214,  39,  40)") || svg.contains("#d62728"))
     let wrong = try file("wrong.svg")
-    #expect(count("<image", in: wrong) == 5)
+    #expect(count("<polygon", in: wrong) == 5 * 64)
     // Every digit but the 183 threes is wrong.
     #expect(hasText(wrong, "digits: 1614 of 1797 wrong, the first 5 shown"))
     #expect(hasText(wrong, "0→3"))
@@ -101,13 +103,13 @@ import Workspace
       return
     }
     let grey = try file("grey.svg")
-    #expect(count("<image", in: grey) == 4)
+    #expect(count("<polygon", in: grey) == 4 * 9)
     #expect(hasText(grey, "filters [4, 1, 3, 3]"))
     for k in 0..<4 { #expect(hasText(grey, "\(k)")) }
-    #expect(count("<image", in: try file("rgb.svg")) == 2)
+    #expect(count("<polygon", in: try file("rgb.svg")) == 2 * 25)
     // 5 input channels: one small image per filter and channel, captioned filter.channel.
     let channels = try file("channels.svg")
-    #expect(count("<image", in: channels) == 10)
+    #expect(count("<polygon", in: channels) == 10 * 9)
     #expect(hasText(channels, "1.4"))
   }
 
@@ -128,7 +130,13 @@ import Workspace
     #expect(out.contains("confusion · 10 classes · 1797 samples · 183 correct"))
     #expect(out.contains("\n182\n"))
     let svg = try file("cm.svg")
-    #expect(count("<image", in: svg) == 1)
+    // The heat map, gnuplot's first plot, is one rectangle per cell (the colour box after it
+    // is drawn with rectangles of its own).
+    #expect(count("<image", in: svg) == 0)
+    let heatMap =
+      svg.components(separatedBy: "id=\"gnuplot_plot_1\"").last?
+      .components(separatedBy: "id=\"gnuplot_plot_2\"").first ?? ""
+    #expect(count("<polygon", in: heatMap) == 10 * 10)
     for n in [178, 182, 177, 183, 181, 174, 180] { #expect(hasText(svg, "\(n)"), "count \(n)") }
     #expect(hasText(svg, "predicted"))
     #expect(hasText(svg, "true"))
@@ -172,7 +180,7 @@ import Workspace
           Plot.ImageGrid.Tile(pixels: [1, 0, 0, 1], caption: "b", marked: true),
         ]))
     let svg = String(decoding: try Plotter().svg(plot), as: UTF8.self)
-    #expect(count("<image", in: svg) == 2)
+    #expect(count("<polygon", in: svg) == 2 * 4)
     #expect(hasText(svg, "a"))
     #expect(hasText(svg, "b"))
   }

@@ -141,8 +141,15 @@ public final class Dense: Layer {
           "\(description) expects [\(inputs)] per sample, not \(Shape.describe(inputShape)): "
             + Dense.flattenHint(inputShape))
       }
+      // After convolutions and pooling the count is easy to get wrong: say the one that fits.
+      let fitting = inputShape.first.map {
+        "; for samples of \($0) make it dense(\($0), \(outputs)"
+          + (activation == .identity ? "" : ", \(activation)") + ")"
+      }
       throw TensorError(
-        .shape, "\(description) expects [\(inputs)] per sample, not \(Shape.describe(inputShape))")
+        .shape,
+        "\(description) expects [\(inputs)] per sample, not \(Shape.describe(inputShape))"
+          + (fitting ?? ""))
     }
     return [outputs]
   }
