@@ -27,6 +27,8 @@ extension LanguageTests {
       "lrn", "dropout", "global_avgpool", "branches",
       // issue 15: convolutional networks
       "conv", "maxpool", "avgpool",
+      // issue 15: the lecture's model table
+      "input", "alexnet", "vgg16", "googlenet", "nin",
     ]
 
     @Test func everyNameOfTheVocabularyIsABuiltinAndNoOtherIs() {
