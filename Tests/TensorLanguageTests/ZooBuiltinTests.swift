@@ -80,6 +80,29 @@ extension LanguageTests {
       #expect(runtimeError("vgg16", [], ["classes": num(0)])?.message.contains("classes") == true)
     }
 
+    /// `save` of a model never run draws its weights (the ones it would start from) and
+    /// writes them; `load_model` rebuilds the model, its declared input and pad included.
+    @Test func aModelNotYetRunSavesItsFirstWeightsAndLoads() throws {
+      let file = temporaryFile("zoo.safetensors")
+      defer { unlink(file) }
+      let net = Sequential([
+        try Input([1, 8, 8], name: "tiny"), try Conv(1, 2, kernel: (3, 3)),
+        try MaxPool(3, stride: 1, pad: 1), Flatten(), try Dense(72, 3, activation: .softmax),
+      ])
+      #expect(!net.parametersMaterialized)
+      try call("save", [.layer(net), .string(file)])
+      #expect(net.parametersMaterialized)
+      guard case .layer(let loaded) = try call("load_model", [.string(file)]) else {
+        Issue.record("load_model gave no model")
+        return
+      }
+      #expect(loaded.declaredInput == DeclaredInput(shape: [1, 8, 8], name: "tiny"))
+      #expect(loaded.description == net.description)
+      let x = try Tensor.randn([2, 1, 8, 8])
+      #expect(
+        try loaded(x).scalars.map(\.bitPattern) == (try net(x)).scalars.map(\.bitPattern))
+    }
+
     @Test func maxpoolTakesAPadOfAtMostHalfItsSize() throws {
       guard case .layer(let pool) = try call("maxpool", [num(3), num(1)], ["pad": num(1)]) else {
         Issue.record("maxpool gave no layer")

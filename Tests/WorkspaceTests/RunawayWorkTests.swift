@@ -193,6 +193,10 @@ import Workspace
     #expect(run.stdout.contains("138,357,544"), "\(run.stdout.prefix(600))")
     #expect(run.stderr.hasPrefix("<stdin>:3:"), "\(run.stderr.prefix(300))")
     #expect(run.stderr.contains("its memory limit is 256 MiB"), "\(run.stderr.prefix(300))")
+    // The conv layers' 14.7 M weights fit; the first dense layer's 102.8 M do not.
+    #expect(
+      run.stderr.contains("drawing the weights of dense 25088→4096 relu needs 784"),
+      "\(run.stderr.prefix(300))")
   }
 
   /// A CSV file is read only when its bytes, its text and its fields fit.

@@ -111,7 +111,7 @@ public final class Conv: Layer {
   }
 
   public var parameterCount: Int { store.count }
-  public func materializeParameters() throws { try store.make() }
+  public func materializeParameters() throws { try store.make(for: description) }
   public var parametersMaterialized: Bool { store.isMade }
   public var tableCategory: TableCategory { .convolution }
 

@@ -66,10 +66,12 @@ final class DeferredParameters {
   /// The number of values both tensors hold, made or not.
   var count: Int { weightShape.reduce(1, *) + biasCount }
 
-  /// Makes the tensors after checking the session's memory limit; interruptible.
-  func make() throws {
+  /// Makes the tensors after checking the session's memory limit for both (the per-tensor
+  /// cap was checked when this was made); interruptible. `layer` names them in the error.
+  func make(for layer: @autoclosure () -> String) throws {
     guard made == nil else { return }
-    try Tensor.checkMemory(elements: count)
+    try MemoryBudget.check(
+      bytes: count &* MemoryLayout<Double>.size, for: "drawing the weights of \(layer())")
     let values = try Tensor.generate(weightShape.reduce(1, *), sampler())
     store(values)
   }

@@ -53,12 +53,17 @@ public struct ModelCensus: Equatable, Sendable {
         convolution.layers = Swift.max(convolution.layers, inner.convolution.layers)
         fullyConnected.layers = Swift.max(fullyConnected.layers, inner.fullyConnected.layers)
       }
-      convolution.weights += inner.convolution.weights
-      convolution.multiplyAdds += inner.convolution.multiplyAdds
-      fullyConnected.weights += inner.fullyConnected.weights
-      fullyConnected.multiplyAdds += inner.fullyConnected.multiplyAdds
-      weights += inner.weights
-      multiplyAdds += inner.multiplyAdds
+      // Saturating: a table of absurd shapes says Int.max rather than crash.
+      func add(_ a: inout Int, _ b: Int) {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        a = overflow ? Int.max : sum
+      }
+      add(&convolution.weights, inner.convolution.weights)
+      add(&convolution.multiplyAdds, inner.convolution.multiplyAdds)
+      add(&fullyConnected.weights, inner.fullyConnected.weights)
+      add(&fullyConnected.multiplyAdds, inner.fullyConnected.multiplyAdds)
+      add(&weights, inner.weights)
+      add(&multiplyAdds, inner.multiplyAdds)
     }
     if !layer.isModel { outputShape = try layer.outputShape(for: input) }
   }
