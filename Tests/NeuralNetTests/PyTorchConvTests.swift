@@ -14,9 +14,9 @@ import Testing
     let groups: Int
     let maxpool: [Int]?
     let avgpool: [Int]?
-    let x_shape: [Int]
-    let w_shape: [Int]
-    let out_shape: [Int]
+    let xShape: [Int]
+    let wShape: [Int]
+    let outShape: [Int]
     let x: [Double]
     let w: [Double]
     let b: [Double]
@@ -25,6 +25,13 @@ import Testing
     let dx: [Double]
     let dw: [Double]
     let db: [Double]
+
+    enum CodingKeys: String, CodingKey {
+      case name, stride, pad, groups, maxpool, avgpool, x, w, b, r, out, dx, dw, db
+      case xShape = "x_shape"
+      case wShape = "w_shape"
+      case outShape = "out_shape"
+    }
   }
 
   struct Fixture: Decodable {
@@ -50,8 +57,8 @@ import Testing
     for c in fixture.cases {
       var unused = RandomGenerator(seed: 0)
       let conv = try Conv(
-        c.x_shape[1], c.w_shape[0], kernel: (c.w_shape[2], c.w_shape[3]), stride: c.stride,
-        pad: c.pad, groups: c.groups, weight: Tensor(shape: c.w_shape, scalars: c.w),
+        c.xShape[1], c.wShape[0], kernel: (c.wShape[2], c.wShape[3]), stride: c.stride,
+        pad: c.pad, groups: c.groups, weight: Tensor(shape: c.wShape, scalars: c.w),
         bias: Tensor(c.b), using: &unused)
       var layers: [any Layer] = [conv]
       if let p = c.maxpool {
@@ -59,13 +66,13 @@ import Testing
       }
       if let p = c.avgpool { layers.append(try AvgPool(p[0], stride: p[1])) }
       let net = Sequential(layers)
-      let x = Tensor.parameter(try Tensor(shape: c.x_shape, scalars: c.x))
+      let x = Tensor.parameter(try Tensor(shape: c.xShape, scalars: c.x))
       let y = try net(x)
-      #expect(y.shape == c.out_shape, "\(c.name)")
+      #expect(y.shape == c.outShape, "\(c.name)")
       #expect(
-        try net.outputShape(for: Array(c.x_shape.dropFirst())) == Array(c.out_shape.dropFirst()))
+        try net.outputShape(for: Array(c.xShape.dropFirst())) == Array(c.outShape.dropFirst()))
       #expect(maxError(y.scalars, c.out) < 1e-12, "\(c.name)")
-      let loss = try (y * Tensor(shape: c.out_shape, scalars: c.r)).sum()
+      let loss = try (y * Tensor(shape: c.outShape, scalars: c.r)).sum()
       let g = try Tensor.gradients(of: loss, withRespectTo: [x, conv.weight, conv.bias])
       #expect(maxError(g[0].scalars, c.dx) < 1e-12, "\(c.name) dx")
       #expect(maxError(g[1].scalars, c.dw) < 1e-12, "\(c.name) dw")
