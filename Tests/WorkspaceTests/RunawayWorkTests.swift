@@ -250,7 +250,9 @@ import Workspace
       Issue.record("\(source) was not interrupted")
       return
     }
-    #expect(Date().timeIntervalSince(start) < 2, "\(source)")
+    // Loose: a machine loaded by other builds took up to 4 s where an idle one takes 0.5
+    // (being interrupted at all shows the work checks for Ctrl-C).
+    #expect(Date().timeIntervalSince(start) < 10, "\(source)")
     #expect(r.session.bindings["a"] != nil)
     #expect(r.session.bindings["m"] == nil)
   }
