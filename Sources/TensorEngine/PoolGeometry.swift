@@ -3,9 +3,11 @@
 /// training.
 ///
 /// ```
-/// oh = ⌊(h − kh) / sh⌋ + 1      (ceil mode: ⌈(h − kh) / sh⌉ + 1, less one if that window
-///                                 would start outside the input, as PyTorch's ceil_mode)
-/// max:  y[s, c, a, b] = max over the window x[s, c, a·sh ..< a·sh + kh, b·sw ..< b·sw + kw]
+/// oh = ⌊(h + 2p − kh) / sh⌋ + 1  (ceil mode: ⌈(h + 2p − kh) / sh⌉ + 1, less one if that
+///                                 window would start past the input and its padding, as
+///                                 PyTorch's ceil_mode)
+/// max:  y[s, c, a, b] = max over the window x[s, c, a·sh − p ..< a·sh − p + kh, …] of the
+///       positions inside the input (padding, max pooling's only, is −∞, as PyTorch's)
 /// avg:  y[s, c, a, b] = (1 / (kh·kw)) · Σ over the window
 /// ```
 /// In ceil mode the last window may run past the input's edge and covers only what lies
@@ -22,17 +24,27 @@ public struct PoolGeometry: Sendable, Equatable {
   public let strideHeight: Int
   public let strideWidth: Int
   public let ceil: Bool
+  /// Rows and columns of padding on each side (max pooling only; at most half the window,
+  /// so that every window holds an input).
+  public let padHeight: Int
+  public let padWidth: Int
   public let outHeight: Int
   public let outWidth: Int
 
   public init(
     channels: Int, height: Int, width: Int, kernel: (Int, Int), stride: (Int, Int),
-    ceil: Bool = false, name: String = "pooling"
+    ceil: Bool = false, pad: (Int, Int) = (0, 0), name: String = "pooling"
   ) throws {
     guard kernel.0 >= 1, kernel.1 >= 1, stride.0 >= 1, stride.1 >= 1 else {
       throw TensorError(.argument, "\(name) needs a size and stride of at least 1")
     }
-    guard height >= kernel.0, width >= kernel.1 else {
+    guard pad.0 >= 0, pad.1 >= 0, 2 * pad.0 <= kernel.0, 2 * pad.1 <= kernel.1 else {
+      throw TensorError(
+        .argument,
+        "\(name) pad must be between 0 and half the window (\(kernel.0 / 2) for size "
+          + "\(kernel.0)), not \(pad.0)")
+    }
+    guard height + 2 * pad.0 >= kernel.0, width + 2 * pad.1 >= kernel.1 else {
       throw TensorError(
         .shape,
         "\(name) \(kernel.0)×\(kernel.1) does not fit an input of \(height)×\(width): the "
@@ -44,14 +56,15 @@ public struct PoolGeometry: Sendable, Equatable {
     (kernelHeight, kernelWidth) = kernel
     (strideHeight, strideWidth) = stride
     self.ceil = ceil
-    func size(_ n: Int, _ k: Int, _ s: Int) -> Int {
-      guard ceil else { return (n - k) / s + 1 }
-      var o = (n - k + s - 1) / s + 1
-      if (o - 1) * s >= n { o -= 1 }
+    (padHeight, padWidth) = pad
+    func size(_ n: Int, _ k: Int, _ s: Int, _ p: Int) -> Int {
+      guard ceil else { return (n + 2 * p - k) / s + 1 }
+      var o = (n + 2 * p - k + s - 1) / s + 1
+      if (o - 1) * s >= n + p { o -= 1 }
       return o
     }
-    outHeight = size(height, kernel.0, stride.0)
-    outWidth = size(width, kernel.1, stride.1)
+    outHeight = size(height, kernel.0, stride.0, pad.0)
+    outWidth = size(width, kernel.1, stride.1, pad.1)
   }
 
   public var inputShape: [Int] { [channels, height, width] }
@@ -70,11 +83,13 @@ public struct PoolGeometry: Sendable, Equatable {
     for sc in 0..<(n * channels) {
       let base = sc * plane
       for oy in 0..<outHeight {
-        let y0 = oy * strideHeight
-        let rows = Swift.min(y0 + kh, height) - y0
+        let top = oy * strideHeight - padHeight
+        let y0 = Swift.max(top, 0)
+        let rows = Swift.min(top + kh, height) - y0
         for ox in 0..<outWidth {
-          let x0 = ox * strideWidth
-          let columns = Swift.min(x0 + kw, width) - x0
+          let left = ox * strideWidth - padWidth
+          let x0 = Swift.max(left, 0)
+          let columns = Swift.min(left + kw, width) - x0
           let start = base + y0 * width + x0
           var best = start
           var value = x[start]

@@ -4,9 +4,11 @@ extension Tensor {
   /// window took its maximum from: to the first of equal maxima, and to an input once per
   /// window whose maximum it is.
   public static func maxPool2d(
-    _ x: Tensor, kernel: (Int, Int), stride: (Int, Int), ceil: Bool = false
+    _ x: Tensor, kernel: (Int, Int), stride: (Int, Int), ceil: Bool = false,
+    pad: (Int, Int) = (0, 0)
   ) throws -> Tensor {
-    let geometry = try poolGeometry(x, kernel: kernel, stride: stride, ceil: ceil, "maxpool")
+    let geometry = try poolGeometry(
+      x, kernel: kernel, stride: stride, ceil: ceil, pad: pad, "maxpool")
     let n = x.shape[0]
     let outShape = [n] + geometry.outputShape
     let total = try checkedCount(outShape)
@@ -73,7 +75,8 @@ extension Tensor {
   }
 
   private static func poolGeometry(
-    _ x: Tensor, kernel: (Int, Int), stride: (Int, Int), ceil: Bool, _ name: String
+    _ x: Tensor, kernel: (Int, Int), stride: (Int, Int), ceil: Bool,
+    pad: (Int, Int) = (0, 0), _ name: String
   ) throws -> PoolGeometry {
     guard x.rank == 4 else {
       throw TensorError(
@@ -82,6 +85,6 @@ extension Tensor {
     }
     return try PoolGeometry(
       channels: x.shape[1], height: x.shape[2], width: x.shape[3], kernel: kernel,
-      stride: stride, ceil: ceil, name: name)
+      stride: stride, ceil: ceil, pad: pad, name: name)
   }
 }

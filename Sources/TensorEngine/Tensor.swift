@@ -96,6 +96,16 @@ public final class Tensor {
     Tensor(unchecked: tensor.shape, tensor.scalars, isParameter: true)
   }
 
+  /// A parameter of `shape` holding `scalars`, made without an intermediate tensor (a
+  /// large layer's weights are counted once by `MemoryBudget`).
+  public static func parameter(shape: [Int], scalars: [Double]) throws -> Tensor {
+    guard try Shape.count(shape) == scalars.count else {
+      throw TensorError(
+        .shape, "\(scalars.count) values cannot fill a parameter of shape \(Shape.describe(shape))")
+    }
+    return Tensor(unchecked: shape, scalars, isParameter: true)
+  }
+
   /// The same values with no place in any graph: operations on it record nothing.
   public var detached: Tensor {
     isParameter || node != nil ? Tensor(unchecked: shape, scalars) : self

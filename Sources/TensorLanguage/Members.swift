@@ -34,7 +34,9 @@ public func member(of value: Value, _ name: String) throws -> Value {
   case .layer(let layer):
     switch name {
     case "layers": return .tuple(layer.layers.map { .layer($0) })
-    case "params": return .tuple(layer.parameters.map { .tensor($0) })
+    case "params":
+      try layer.materializeParameters()
+      return .tuple(layer.parameters.map { .tensor($0) })
     case "w", "b": return try weights(of: layer, name)
     default: break
     }
@@ -79,7 +81,10 @@ public func memberNames(of value: Value) -> [String] {
   case .layer(let layer):
     // Only what the layer has: a model's parameters belong to its layers (`.layers[0].w`),
     // so Tab offers no `net.w` that would then fail.
-    ["layers", "params"] + layer.namedParameters.map(\.name).filter { !$0.contains(".") }
+    // Only a layer made of no others has its own; asking a model would draw its weights.
+    ["layers", "params"]
+      + (layer.children.isEmpty && (try? layer.materializeParameters()) != nil
+        ? layer.namedParameters.map(\.name).filter { !$0.contains(".") } : [])
   case .history: ["loss", "val_loss", "accuracy", "val_accuracy", "lr", "epochs", "seconds"]
   case .perceptronResult: ["converged", "epochs", "errors", "misclassified"]
   case .confusion: ["counts", "classes", "n", "accuracy"]
@@ -89,11 +94,15 @@ public func memberNames(of value: Value) -> [String] {
 
 /// `.w` or `.b` of a dense layer or perceptron; a model points to its layers.
 private func weights(of layer: any Layer, _ name: String) throws -> Value {
-  if let own = layer.namedParameters.first(where: { $0.name == name }) {
-    return .tensor(own.tensor)
+  // Only a layer's own: a model's .w is an error below, and must not draw its weights.
+  if layer.children.isEmpty {
+    try layer.materializeParameters()
+    if let own = layer.namedParameters.first(where: { $0.name == name }) {
+      return .tensor(own.tensor)
+    }
   }
   if layer.isModel {
-    let index = layer.layers.firstIndex { !$0.namedParameters.isEmpty } ?? 0
+    let index = layer.layers.firstIndex { $0.parameterCount > 0 } ?? 0
     throw RuntimeError(
       "a model has no single .\(name); take a layer's, e.g. .layers[\(index)].\(name)")
   }

@@ -78,8 +78,10 @@ struct PoolCase: Sendable, CustomTestStringConvertible {
   let size: Int
   let stride: Int
   var ceil = false
+  var pad = 0
   var testDescription: String {
     "\(max ? "max" : "avg") \(size) stride \(stride)\(ceil ? " ceil" : "")"
+      + (pad == 0 ? "" : " pad \(pad)")
   }
 }
 
@@ -90,6 +92,9 @@ struct PoolCase: Sendable, CustomTestStringConvertible {
     PoolCase(max: true, size: 2, stride: 2, ceil: true), PoolCase(max: true, size: 2, stride: 1),
     PoolCase(max: false, size: 2, stride: 2), PoolCase(max: false, size: 3, stride: 2),
     PoolCase(max: false, size: 2, stride: 1),
+    PoolCase(max: true, size: 3, stride: 1, pad: 1),
+    PoolCase(max: true, size: 3, stride: 2, ceil: true, pad: 1),
+    PoolCase(max: true, size: 2, stride: 2, pad: 1),
   ]
 
   @Test(arguments: cases)
@@ -100,7 +105,8 @@ struct PoolCase: Sendable, CustomTestStringConvertible {
       try weightedSum(
         c.max
           ? Tensor.maxPool2d(
-            p[0], kernel: (c.size, c.size), stride: (c.stride, c.stride), ceil: c.ceil)
+            p[0], kernel: (c.size, c.size), stride: (c.stride, c.stride), ceil: c.ceil,
+            pad: (c.pad, c.pad))
           : Tensor.avgPool2d(p[0], kernel: (c.size, c.size), stride: (c.stride, c.stride)))
     }
   }
@@ -154,6 +160,26 @@ struct PoolCase: Sendable, CustomTestStringConvertible {
     let row = try Tensor(shape: [1, 1, 1, 5], scalars: [1, 2, 3, 4, 5])
     let sparse = try Tensor.maxPool2d(row, kernel: (1, 1), stride: (3, 3), ceil: true)
     #expect(sparse.scalars == [1, 4])
+  }
+
+  @Test func paddingKeepsTheSizeAndNeverWinsAWindow() throws {
+    // All values negative, so a zero padding would win every border window: −∞ never does.
+    // 2×3 holding −1…−6, size 3 stride 1 pad 1 (GoogLeNet's pool branch): each output is the
+    // largest of its in-image 3×3 neighbourhood, worked by hand:
+    //   −1 −2 −3      −1 −1 −2
+    //   −4 −5 −6  →   −1 −1 −2
+    let x = try Tensor(shape: [1, 1, 2, 3], scalars: [-1, -2, -3, -4, -5, -6])
+    let y = try Tensor.maxPool2d(x, kernel: (3, 3), stride: (1, 1), pad: (1, 1))
+    #expect(y.shape == [1, 1, 2, 3])
+    #expect(y.scalars == [-1, -1, -2, -1, -1, -2])
+    // Ceil mode with padding, as PyTorch: 5 wide, size 3, stride 2, pad 1 gives
+    // ⌈(5 + 2 − 3) / 2⌉ + 1 = 3 windows starting at −1, 1, 3: max(5, 1), max(1, 2, 4), max(4, 3).
+    let row = try Tensor(shape: [1, 1, 1, 5], scalars: [5, 1, 2, 4, 3])
+    let z = try Tensor.maxPool2d(row, kernel: (1, 3), stride: (1, 2), ceil: true, pad: (0, 1))
+    #expect(z.scalars == [5, 4, 4])
+    #expect(throws: TensorError.self) {
+      try Tensor.maxPool2d(x, kernel: (3, 3), stride: (1, 1), pad: (2, 2))
+    }
   }
 
   @Test func averagePoolingTakesTheWindowMean() throws {

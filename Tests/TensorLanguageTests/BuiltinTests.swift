@@ -29,6 +29,8 @@ extension LanguageTests {
       "conv", "maxpool", "avgpool",
       // issue 15: augmentation and early stopping
       "flip", "shift", "crop", "pca_color", "early",
+      // issue 15: the lecture's model table
+      "input", "alexnet", "vgg16", "googlenet", "nin",
     ]
 
     @Test func everyNameOfTheVocabularyIsABuiltinAndNoOtherIs() {

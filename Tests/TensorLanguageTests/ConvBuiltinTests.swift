@@ -69,7 +69,8 @@ extension LanguageTests {
         try Dense(1352, 10),
       ])
       // conv: 8·1·3·3 + 8 = 80 weights, 8·26·26 outputs of 9 multiply-adds = 48,672;
-      // dense: 1352·10 + 10 = 13,530 weights, 13,520 multiply-adds.
+      // dense: 1352·10 + 10 = 13,530 weights, 13,520 multiply-adds; an image model's totals
+      // are split into its conv and FC layers, each chain one layer deep.
       let expected = """
         layer          output shape  weights  multiply-adds
         input          [1, 28, 28]
@@ -79,6 +80,8 @@ extension LanguageTests {
         flatten        [1352]              0              0
         dense 1352→10  [10]           13,530         13,520
         total                         13,610         62,192
+          conv         1 layer deep       80         48,672
+          FC           1 layer deep   13,530         13,520
         """
       guard case .text(let table) = try call("summary", [.layer(net), vec([1, 28, 28])]) else {
         Issue.record("summary gave no table")

@@ -110,9 +110,12 @@ import Workspace
     #expect(p.session.bindings["q"] != nil)
   }
 
-  /// Making a large data set, a large layer or a large random tensor takes seconds (minutes
-  /// before the caps): Ctrl-C stops each at once, and the session keeps its bindings.
-  @Test(arguments: ["m = moons(1e7)", "d = dense(2, 1e8)", "r = randn(2, 1e8)", "s = spiral(1e7)"])
+  /// Making a large data set, drawing a large layer's weights (on first use: `.w` here) or a
+  /// large random tensor takes seconds (minutes before the caps): Ctrl-C stops each at once,
+  /// and the session keeps its bindings.
+  @Test(arguments: [
+    "m = moons(1e7)", "d = dense(2, 1e8).w", "r = randn(2, 1e8)", "s = spiral(1e7)",
+  ])
   func largeWorkStopsOnCtrlC(source: String) throws {
     let r = Recorder()
     r.run("a = 1")

@@ -182,6 +182,23 @@ import Workspace
     #expect(run.stderr.contains(message), "\(run.stderr.prefix(300))")
   }
 
+  /// VGG-16's 138 M weights (1.1 GB) are drawn only when it first runs: under a 256 MB limit
+  /// it is built and summarised, and running it is refused with the limit named.
+  @Test func aModelLargerThanTheLimitIsSummarisedButNotRun() throws {
+    let input = "net = vgg16()\nsummary([net])\ny = predict(net, zeros([1, 3, 224, 224]))\n"
+    let run = try LimitedRun.run(
+      ["-"], input: input, deadline: 120, environment: ["GRADBOOK_MEMORY": "256M"])
+    #expect(run.end == .exited(1), "\(run.end): \(run.stderr.prefix(300))")
+    #expect(!run.crashed)
+    #expect(run.stdout.contains("138,357,544"), "\(run.stdout.prefix(600))")
+    #expect(run.stderr.hasPrefix("<stdin>:3:"), "\(run.stderr.prefix(300))")
+    #expect(run.stderr.contains("its memory limit is 256 MiB"), "\(run.stderr.prefix(300))")
+    // The conv layers' 14.7 M weights fit; the first dense layer's 102.8 M do not.
+    #expect(
+      run.stderr.contains("drawing the weights of dense 25088→4096 relu needs 784"),
+      "\(run.stderr.prefix(300))")
+  }
+
   /// A CSV file is read only when its bytes, its text and its fields fit.
   @Test func aLargeCSVFileIsCheckedBeforeItIsParsed() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(

@@ -17,18 +17,45 @@ public final class Conv: Layer {
   public let stride: Int
   public let pad: Int
   public let groups: Int
-  /// The weights, a parameter of shape `[out, in/groups, kh, kw]`.
-  public let weight: Tensor
+  /// The weights, a parameter of shape `[out, in/groups, kh, kw]`; a layer made without
+  /// them draws them here when first asked (see `materializeParameters`).
+  public var weight: Tensor { store.tensors.weight }
   /// The biases, a parameter of shape `[out]`.
-  public let bias: Tensor
+  public var bias: Tensor { store.tensors.bias }
+  private let store: DeferredParameters
 
   /// A layer with the given weights, or He-initialised ones (W ~ N(0, 2 / fan_in) with
-  /// fan_in = in/groups · kh · kw: a convolution is nearly always followed by a ReLU) and
-  /// zero biases.
-  public init(
+  /// fan_in = in/groups · kh · kw: a convolution is nearly always followed by a ReLU) drawn
+  /// from `generator` now, and zero biases.
+  public convenience init(
     _ inputs: Int, _ outputs: Int, kernel: (Int, Int), stride: Int = 1, pad: Int = 0,
     groups: Int = 1, weight: Tensor? = nil, bias: Tensor? = nil,
     using generator: inout RandomGenerator
+  ) throws {
+    try self.init(
+      inputs, outputs, kernel: kernel, stride: stride, pad: pad, groups: groups, weight: weight,
+      bias: bias, seed: nil, generator: &generator)
+  }
+
+  /// As above, with weights drawn from the session's generator when first run or trained
+  /// (the seed is drawn now, so the values are the ones drawing now would give).
+  public convenience init(
+    _ inputs: Int, _ outputs: Int, kernel: (Int, Int), stride: Int = 1, pad: Int = 0,
+    groups: Int = 1, weight: Tensor? = nil, bias: Tensor? = nil
+  ) throws {
+    let seed = RandomGenerator.withShared { $0.next() }
+    var unused = RandomGenerator(seed: seed)
+    try self.init(
+      inputs, outputs, kernel: kernel, stride: stride, pad: pad, groups: groups, weight: weight,
+      bias: bias, seed: seed, generator: &unused)
+  }
+
+  /// Checks the configuration; with a `seed` and no given weight the weights are deferred,
+  /// else drawn from `generator` at once.
+  private init(
+    _ inputs: Int, _ outputs: Int, kernel: (Int, Int), stride: Int, pad: Int,
+    groups: Int, weight: Tensor?, bias: Tensor?, seed: UInt64?,
+    generator: inout RandomGenerator, deferred: DeferredParameters? = nil
   ) throws {
     guard inputs >= 1, outputs >= 1 else {
       throw TensorError(
@@ -66,26 +93,31 @@ public final class Conv: Layer {
         "conv(\(inputs), \(outputs), …) needs b of shape [\(outputs)], not "
           + Shape.describe(bias.shape))
     }
-    let w =
-      try weight
-      ?? Initializer.he.weights(fanIn: fanIn, fanOut: outputs, using: &generator).reshaped(shape)
-    self.weight = Tensor.parameter(w)
-    self.bias = Tensor.parameter(try bias?.reshaped([outputs]) ?? Tensor.zeros([outputs]))
+    if let deferred {
+      store = deferred
+    } else if weight == nil, bias == nil, let seed {
+      store = try DeferredParameters(
+        weightShape: shape, biasCount: outputs, initializer: .he, fanIn: fanIn,
+        fanOut: outputs, seed: seed)
+    } else {
+      let w =
+        try weight
+        ?? Initializer.he.weights(fanIn: fanIn, fanOut: outputs, using: &generator).reshaped(
+          shape)
+      store = DeferredParameters(
+        made: Tensor.parameter(w),
+        bias: Tensor.parameter(try bias?.reshaped([outputs]) ?? Tensor.zeros([outputs])))
+    }
   }
 
-  /// As above, drawing initial weights from the session's generator.
-  public convenience init(
-    _ inputs: Int, _ outputs: Int, kernel: (Int, Int), stride: Int = 1, pad: Int = 0,
-    groups: Int = 1, weight: Tensor? = nil, bias: Tensor? = nil
-  ) throws {
-    var generator = RandomGenerator.withShared { g in RandomGenerator(seed: g.next()) }
-    try self.init(
-      inputs, outputs, kernel: kernel, stride: stride, pad: pad, groups: groups, weight: weight,
-      bias: bias, using: &generator)
-  }
+  public var parameterCount: Int { store.count }
+  public func materializeParameters() throws { try store.make(for: description) }
+  public var parametersMaterialized: Bool { store.isMade }
+  public var tableCategory: TableCategory { .convolution }
 
   public func callAsFunction(_ x: Tensor) throws -> Tensor {
-    try ImageBatch.apply(x, layer: description, channels: inputs) { batch in
+    try materializeParameters()
+    return try ImageBatch.apply(x, layer: description, channels: inputs) { batch in
       do {
         return try Tensor.conv2d(
           batch, weight: weight, bias: bias, stride: (stride, stride), pad: (pad, pad),
@@ -125,11 +157,20 @@ public final class Conv: Layer {
   public func copy(sharing copies: inout [ObjectIdentifier: any Layer]) throws -> any Layer {
     if let done = copies[ObjectIdentifier(self)] { return done }
     var unused = RandomGenerator(seed: 0)
-    let copy = try Conv(
-      inputs, outputs, kernel: (kernelHeight, kernelWidth), stride: stride, pad: pad,
-      groups: groups, weight: weight, bias: bias, using: &unused)
-    copy.weight.isFrozen = weight.isFrozen
-    copy.bias.isFrozen = bias.isFrozen
+    let copy: Conv
+    if store.isMade {
+      copy = try Conv(
+        inputs, outputs, kernel: (kernelHeight, kernelWidth), stride: stride, pad: pad,
+        groups: groups, weight: weight, bias: bias, using: &unused)
+      copy.weight.isFrozen = weight.isFrozen
+      copy.bias.isFrozen = bias.isFrozen
+    } else {
+      // Not yet drawn: the copy draws the same values from the same seed when it is run.
+      copy = try Conv(
+        inputs, outputs, kernel: (kernelHeight, kernelWidth), stride: stride, pad: pad,
+        groups: groups, weight: nil, bias: nil, seed: nil, generator: &unused,
+        deferred: DeferredParameters(copying: store))
+    }
     copies[ObjectIdentifier(self)] = copy
     return copy
   }

@@ -11,17 +11,31 @@ public final class Dense: Layer {
   public let inputs: Int
   public let outputs: Int
   public let activation: Activation
-  /// The weights, a parameter of shape `[out, in]`.
-  public let weight: Tensor
+  /// The weights, a parameter of shape `[out, in]`; a layer made without them draws them
+  /// here when first asked (see `materializeParameters`).
+  public var weight: Tensor { store.tensors.weight }
   /// The biases, a parameter of shape `[out]`.
-  public let bias: Tensor
+  public var bias: Tensor { store.tensors.bias }
+  private let store: DeferredParameters
 
-  /// A layer with the given weights, or weights drawn by `initializer` (He for the ReLU
-  /// family, Xavier otherwise) and zero biases.
-  public init(
+  /// A layer with the given weights, or weights drawn now from `generator` by `initializer`
+  /// (He for the ReLU family, Xavier otherwise), and zero biases.
+  public convenience init(
     _ inputs: Int, _ outputs: Int, activation: Activation = .identity,
     weight: Tensor? = nil, bias: Tensor? = nil, initializer: Initializer? = nil,
     using generator: inout RandomGenerator
+  ) throws {
+    try self.init(
+      inputs, outputs, activation: activation, weight: weight, bias: bias,
+      initializer: initializer, seed: nil, generator: &generator)
+  }
+
+  /// Checks the configuration; with a `seed` and no given weight the weights are deferred,
+  /// else drawn from `generator` at once.
+  private init(
+    _ inputs: Int, _ outputs: Int, activation: Activation, weight: Tensor?, bias: Tensor?,
+    initializer: Initializer?, seed: UInt64?, generator: inout RandomGenerator,
+    deferred: DeferredParameters? = nil
   ) throws {
     guard inputs >= 1, outputs >= 1 else {
       throw TensorError(
@@ -42,13 +56,26 @@ public final class Dense: Layer {
     self.inputs = inputs
     self.outputs = outputs
     self.activation = activation
-    let w =
-      try weight
-      ?? (initializer ?? .default(for: activation)).weights(
-        fanIn: inputs, fanOut: outputs, using: &generator)
-    self.weight = Tensor.parameter(w)
-    self.bias = Tensor.parameter(try bias?.reshaped([outputs]) ?? Tensor.zeros([outputs]))
+    let initializer = initializer ?? .default(for: activation)
+    if let deferred {
+      store = deferred
+    } else if weight == nil, bias == nil, let seed {
+      store = try DeferredParameters(
+        weightShape: [outputs, inputs], biasCount: outputs, initializer: initializer,
+        fanIn: inputs, fanOut: outputs, seed: seed)
+    } else {
+      let w =
+        try weight ?? initializer.weights(fanIn: inputs, fanOut: outputs, using: &generator)
+      store = DeferredParameters(
+        made: Tensor.parameter(w),
+        bias: Tensor.parameter(try bias?.reshaped([outputs]) ?? Tensor.zeros([outputs])))
+    }
   }
+
+  public var parameterCount: Int { store.count }
+  public func materializeParameters() throws { try store.make(for: description) }
+  public var parametersMaterialized: Bool { store.isMade }
+  public var tableCategory: TableCategory { .fullyConnected }
 
   public var namedParameters: [(name: String, tensor: Tensor)] { [("w", weight), ("b", bias)] }
 
@@ -56,10 +83,18 @@ public final class Dense: Layer {
     if let done = copies[ObjectIdentifier(self)] { return done }
     // Given weights, the initializer draws nothing: the session's stream is left alone.
     var unused = RandomGenerator(seed: 0)
-    let copy = try Dense(
-      inputs, outputs, activation: activation, weight: weight, bias: bias, using: &unused)
-    copy.weight.isFrozen = weight.isFrozen
-    copy.bias.isFrozen = bias.isFrozen
+    let copy: Dense
+    if store.isMade {
+      copy = try Dense(
+        inputs, outputs, activation: activation, weight: weight, bias: bias, using: &unused)
+      copy.weight.isFrozen = weight.isFrozen
+      copy.bias.isFrozen = bias.isFrozen
+    } else {
+      // Not yet drawn: the copy draws the same values from the same seed when it is run.
+      copy = try Dense(
+        inputs, outputs, activation: activation, weight: nil, bias: nil, initializer: nil,
+        seed: nil, generator: &unused, deferred: DeferredParameters(copying: store))
+    }
     copies[ObjectIdentifier(self)] = copy
     return copy
   }
@@ -89,18 +124,19 @@ public final class Dense: Layer {
     AffineStage(weight: weight, bias: bias, activation: activation)
   }
 
-  /// As above, drawing initial weights from the session's generator.
+  /// As above, drawing initial weights from the session's generator when the layer is
+  /// first run or trained.
   public convenience init(
     _ inputs: Int, _ outputs: Int, activation: Activation = .identity,
     weight: Tensor? = nil, bias: Tensor? = nil, initializer: Initializer? = nil
   ) throws {
-    var generator = RandomGenerator.withShared { g in
-      // Draw a seed from the session stream so that each new layer gets fresh weights.
-      RandomGenerator(seed: g.next())
-    }
+    // A seed from the session stream, so that each new layer gets fresh weights; they are
+    // drawn from it when the layer is first run or trained.
+    let seed = RandomGenerator.withShared { $0.next() }
+    var generator = RandomGenerator(seed: seed)
     try self.init(
       inputs, outputs, activation: activation, weight: weight, bias: bias,
-      initializer: initializer, using: &generator)
+      initializer: initializer, seed: seed, generator: &generator)
   }
 
   public func callAsFunction(_ x: Tensor) throws -> Tensor {
@@ -115,6 +151,7 @@ public final class Dense: Layer {
   public func preactivation(_ x: Tensor) throws -> Tensor { try logitsChecked(x) }
 
   private func logitsChecked(_ x: Tensor) throws -> Tensor {
+    try materializeParameters()
     guard x.rank == 1 || x.rank == 2, x.shape[x.rank - 1] == inputs else {
       if x.rank > 2 {
         throw TensorError(

@@ -24,15 +24,20 @@ public enum Initializer: Sendable {
   {
     let n = try Shape.count([fanOut, fanIn])
     try Tensor.checkMemory(elements: n)
-    let values: [Double]
+    let draw = sampler(fanIn: fanIn, fanOut: fanOut)
+    let values = try Tensor.generate(n) { draw(&generator) }
+    return try Tensor(shape: [fanOut, fanIn], scalars: values)
+  }
+
+  /// One weight drawn from `generator`.
+  func sampler(fanIn: Int, fanOut: Int) -> (inout RandomGenerator) -> Double {
     switch self {
     case .xavier:
       let a = (6 / Double(Swift.max(1, fanIn + fanOut))).squareRoot()
-      values = try Tensor.generate(n) { generator.uniform(-a, a) }
+      return { $0.uniform(-a, a) }
     case .he:
       let s = (2 / Double(Swift.max(1, fanIn))).squareRoot()
-      values = try Tensor.generate(n) { s * generator.normal() }
+      return { s * $0.normal() }
     }
-    return try Tensor(shape: [fanOut, fanIn], scalars: values)
   }
 }

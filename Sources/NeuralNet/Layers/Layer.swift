@@ -95,6 +95,49 @@ public protocol Layer: AnyObject, CustomStringConvertible {
   /// The layer's stage in compiled training (see `CompiledStage`), or nil when it has none
   /// there: the model then trains on the graph, and the history says which layer.
   func compiledStage(_ request: CompiledStageRequest) -> (any CompiledStage)?
+
+  /// The number of trainable values, counted from the parameters' shapes, so that asking
+  /// allocates nothing (a summary of VGG-16's 138 M weights costs nothing). The default
+  /// sums the children's, or counts `parameters` for a layer made of no others.
+  var parameterCount: Int { get }
+
+  /// Allocates the parameters of a layer that defers them until it is first run or
+  /// trained (conv and dense made without given weights), after checking the session's
+  /// memory limit (`MemoryBudget`); nothing for a layer whose parameters exist. Forward
+  /// passes, training, `save` and the language's `.w`/`.params` call it first, so that a
+  /// model too large for the limit fails with a memory error rather than taking the
+  /// machine's memory. `parameters` of a deferred layer allocates them unchecked, and the
+  /// budget still counts them. The default does it for every child.
+  func materializeParameters() throws
+
+  /// Whether the parameters exist (`materializeParameters` has nothing left to do).
+  var parametersMaterialized: Bool { get }
+
+  /// Which rows of a model table count this layer, as the lecture's table of AlexNet,
+  /// VGG-16, GoogLeNet and NIN does: a convolution, a fully connected layer, or neither
+  /// (pooling, normalisation, activations count no layer and no computation there).
+  var tableCategory: TableCategory { get }
+
+  /// The per-sample input the layer declares (`input([3, 227, 227])`), with the name it
+  /// gives the model, when it declares one: `summary` needs no shape for such a model. A
+  /// model's is its first layer's.
+  var declaredInput: DeclaredInput? { get }
+}
+
+/// The rows of a model table a layer counts in (see `Layer.tableCategory`).
+public enum TableCategory: Sendable {
+  case convolution, fullyConnected, none
+}
+
+/// A model's declared per-sample input shape and name (see `Layer.declaredInput`).
+public struct DeclaredInput: Sendable, Equatable {
+  public let shape: [Int]
+  public let name: String?
+
+  public init(shape: [Int], name: String?) {
+    self.shape = shape
+    self.name = name
+  }
 }
 
 /// A layer's forward pass as `y = f(x · Wᵀ + b)`: its weight and bias parameters and the
@@ -152,8 +195,19 @@ extension Layer {
     for p in parameters { p.isFrozen = frozen }
   }
 
-  /// The number of trainable values.
-  public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+  public var parameterCount: Int {
+    children.isEmpty
+      ? parameters.reduce(0) { $0 + $1.count }
+      : children.reduce(0) { $0 + $1.layer.parameterCount }
+  }
+  public func materializeParameters() throws {
+    for child in children { try child.layer.materializeParameters() }
+  }
+  public var parametersMaterialized: Bool {
+    children.allSatisfy { $0.layer.parametersMaterialized }
+  }
+  public var tableCategory: TableCategory { .none }
+  public var declaredInput: DeclaredInput? { nil }
 
   /// Clears the gradients of every parameter.
   public func zeroGrad() {

@@ -173,6 +173,7 @@ public struct LayerSpec: Codable, Equatable, Sendable {
     Conv.specKind: Conv.build,
     MaxPool.specKind: MaxPool.build,
     AvgPool.specKind: AvgPool.build,
+    Input.specKind: Input.build,
   ]
 
   private static let registry = Mutex(builtIns)

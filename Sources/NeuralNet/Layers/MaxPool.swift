@@ -1,13 +1,15 @@
 import TensorEngine
 
-/// Max pooling, as PyTorch's `nn.MaxPool2d(size, stride, ceil_mode=ceil)`: each output is
-/// the largest value of a `size`×`size` window of its channel, windows `stride` apart.
+/// Max pooling, as PyTorch's `nn.MaxPool2d(size, stride, padding=pad, ceil_mode=ceil)`:
+/// each output is the largest value of a `size`×`size` window of its channel, windows
+/// `stride` apart.
 ///
 /// ```
-/// y[c, a, b] = max_{i, j < size} x[c, a·stride + i, b·stride + j]
-/// oh = ⌊(h − size) / stride⌋ + 1      (ceil: ⌈(h − size) / stride⌉ + 1, each window starting
-///                                      inside the input)
+/// y[c, a, b] = max_{i, j < size} x[c, a·stride − pad + i, b·stride − pad + j]  (inside x)
+/// oh = ⌊(h + 2·pad − size) / stride⌋ + 1   (ceil: ⌈…⌉ + 1, each window starting inside
+///                                          the input or its padding)
 /// ```
+/// Padding counts as −∞: GoogLeNet's `maxpool(3, 1, pad: 1)` keeps the size of its input.
 /// The forward pass keeps where each maximum was; the gradient goes there. Of equal maxima
 /// in a window the first (row by row) takes it, as in PyTorch; with overlapping windows
 /// (size 3, stride 2: AlexNet's) an input that is the maximum of two windows gets both
@@ -16,21 +18,29 @@ public final class MaxPool: Layer {
   public let size: Int
   public let stride: Int
   public let ceil: Bool
+  public let pad: Int
 
-  public init(_ size: Int, stride: Int? = nil, ceil: Bool = false) throws {
+  public init(_ size: Int, stride: Int? = nil, ceil: Bool = false, pad: Int = 0) throws {
     let stride = stride ?? size
     guard size >= 1, stride >= 1 else {
       throw TensorError(
         .argument, "maxpool needs a size and stride of at least 1, not \(size) and \(stride)")
     }
+    guard pad >= 0, 2 * pad <= size else {
+      throw TensorError(
+        .argument,
+        "maxpool(\(size)) takes a pad between 0 and half its size (\(size / 2)), not \(pad)")
+    }
     self.size = size
     self.stride = stride
     self.ceil = ceil
+    self.pad = pad
   }
 
   public func callAsFunction(_ x: Tensor) throws -> Tensor {
     try ImageBatch.apply(x, layer: description, channels: nil) { batch in
-      try Tensor.maxPool2d(batch, kernel: (size, size), stride: (stride, stride), ceil: ceil)
+      try Tensor.maxPool2d(
+        batch, kernel: (size, size), stride: (stride, stride), ceil: ceil, pad: (pad, pad))
     }
   }
 
@@ -38,7 +48,7 @@ public final class MaxPool: Layer {
     let (c, h, w) = try ImageBatch.sampleShape(inputShape, layer: description, channels: nil)
     return try PoolGeometry(
       channels: c, height: h, width: w, kernel: (size, size), stride: (stride, stride),
-      ceil: ceil, name: "maxpool")
+      ceil: ceil, pad: (pad, pad), name: "maxpool")
   }
 
   public var parameters: [Tensor] { [] }
@@ -51,10 +61,11 @@ public final class MaxPool: Layer {
     self
   }
 
-  /// `maxpool 3×3 stride 2`, the stride said when it differs from the size, `ceil` when set.
+  /// `maxpool 3×3 stride 2`, the stride said when it differs from the size, `pad` and
+  /// `ceil` when set.
   public var description: String {
     "maxpool \(size)×\(size)" + (stride == size ? "" : " stride \(stride)")
-      + (ceil ? " ceil" : "")
+      + (pad == 0 ? "" : " pad \(pad)") + (ceil ? " ceil" : "")
   }
 
   public static let specKind = "maxpool"
@@ -64,7 +75,7 @@ public final class MaxPool: Layer {
       kind: Self.specKind,
       config: [
         "size": .number(Double(size)), "stride": .number(Double(stride)), "ceil": .bool(ceil),
-      ])
+      ].merging(pad == 0 ? [:] : ["pad": .number(Double(pad))]) { a, _ in a })
   }
 
   @Sendable public static func build(_ spec: LayerSpec) throws -> any Layer {
@@ -78,7 +89,13 @@ public final class MaxPool: Layer {
       }
       ceil = b
     }
-    return try MaxPool(size, stride: stride, ceil: ceil)
+    // Written only when set, so files from before pad existed still load.
+    let pad = spec.config["pad"] == nil ? 0 : try spec.integer("pad", in: 0...2048)
+    do {
+      return try MaxPool(size, stride: stride, ceil: ceil, pad: pad)
+    } catch let error as TensorError {
+      throw LayerSpec.SpecError(error.message)
+    }
   }
 }
 

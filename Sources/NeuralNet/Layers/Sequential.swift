@@ -10,12 +10,16 @@ public final class Sequential: Layer {
     self.layers = layers.flatMap { ($0 as? Sequential)?.layers ?? [$0] }
   }
 
+  /// Draws every deferred weight first, so that a model too large for the memory limit
+  /// fails before it computes anything.
   public func callAsFunction(_ x: Tensor) throws -> Tensor {
-    try layers.reduce(x) { try $1($0) }
+    try materializeParameters()
+    return try layers.reduce(x) { try $1($0) }
   }
 
   public func forward(_ x: Tensor, context: ForwardContext) throws -> Tensor {
-    try layers.reduce(x) { try $1.forward($0, context: context) }
+    try materializeParameters()
+    return try layers.reduce(x) { try $1.forward($0, context: context) }
   }
 
   public func logits(_ x: Tensor, context: ForwardContext) throws -> Tensor {
@@ -63,6 +67,9 @@ public final class Sequential: Layer {
   public var parameters: [Tensor] { layers.flatMap(\.parameters) }
 
   public var isModel: Bool { true }
+
+  /// The first layer's: a model built on `input([3, 224, 224])` knows its images.
+  public var declaredInput: DeclaredInput? { layers.first?.declaredInput }
 
   public func copy(sharing copies: inout [ObjectIdentifier: any Layer]) throws -> any Layer {
     if let done = copies[ObjectIdentifier(self)] { return done }

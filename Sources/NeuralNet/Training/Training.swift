@@ -76,6 +76,8 @@ public enum Training {
   ) throws -> History {
     // A layer used twice (`d >> d`) lists its parameters twice; each is updated once, from
     // the gradient summed over both uses.
+    // A model not yet run draws its weights here, within the session's memory limit.
+    try model.materializeParameters()
     let parameters = model.parameters.uniqued
     guard !parameters.isEmpty else {
       throw TensorError(.argument, "\(model) has no parameters to train")

@@ -38,18 +38,25 @@ extension Builtins {
       [
         P("size", "int"), P("stride", "int", default: "size"),
         P("ceil", "bool", default: "false", keywordOnly: true),
+        P("pad", "int", default: "0", keywordOnly: true),
       ],
       group: "layers",
       summary: "max pooling of images over size×size windows, stride apart (stride < size "
         + "overlaps, as AlexNet's maxpool(3, 2)); the gradient goes to each window's first "
-        + "maximum; ceil: true keeps a last partial window, as PyTorch's ceil_mode",
+        + "maximum; ceil: true keeps a last partial window, as PyTorch's ceil_mode; pad: "
+        + "borders of −∞ (at most size/2), so maxpool(3, 1, pad: 1) keeps the image's size",
       example: "maxpool(3, 2)"
     ) { args, _ in
       let size = try args.int("size", atLeast: 1)
+      let pad = try args.int("pad", atLeast: 0, default: 0)
+      guard 2 * pad <= size else {
+        throw args.error(
+          "pad", "maxpool(\(size)) takes a pad of at most half its size (\(size / 2)), not \(pad)")
+      }
       return .layer(
         try MaxPool(
           size, stride: args.int("stride", atLeast: 1, default: size),
-          ceil: args.bool("ceil", default: false)))
+          ceil: args.bool("ceil", default: false), pad: pad))
     },
     Builtin(
       "avgpool", [P("size", "int"), P("stride", "int", default: "size")], group: "layers",

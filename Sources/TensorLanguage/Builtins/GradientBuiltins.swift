@@ -74,13 +74,17 @@ extension Builtins {
   {
     guard let value = args.value(name) else { throw args.error(name, "\(name) is required") }
     if let t = Arguments.asTensor(value) { return ([t], true) }
-    if let layer = Arguments.asLayer(value) { return (layer.parameters, false) }
+    if let layer = Arguments.asLayer(value) {
+      try layer.materializeParameters()
+      return (layer.parameters, false)
+    }
     if case .tuple(let elements) = value {
       var tensors: [Tensor] = []
       for element in elements {
         if let t = Arguments.asTensor(element) {
           tensors.append(t)
         } else if let layer = Arguments.asLayer(element) {
+          try layer.materializeParameters()
           tensors += layer.parameters
         } else {
           throw args.error(

@@ -205,7 +205,7 @@ extension Builtins {
   /// function of the same name.
   private static func activationFunction(_ layer: any Layer) -> Function? {
     // An activation layer is one without parameters or children that ends in an activation.
-    guard layer.parameters.isEmpty, layer.children.isEmpty, !layer.isModel,
+    guard layer.parameterCount == 0, layer.children.isEmpty, !layer.isModel,
       let a = layer.outputActivation, let b = Builtins.all[a.description]
     else { return nil }
     return Function(name: b.name, body: .builtin(b))

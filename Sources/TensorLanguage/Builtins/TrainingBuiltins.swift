@@ -167,32 +167,97 @@ extension Builtins {
     },
     Builtin(
       "summary",
-      [P("model", "model"), P("input", "shape or dataset", default: "auto")],
+      [P("model", "model or list of models"), P("input", "shape or dataset", default: "auto")],
       group: "training",
-      summary: "a table of the layers: output shape, weights and multiply-adds per sample; "
-        + "input: one sample's shape ([1, 28, 28]) or a data set, needed when the model starts "
-        + "with a layer that does not fix it (conv, pooling)",
-      example: "summary(conv(1, 8, 3) >> relu >> maxpool(2) >> flatten >> dense(1352, 10), "
-        + "[1, 28, 28])"
+      summary: "a table of the layers: output shape, weights and multiply-adds per sample, "
+        + "totals split into conv and fully connected for an image model; a list of models "
+        + "gives them side by side as the lecture's table (conv layers = the longest chain "
+        + "of convolutions); input: one sample's shape ([1, 28, 28]) or a data set, needed "
+        + "when the model does not declare it (input(…)) and starts with conv or pooling",
+      example: "summary([alexnet(), vgg16(), googlenet(), nin()])"
     ) { args, _ in
-      let model = try args.layer("model")
-      let input: [Int]
-      if case .dataset(let d)? = args.value("input") {
-        input = d.sampleShape
-      } else if args.has("input") {
-        input = try args.shape("input")
-      } else if let width = model.inputWidth {
-        input = [width]
-      } else {
-        throw args.error(
-          "input",
-          "the model's input shape cannot be known from its layers (it starts with \(model.layers.first.map { "\($0)" } ?? "nothing")); give one sample's "
-            + "shape or a data set, e.g. summary(net, [1, 28, 28]) for 28×28 grey images or "
-            + "summary(net, input: [2]) for rows of 2 features")
+      if case .tuple(let values)? = args.value("model") {
+        var models: [any Layer] = []
+        for value in values {
+          guard let layer = Arguments.asLayer(value) else {
+            throw args.error(
+              "model",
+              "summary takes a model or a list of models, not a list "
+                + "holding \(value.kindName)")
+          }
+          models.append(layer)
+        }
+        guard !models.isEmpty else {
+          throw args.error("model", "summary needs at least one model in the list")
+        }
+        var inputs: [[Int]] = []
+        for model in models { inputs.append(try summaryInput(args, model)) }
+        return .text(try comparisonTable(models, inputs: inputs))
       }
-      return .text(try summaryTable(model, input: input))
+      let model = try args.layer("model")
+      return .text(try summaryTable(model, input: summaryInput(args, model)))
     },
   ]
+
+  /// The sample shape `summary` counts `model` on: `input:`, else what the model declares or
+  /// its first dense layer fixes.
+  private static func summaryInput(_ args: Arguments, _ model: any Layer) throws -> [Int] {
+    if case .dataset(let d)? = args.value("input") { return d.sampleShape }
+    if args.has("input") { return try args.shape("input") }
+    if let declared = model.declaredInput { return declared.shape }
+    if let width = model.inputWidth { return [width] }
+    throw args.error(
+      "input",
+      "the model's input shape cannot be known from its layers (it starts with \(model.layers.first.map { "\($0)" } ?? "nothing")); give one sample's "
+        + "shape or a data set, e.g. summary(net, [1, 28, 28]) for 28×28 grey images or "
+        + "summary(net, input: [2]) for rows of 2 features, or start the model with "
+        + "input([1, 28, 28])")
+  }
+
+  /// The lecture's table: one column per model, the rows of `ModelCensus`. A model is named
+  /// by its `input(…, name:)`, else by its place in the list.
+  static func comparisonTable(_ models: [any Layer], inputs: [[Int]]) throws -> String {
+    var censuses: [ModelCensus] = []
+    for (model, input) in zip(models, inputs) {
+      censuses.append(try ModelCensus(model, input: input))
+    }
+    let names = models.enumerated().map { i, model in
+      model.declaredInput?.name ?? "model \(i + 1)"
+    }
+    func row(_ label: String, _ value: (ModelCensus) -> Int) -> [String] {
+      [label] + censuses.map { grouped(value($0)) }
+    }
+    let rows: [[String]] = [
+      [""] + names,
+      ["input"] + inputs.map(Shape.describe),
+      row("conv layers", \.convolution.layers),
+      row("conv weights", \.convolution.weights),
+      row("conv multiply-adds", \.convolution.multiplyAdds),
+      row("FC layers", \.fullyConnected.layers),
+      row("FC weights", \.fullyConnected.weights),
+      row("FC multiply-adds", \.fullyConnected.multiplyAdds),
+      row("total weights", \.weights),
+      row("total multiply-adds", \.multiplyAdds),
+    ]
+    return aligned(rows, leftColumns: 1)
+  }
+
+  /// Rows as columns: the first `leftColumns` flush left, the rest flush right, two spaces
+  /// apart, no trailing blanks.
+  static func aligned(_ rows: [[String]], leftColumns: Int) -> String {
+    let columns = rows.map(\.count).max() ?? 0
+    let widths = (0..<columns).map { column in
+      rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0
+    }
+    return rows.map { row in
+      let cells = row.enumerated().map { column, cell in
+        let padding = String(repeating: " ", count: widths[column] - cell.count)
+        return column < leftColumns ? cell + padding : padding + cell
+      }
+      let line = cells.joined(separator: "  ")
+      return String(line.reversed().drop(while: { $0 == " " }).reversed())
+    }.joined(separator: "\n")
+  }
 
   /// What `fit` redraws while it trains.
   enum LiveFigure { case none, loss, boundary }
@@ -304,6 +369,7 @@ extension Builtins {
       ["layer", "output shape", "weights", "multiply-adds"],
       ["input", Shape.describe(input), "", ""],
     ]
+    let firstInput = input
     var shape = input
     var input = input
     var weights = 0
@@ -312,9 +378,11 @@ extension Builtins {
       let m = try layer.multiplyAdds(for: shape)
       shape = try layer.outputShape(for: shape)
       let w = layer.parameterCount
-      let frozen = layer.parameters.filter(\.isFrozen).count
+      // Weights not yet drawn cannot be frozen; asking would draw them.
+      let parameters = layer.parametersMaterialized ? layer.parameters : []
+      let frozen = parameters.filter(\.isFrozen).count
       let mark =
-        frozen == 0 ? "" : frozen == layer.parameters.count ? " (frozen)" : " (partly frozen)"
+        frozen == 0 ? "" : frozen == parameters.count ? " (frozen)" : " (partly frozen)"
       rows.append([layer.description + mark, Shape.describe(shape), grouped(w), grouped(m)])
       rows += childRows(of: layer, input: input, indent: "  ")
       weights += w
@@ -322,15 +390,19 @@ extension Builtins {
       input = shape
     }
     rows.append(["total", "", grouped(weights), grouped(multiplyAdds)])
-    let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
-    return rows.map { row in
-      let cells = row.enumerated().map { column, cell in
-        let padding = String(repeating: " ", count: widths[column] - cell.count)
-        return column < 2 ? cell + padding : padding + cell
+    // An image model's totals split as the lecture's table does, with the depth of each.
+    let census = try ModelCensus(model, input: firstInput)
+    if census.convolution.layers > 0 {
+      for (label, part) in [
+        ("conv", census.convolution), ("FC", census.fullyConnected),
+      ] {
+        let deep = "\(part.layers) layer" + (part.layers == 1 ? "" : "s") + " deep"
+        rows.append([
+          "  \(label)", deep, grouped(part.weights), grouped(part.multiplyAdds),
+        ])
       }
-      let line = cells.joined(separator: "  ")
-      return String(line.reversed().drop(while: { $0 == " " }).reversed())
-    }.joined(separator: "\n")
+    }
+    return aligned(rows, leftColumns: 2)
   }
 
   /// The rows of the layers inside a layer made of others (the branches of `branches`),

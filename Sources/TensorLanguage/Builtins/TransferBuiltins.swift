@@ -33,6 +33,7 @@ extension Builtins {
 
   private static func frozen(_ args: Arguments, _ frozen: Bool) throws -> Value {
     let model = try args.layer("model")
+    try model.materializeParameters()
     guard !model.parameters.isEmpty else {
       throw args.error(
         "model", "\(model) has no parameters to \(frozen ? "freeze" : "unfreeze")")

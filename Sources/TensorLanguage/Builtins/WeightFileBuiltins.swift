@@ -18,6 +18,9 @@ extension Builtins {
     ) { args, context in
       let model = try args.layer("model")
       let file = try args.string("file")
+      // A model not yet run has its weights drawn now, within the memory limit: the file
+      // holds the values the model would start from.
+      try model.materializeParameters()
       let parameters = model.namedParameters
       guard !parameters.isEmpty else {
         throw args.error("model", "this model has no parameters to save")
@@ -110,6 +113,7 @@ extension Builtins {
     at range: SourceRange?, context: any Context, mismatch: String
   ) throws {
     let stored = Dictionary(contents.tensors, uniquingKeysWith: { first, _ in first })
+    try model.materializeParameters()
     let parameters = model.namedParameters
     let names = Set(parameters.map(\.name))
     let missing = parameters.map(\.name).filter { stored[$0] == nil }
