@@ -6,10 +6,11 @@
 /// oh = ⌊(h + 2·ph − kh) / sh⌋ + 1        ow = ⌊(w + 2·pw − kw) / sw⌋ + 1
 /// y[s, o, a, b] = bias[o] + Σ_{c ∈ group(o), i, j} W[o, c, i, j] · x[s, c, a·sh − ph + i, b·sw − pw + j]
 /// ```
-/// The batch is laid out as one matrix per group (im2col): row (c, i, j) of `col` holds, for
-/// every sample and output position, the input value that weight meets, so that each group's
-/// forward pass is one GEMM `W_g · col_g` over the whole batch, and its backward pass two
-/// (`dW_g = dY_g · col_gᵀ`, `dcol_g = W_gᵀ · dY_g`, then col2im adds dcol back into dx).
+/// Each sample is laid out as one matrix per group (im2col): row (c, i, j) of `col` holds,
+/// for every output position, the input value that weight meets, so that a group's forward
+/// pass is a GEMM `W_g · col_g` per sample, giving that sample's output in NCHW, and its
+/// backward pass two (`dW_g += dY_g · col_gᵀ`, `dcol_g = W_gᵀ · dY_g`, then col2im adds dcol
+/// back into dx).
 public struct ConvGeometry: Sendable, Equatable {
   public let channels: Int
   public let height: Int
@@ -80,8 +81,8 @@ public struct ConvGeometry: Sendable, Equatable {
   /// Multiply-adds per sample.
   public var multiplyAdds: Int { outputs * positions * groupRows }
 
-  /// Values of the im2col matrix for `n` samples (all groups).
-  public func columnCount(batch n: Int) -> Int { groups * groupRows * n * positions }
+  /// Values of the im2col matrices of `n` samples (all groups).
+  public func columnCount(batch n: Int) -> Int { n * groups * groupRows * positions }
 
   /// The valid output columns `lo..<hi` of a kernel offset `j` along an axis: those whose
   /// input index `o·s − p + j` lies in `0..<size`.
@@ -95,71 +96,64 @@ public struct ConvGeometry: Sendable, Equatable {
     return (Swift.min(lo, hi), hi)
   }
 
-  /// Writes the im2col matrix `[groupRows, n·positions]` of group `g` at `col`.
+  /// Writes the im2col matrix `[groupRows, positions]` of group `g` of one sample `x`
+  /// (`[channels, height, width]`) at `col`.
   public func im2col(
-    _ x: UnsafePointer<Double>, batch n: Int, group g: Int, into col: UnsafeMutablePointer<Double>
+    _ x: UnsafePointer<Double>, group g: Int, into col: UnsafeMutablePointer<Double>
   ) {
     let cg = channels / groups
     let plane = height * width
-    let row = n * positions
     for cl in 0..<cg {
-      let c = g * cg + cl
+      let src = x + (g * cg + cl) * plane
       for i in 0..<kernelHeight {
         for j in 0..<kernelWidth {
-          let dst = col + ((cl * kernelHeight + i) * kernelWidth + j) * row
+          let dst = col + ((cl * kernelHeight + i) * kernelWidth + j) * positions
           let (lo, hi) = Self.validRange(
             size: width, out: outWidth, stride: strideWidth, pad: padWidth, offset: j)
-          for s in 0..<n {
-            let src = x + (s * channels + c) * plane
-            for oy in 0..<outHeight {
-              let d = dst + s * positions + oy * outWidth
-              let iy = oy * strideHeight - padHeight + i
-              guard iy >= 0, iy < height else {
-                d.update(repeating: 0, count: outWidth)
-                continue
-              }
-              let r = src + iy * width - padWidth + j
-              if lo > 0 { d.update(repeating: 0, count: lo) }
-              if strideWidth == 1 {
-                (d + lo).update(from: r + lo, count: hi - lo)
-              } else {
-                for ox in lo..<hi { d[ox] = r[ox * strideWidth] }
-              }
-              if hi < outWidth { (d + hi).update(repeating: 0, count: outWidth - hi) }
+          for oy in 0..<outHeight {
+            let d = dst + oy * outWidth
+            let iy = oy * strideHeight - padHeight + i
+            guard iy >= 0, iy < height else {
+              d.update(repeating: 0, count: outWidth)
+              continue
             }
+            let r = src + iy * width - padWidth + j
+            if lo > 0 { d.update(repeating: 0, count: lo) }
+            if strideWidth == 1 {
+              (d + lo).update(from: r + lo, count: hi - lo)
+            } else {
+              for ox in lo..<hi { d[ox] = r[ox * strideWidth] }
+            }
+            if hi < outWidth { (d + hi).update(repeating: 0, count: outWidth - hi) }
           }
         }
       }
     }
   }
 
-  /// Adds the im2col matrix `col` of group `g` back into the inputs it was read from (the
-  /// adjoint of `im2col`).
+  /// Adds the im2col matrix `col` of group `g` of one sample back into the inputs it was
+  /// read from, `dx` (`[channels, height, width]`): the adjoint of `im2col`.
   public func col2im(
-    _ col: UnsafePointer<Double>, batch n: Int, group g: Int, into dx: UnsafeMutablePointer<Double>
+    _ col: UnsafePointer<Double>, group g: Int, into dx: UnsafeMutablePointer<Double>
   ) {
     let cg = channels / groups
     let plane = height * width
-    let row = n * positions
     for cl in 0..<cg {
-      let c = g * cg + cl
+      let dst = dx + (g * cg + cl) * plane
       for i in 0..<kernelHeight {
         for j in 0..<kernelWidth {
-          let src = col + ((cl * kernelHeight + i) * kernelWidth + j) * row
+          let src = col + ((cl * kernelHeight + i) * kernelWidth + j) * positions
           let (lo, hi) = Self.validRange(
             size: width, out: outWidth, stride: strideWidth, pad: padWidth, offset: j)
-          for s in 0..<n {
-            let dst = dx + (s * channels + c) * plane
-            for oy in 0..<outHeight {
-              let iy = oy * strideHeight - padHeight + i
-              guard iy >= 0, iy < height else { continue }
-              let d = src + s * positions + oy * outWidth
-              let r = dst + iy * width - padWidth + j
-              if strideWidth == 1 {
-                for ox in lo..<hi { r[ox] += d[ox] }
-              } else {
-                for ox in lo..<hi { r[ox * strideWidth] += d[ox] }
-              }
+          for oy in 0..<outHeight {
+            let iy = oy * strideHeight - padHeight + i
+            guard iy >= 0, iy < height else { continue }
+            let d = src + oy * outWidth
+            let r = dst + iy * width - padWidth + j
+            if strideWidth == 1 {
+              for ox in lo..<hi { r[ox] += d[ox] }
+            } else {
+              for ox in lo..<hi { r[ox * strideWidth] += d[ox] }
             }
           }
         }
@@ -168,72 +162,80 @@ public struct ConvGeometry: Sendable, Equatable {
   }
 
   /// `y [n, outputs, oh, ow]` from `x [n, channels, h, w]`. `col` holds
-  /// `columnCount(batch: n)` values and keeps the im2col matrices for `backward`; `scratch`
-  /// holds `outputs · n · positions` (the GEMMs' output, `[outputs, n·positions]`).
+  /// `columnCount(batch: n)` values and keeps the im2col matrices for `backward`, sample by
+  /// sample.
+  ///
+  /// One GEMM per sample and group, `W_g [out/groups, groupRows] · col [groupRows,
+  /// positions]`, whose product is that sample's output in NCHW as it stands: one GEMM
+  /// over the batch would give `[out, n·positions]`, to be reordered, and a layer's GEMMs
+  /// are small enough that OpenBLAS runs each on one thread, which for these sizes is
+  /// faster than waking a second (and each sample's columns stay in cache between the
+  /// im2col and the GEMM).
   public func forward(
     _ x: UnsafePointer<Double>, weight w: UnsafePointer<Double>, bias b: UnsafePointer<Double>?,
-    _ y: UnsafeMutablePointer<Double>, batch n: Int, col: UnsafeMutablePointer<Double>,
-    scratch: UnsafeMutablePointer<Double>
+    _ y: UnsafeMutablePointer<Double>, batch n: Int, col: UnsafeMutablePointer<Double>
   ) {
     let og = outputs / groups
     let k = groupRows
-    let row = n * positions
-    for g in 0..<groups {
-      im2col(x, batch: n, group: g, into: col + g * k * row)
-      Tensor.gemm(
-        transA: false, transB: false, m: og, n: row, k: k, a: w + g * og * k, lda: k,
-        b: col + g * k * row, ldb: row, c: scratch + g * og * row, ldc: row, beta: 0)
-    }
-    // [outputs, n, positions] → [n, outputs, positions], adding the bias on the way.
+    let p = positions
+    let plane = channels * height * width
     for s in 0..<n {
-      for o in 0..<outputs {
-        let src = scratch + o * row + s * positions
-        let dst = y + (s * outputs + o) * positions
-        let bias = b?[o] ?? 0
-        for p in 0..<positions { dst[p] = src[p] + bias }
+      for g in 0..<groups {
+        let c = col + (s * groups + g) * k * p
+        im2col(x + s * plane, group: g, into: c)
+        let yg = y + (s * outputs + g * og) * p
+        // The bias first, the products added to it.
+        if let b {
+          for o in 0..<og { (yg + o * p).update(repeating: b[g * og + o], count: p) }
+        }
+        Tensor.gemm(
+          transA: false, transB: false, m: og, n: p, k: k, a: w + g * og * k, lda: k,
+          b: c, ldb: p, c: yg, ldc: p, beta: b == nil ? 0 : 1)
       }
     }
   }
 
   /// From `dy [n, outputs, oh, ow]` and the `col` of `forward`: the weight gradient into
   /// `dw`, the bias gradient into `db`, and ∂loss/∂x into `dx` (each replaced, each skipped
-  /// when nil). `scratch` holds `outputs · n · positions` values and `dcol` `groupRows · n ·
-  /// positions`.
+  /// when nil). `dcol` holds `groupRows · positions` values (one sample's columns'
+  /// gradient). Sample by sample, as `forward`: `dW_g += dY_s,g · col_s,gᵀ` and
+  /// `dcol = W_gᵀ · dY_s,g`, which col2im adds into that sample's dx.
   public func backward(
     _ dy: UnsafePointer<Double>, weight w: UnsafePointer<Double>, col: UnsafePointer<Double>,
     batch n: Int, dw: UnsafeMutablePointer<Double>?, db: UnsafeMutablePointer<Double>?,
-    dx: UnsafeMutablePointer<Double>?, scratch: UnsafeMutablePointer<Double>,
-    dcol: UnsafeMutablePointer<Double>
+    dx: UnsafeMutablePointer<Double>?, dcol: UnsafeMutablePointer<Double>
   ) {
     let og = outputs / groups
     let k = groupRows
-    let row = n * positions
-    for s in 0..<n {
-      for o in 0..<outputs {
-        (scratch + o * row + s * positions).update(
-          from: dy + (s * outputs + o) * positions, count: positions)
-      }
-    }
+    let p = positions
+    let plane = channels * height * width
     if let db {
       for o in 0..<outputs {
         var sum = 0.0
-        let r = scratch + o * row
-        for p in 0..<row { sum += r[p] }
+        for s in 0..<n {
+          let r = dy + (s * outputs + o) * p
+          for q in 0..<p { sum += r[q] }
+        }
         db[o] = sum
       }
     }
-    if let dx { dx.update(repeating: 0, count: n * channels * height * width) }
-    for g in 0..<groups {
-      if let dw {
-        Tensor.gemm(
-          transA: false, transB: true, m: og, n: k, k: row, a: scratch + g * og * row, lda: row,
-          b: col + g * k * row, ldb: row, c: dw + g * og * k, ldc: k, beta: 0)
-      }
-      if let dx {
-        Tensor.gemm(
-          transA: true, transB: false, m: k, n: row, k: og, a: w + g * og * k, lda: k,
-          b: scratch + g * og * row, ldb: row, c: dcol, ldc: row, beta: 0)
-        col2im(dcol, batch: n, group: g, into: dx)
+    if n == 0 { dw?.update(repeating: 0, count: outputs * k) }
+    if let dx { dx.update(repeating: 0, count: n * plane) }
+    for s in 0..<n {
+      for g in 0..<groups {
+        let c = col + (s * groups + g) * k * p
+        let dys = dy + (s * outputs + g * og) * p
+        if let dw {
+          Tensor.gemm(
+            transA: false, transB: true, m: og, n: k, k: p, a: dys, lda: p, b: c, ldb: p,
+            c: dw + g * og * k, ldc: k, beta: s == 0 ? 0 : 1)
+        }
+        if let dx {
+          Tensor.gemm(
+            transA: true, transB: false, m: k, n: p, k: og, a: w + g * og * k, lda: k,
+            b: dys, ldb: p, c: dcol, ldc: p, beta: 0)
+          col2im(dcol, group: g, into: dx + s * plane)
+        }
       }
     }
   }

@@ -1,7 +1,7 @@
 extension Tensor {
   /// 2-d convolution (cross-correlation, as PyTorch's `conv2d`) of a batch `x [n, c, h, w]`
   /// with `weight [out, c/groups, kh, kw]` and an optional `bias [out]`; see `ConvGeometry`
-  /// for the formula and how it runs (im2col and one GEMM per group over the whole batch).
+  /// for the formula and how it runs (im2col and a GEMM per sample and group).
   ///
   /// ```
   /// ∂L/∂W_g = ∂L/∂Y_g · col_gᵀ      ∂L/∂b = Σ_{s, positions} ∂L/∂Y
@@ -44,19 +44,16 @@ extension Tensor {
     var col = [Double](repeating: 0, count: geometry.columnCount(batch: n))
     var out = [Double](repeating: 0, count: total)
     if n > 0 {
-      var scratch = [Double](repeating: 0, count: total)
       let biasValues = bias?.scalars ?? []
       x.scalars.withUnsafeBufferPointer { px in
         w.scalars.withUnsafeBufferPointer { pw in
           biasValues.withUnsafeBufferPointer { pb in
             col.withUnsafeMutableBufferPointer { pcol in
               out.withUnsafeMutableBufferPointer { py in
-                scratch.withUnsafeMutableBufferPointer { ps in
-                  geometry.forward(
-                    px.baseAddress!, weight: pw.baseAddress!,
-                    bias: bias == nil ? nil : pb.baseAddress, py.baseAddress!,
-                    batch: n, col: pcol.baseAddress!, scratch: ps.baseAddress!)
-                }
+                geometry.forward(
+                  px.baseAddress!, weight: pw.baseAddress!,
+                  bias: bias == nil ? nil : pb.baseAddress, py.baseAddress!,
+                  batch: n, col: pcol.baseAddress!)
               }
             }
           }
@@ -72,25 +69,19 @@ extension Tensor {
       var dw = [Double](repeating: 0, count: w.requiresGrad ? w.count : 0)
       var db = [Double](repeating: 0, count: needBias ? geometry.outputs : 0)
       if n > 0 {
-        var scratch = [Double](repeating: 0, count: total)
-        var dcol = [Double](
-          repeating: 0, count: x.requiresGrad ? geometry.groupRows * n * geometry.positions : 0)
+        var dcol = [Double](repeating: 0, count: geometry.groupRows * geometry.positions)
         g.scalars.withUnsafeBufferPointer { pg in
           w.scalars.withUnsafeBufferPointer { pw in
             savedCol.withUnsafeBufferPointer { pcol in
               dx.withUnsafeMutableBufferPointer { pdx in
                 dw.withUnsafeMutableBufferPointer { pdw in
                   db.withUnsafeMutableBufferPointer { pdb in
-                    scratch.withUnsafeMutableBufferPointer { ps in
-                      dcol.withUnsafeMutableBufferPointer { pdcol in
-                        geometry.backward(
-                          pg.baseAddress!, weight: pw.baseAddress!, col: pcol.baseAddress!,
-                          batch: n, dw: w.requiresGrad ? pdw.baseAddress : nil,
-                          db: needBias ? pdb.baseAddress : nil,
-                          dx: x.requiresGrad ? pdx.baseAddress : nil,
-                          scratch: ps.baseAddress!,
-                          dcol: pdcol.baseAddress ?? ps.baseAddress!)
-                      }
+                    dcol.withUnsafeMutableBufferPointer { pdcol in
+                      geometry.backward(
+                        pg.baseAddress!, weight: pw.baseAddress!, col: pcol.baseAddress!,
+                        batch: n, dw: w.requiresGrad ? pdw.baseAddress : nil,
+                        db: needBias ? pdb.baseAddress : nil,
+                        dx: x.requiresGrad ? pdx.baseAddress : nil, dcol: pdcol.baseAddress!)
                     }
                   }
                 }

@@ -8,7 +8,7 @@ import TensorEngine
 /// ```
 /// Samples are `[channels, height, width]`. With `groups` g the channels are cut into g
 /// groups and each output sees only its group's inputs (AlexNet's two towers). Forward is
-/// im2col and one OpenBLAS GEMM per group over the whole batch (see `ConvGeometry`).
+/// im2col and an OpenBLAS GEMM per sample and group (see `ConvGeometry`).
 public final class Conv: Layer {
   public let inputs: Int
   public let outputs: Int
@@ -229,52 +229,38 @@ public final class Conv: Layer {
 }
 
 extension Conv {
-  /// The compiled stage: im2col into the workspace (kept for backward) and one GEMM per
-  /// group, exactly as `Tensor.conv2d`.
+  /// The compiled stage: im2col into the workspace (kept for backward) and GEMMs, exactly
+  /// as `Tensor.conv2d`.
   public func compiledStage(_ request: CompiledStageRequest) -> (any CompiledStage)? {
     guard let geometry = try? geometry(for: request.inputShape) else { return nil }
     return Stage(geometry: geometry, parameters: parameters)
   }
 
-  /// W `[out, in/groups, kh, kw]` then b `[out]` in the stage's weights; the im2col matrix
-  /// of the batch in the workspace.
+  /// W `[out, in/groups, kh, kw]` then b `[out]` in the stage's weights; the im2col
+  /// matrices of the batch in the workspace.
   final class Stage: CompiledStage {
     let geometry: ConvGeometry
     let parameters: [Tensor]
-    /// The GEMMs' output `[out, n·positions]` and, backward, the columns' gradient: grown
-    /// to the largest batch once, so that a step allocates nothing.
-    private var scratch: UnsafeMutablePointer<Double>
-    private var scratchCount = 0
+    /// One sample's columns' gradient, backward.
+    private let dcol: UnsafeMutablePointer<Double>
 
     init(geometry: ConvGeometry, parameters: [Tensor]) {
       self.geometry = geometry
       self.parameters = parameters
-      scratch = .allocate(capacity: 1)
+      dcol = .allocate(capacity: geometry.groupRows * geometry.positions)
     }
 
-    deinit { scratch.deallocate() }
+    deinit { dcol.deallocate() }
 
     var outputWidth: Int { geometry.outputs * geometry.positions }
     var workspaceWidth: Int { geometry.columnCount(batch: 1) }
-
-    private func scratch(rows m: Int) -> UnsafeMutablePointer<Double> {
-      let needed = (geometry.outputs + geometry.groupRows) * m * geometry.positions
-      if needed > scratchCount {
-        scratch.deallocate()
-        scratch = .allocate(capacity: needed)
-        scratchCount = needed
-      }
-      return scratch
-    }
 
     func forward(
       _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
       workspace: UnsafeMutablePointer<Double>, rows m: Int, weights w: UnsafePointer<Double>
     ) {
       let weightCount = parameters[0].count
-      geometry.forward(
-        x, weight: w, bias: w + weightCount, y, batch: m, col: workspace,
-        scratch: scratch(rows: m))
+      geometry.forward(x, weight: w, bias: w + weightCount, y, batch: m, col: workspace)
     }
 
     func backward(
@@ -283,10 +269,9 @@ extension Conv {
       gradients: UnsafeMutablePointer<Double>, dx: UnsafeMutablePointer<Double>?
     ) {
       let weightCount = parameters[0].count
-      let s = scratch(rows: m)
       geometry.backward(
         dy, weight: w, col: workspace, batch: m, dw: gradients, db: gradients + weightCount,
-        dx: dx, scratch: s, dcol: s + geometry.outputs * m * geometry.positions)
+        dx: dx, dcol: dcol)
     }
   }
 }
