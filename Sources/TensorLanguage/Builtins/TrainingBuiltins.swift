@@ -421,7 +421,7 @@ extension Builtins {
         "\(indent)\(name): \(child.description)", shape.map(Shape.describe) ?? "",
         grouped(child.parameterCount), m,
       ])
-      if let shape {
+      if shape != nil {
         rows += childRows(of: child, input: input, indent: indent + "  ", path: name + ".")
       }
       return shape
