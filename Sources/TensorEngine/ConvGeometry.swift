@@ -46,6 +46,21 @@ public struct ConvGeometry: Sendable, Equatable {
           + "(\(outputs))")
     }
     let (ph, pw) = pad
+    // Sizes come from the user (`summary(net, [1, 1e15, 1e15])`): every count the geometry
+    // gives later must fit an Int, so they are checked here once.
+    let limit = 1 << 40
+    guard
+      [height, width, ph, pw, kernel.0, kernel.1, channels, outputs].allSatisfy({ $0 <= limit }),
+      ConvGeometry.product([
+        outputs, (height + 2 * ph) / stride.0 + 1, (width + 2 * pw) / stride.1 + 1,
+        channels / groups, kernel.0, kernel.1,
+      ]) != nil
+    else {
+      throw TensorError(
+        .shape,
+        "a convolution of \(channels)×\(height)×\(width) inputs to \(outputs) channels with a "
+          + "\(kernel.0)×\(kernel.1) kernel is too large to count")
+    }
     guard height + 2 * ph >= kernel.0, width + 2 * pw >= kernel.1 else {
       throw TensorError(
         .shape,
@@ -63,6 +78,17 @@ public struct ConvGeometry: Sendable, Equatable {
     self.groups = groups
     outHeight = (height + 2 * ph - kernel.0) / stride.0 + 1
     outWidth = (width + 2 * pw - kernel.1) / stride.1 + 1
+  }
+
+  /// The product of `factors`, or nil when it overflows an Int.
+  static func product(_ factors: [Int]) -> Int? {
+    var total = 1
+    for f in factors {
+      let (p, overflow) = total.multipliedReportingOverflow(by: f)
+      if overflow { return nil }
+      total = p
+    }
+    return total
   }
 
   public static func == (a: ConvGeometry, b: ConvGeometry) -> Bool {

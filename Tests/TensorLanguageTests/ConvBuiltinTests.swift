@@ -63,6 +63,28 @@ extension LanguageTests {
           == "conv has no argument named dilation")
     }
 
+    /// Sizes no sample could have are errors, not a multiplication past Int.max: a shape
+    /// whose count overflows, and a convolution whose multiply-adds would.
+    @Test func summaryOfAnUncountableShapeIsAnError() throws {
+      let big = 1e12
+      let models: [any Layer] = [
+        Sequential([Flatten(), try Dense(4, 2)]), Sequential([try MaxPool(2), Flatten()]),
+        Sequential([GlobalAveragePool(), try Dense(2, 1)]),
+      ]
+      for model in models {
+        let message = runtimeError("summary", [.layer(model), vec([big, big, big])])?.message
+        #expect(message?.contains("too many elements") == true, "\(model)")
+      }
+      // 1·2e9·2e9 values fit an Int; 8 outputs of 9 multiply-adds each do not.
+      let conv = Sequential([try Conv(1, 8, kernel: (3, 3)), Flatten()])
+      do {
+        _ = try call("summary", [.layer(conv), vec([1, 2e9, 2e9])])
+        Issue.record("summary counted past Int.max")
+      } catch {
+        #expect("\(error)".contains("too large to count"), "\(error)")
+      }
+    }
+
     @Test func summaryOfACNNNeedsAndTakesTheInputShape() throws {
       let net = Sequential([
         try Conv(1, 8, kernel: (3, 3)), ActivationLayer(.relu), try MaxPool(2), Flatten(),

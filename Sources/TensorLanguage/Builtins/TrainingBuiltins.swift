@@ -203,7 +203,16 @@ extension Builtins {
   /// its first dense layer fixes.
   private static func summaryInput(_ args: Arguments, _ model: any Layer) throws -> [Int] {
     if case .dataset(let d)? = args.value("input") { return d.sampleShape }
-    if args.has("input") { return try args.shape("input") }
+    if args.has("input") {
+      let shape = try args.shape("input")
+      // A sample must be countable, or every layer after it would multiply past Int.max.
+      do {
+        _ = try Shape.count(shape)
+      } catch let error as TensorError {
+        throw args.error("input", error.message)
+      }
+      return shape
+    }
     if let declared = model.declaredInput { return declared.shape }
     if let width = model.inputWidth { return [width] }
     throw args.error(
