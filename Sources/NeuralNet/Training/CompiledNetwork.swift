@@ -259,9 +259,14 @@ final class CompiledNetwork: TrainingStep {
         var x = xs
         var t = targets
         if let rows {
+          // An augmenter gathers the inputs itself (below), transformed: only the targets
+          // are copied here then.
+          let copiesInputs = augmenter == nil
           var r = 0
           for row in rows {
-            for j in 0..<features { gatheredX[r * features + j] = xs[row * features + j] }
+            if copiesInputs {
+              for j in 0..<features { gatheredX[r * features + j] = xs[row * features + j] }
+            }
             for j in 0..<targetWidth {
               gatheredTarget[r * targetWidth + j] = targets[row * targetWidth + j]
             }
