@@ -29,11 +29,6 @@ import Testing
     #expect(net.inputWidth == 2 && last.inputWidth == 4)
     #expect(ActivationLayer(.relu).inputWidth == nil)
     #expect(try Perceptron(inputs: 3).namedParameters.map(\.name) == ["w", "b"])
-    // Dense is one affine stage; an activation layer and a model are not.
-    #expect(first.affineStage?.weight === first.weight)
-    #expect(first.affineStage?.activation == .tanh)
-    #expect(first.affineStage.map { [$0.inputs, $0.outputs] } == [2, 4])
-    #expect(net.affineStage == nil && ActivationLayer(.relu).affineStage == nil)
   }
 
   @Test func denseComputesActivationOfXWTransposePlusB() throws {

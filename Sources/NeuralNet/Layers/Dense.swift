@@ -120,9 +120,6 @@ public final class Dense: Layer {
       bytes: overflow ? Int.max : count &* 8, for: "dense(\(inputs), \(outputs))")
     return try Dense(inputs, outputs, activation: Activation(spec: spec))
   }
-  public var affineStage: AffineStage? {
-    AffineStage(weight: weight, bias: bias, activation: activation)
-  }
 
   /// As above, drawing initial weights from the session's generator when the layer is
   /// first run or trained.

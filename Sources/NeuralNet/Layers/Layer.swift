@@ -78,14 +78,6 @@ public protocol Layer: AnyObject, CustomStringConvertible {
   /// layer's `inputWidth` says nothing of the model's input (conv, pooling, flatten).
   var changesShape: Bool { get }
 
-  /// The layer as one affine map followed by an activation, when it is one — the form
-  /// compiled training lays out as a stage:
-  ///
-  /// ```
-  /// y = f(x · Wᵀ + b)        W: [out, in],  b: [out]
-  /// ```
-  var affineStage: AffineStage? { get }
-
   /// A deep copy: new parameter tensors with the same values (and the same frozen flags),
   /// trained independently of this layer. A layer that appears twice in a model is copied
   /// once, so `copies`, by the original's identity, keeps the copy's sharing the same; a
@@ -140,25 +132,6 @@ public struct DeclaredInput: Sendable, Equatable {
   }
 }
 
-/// A layer's forward pass as `y = f(x · Wᵀ + b)`: its weight and bias parameters and the
-/// activation after them.
-public struct AffineStage {
-  /// `[outputs, inputs]`, a parameter.
-  public let weight: Tensor
-  /// `[outputs]`, a parameter.
-  public let bias: Tensor
-  public let activation: Activation
-
-  public init(weight: Tensor, bias: Tensor, activation: Activation) {
-    self.weight = weight
-    self.bias = bias
-    self.activation = activation
-  }
-
-  public var inputs: Int { weight.shape.last ?? 0 }
-  public var outputs: Int { weight.shape.first ?? 0 }
-}
-
 extension Layer {
   public func logits(_ x: Tensor) throws -> Tensor { try self(x) }
   public func preactivation(_ x: Tensor) throws -> Tensor { try self(x) }
@@ -182,7 +155,6 @@ extension Layer {
   /// The first child's that fixes one, for a layer made of others.
   public var inputWidth: Int? { children.lazy.compactMap(\.layer.inputWidth).first }
   public var changesShape: Bool { children.contains { $0.layer.changesShape } }
-  public var affineStage: AffineStage? { nil }
 
   /// A deep copy of this layer (see `copy(sharing:)`).
   public func copy() throws -> any Layer {
