@@ -11,6 +11,12 @@ import TensorEngine
 ///
 /// The stages' arithmetic is the graph's written out, so a compiled run and a graph run of
 /// the same training agree to rounding (the tests hold them to 1e-9 after 100 steps).
+///
+/// A large batch runs in two parts at once, on two threads, when every stage splits rows
+/// (`CompiledStage.splitsRows`): forward on each half, the loss over the whole batch, then
+/// backward on each half into its own gradients, which are summed. The parts depend on the
+/// batch alone, never on the machine's cores, so a notebook gives the same numbers
+/// everywhere.
 final class CompiledNetwork: TrainingStep {
   /// One stage and where its memory lies.
   private struct Placed {
@@ -21,7 +27,18 @@ final class CompiledNetwork: TrainingStep {
     /// Where its output and its workspace start in the buffer.
     let output: Int
     let workspace: Int
+    /// Values per sample of its output and its workspace, so that a part of the batch
+    /// finds its rows.
+    let outputWidth: Int
+    let workspaceWidth: Int
   }
+
+  /// The multiply-adds of a forward pass over a batch from which it splits in two: below
+  /// it, waking a second thread costs more than it saves (a 2-64-64-3 network on 64
+  /// samples, 0.3 M, does not split; the benchmark's CNN, 12 M, does).
+  static let splitWork = 2_000_000
+  /// The fewest rows of a part.
+  static let partRows = 4
 
   private let stages: [Placed]
   private let loss: any CompiledLoss
@@ -40,6 +57,12 @@ final class CompiledNetwork: TrainingStep {
   private let buffer: UnsafeMutablePointer<Double>
   private let weights: UnsafeMutablePointer<Double>
   private let gradients: UnsafeMutablePointer<Double>
+  /// How many parts a full batch runs in (1 or 2).
+  let parts: Int
+  /// The second part's gradients, summed into `gradients` after backward.
+  private let partGradients: UnsafeMutablePointer<Double>
+  /// Values per row of the scratch buffers: the widest stage output.
+  private let widest: Int
   private let gatheredX: UnsafeMutablePointer<Double>
   private let gatheredTarget: UnsafeMutablePointer<Double>
   /// Two scratch buffers for the gradient flowing back, each `batch · widest`: the
@@ -106,6 +129,7 @@ final class CompiledNetwork: TrainingStep {
     let layers = model.layers
     var shape = data.sampleShape
     var stages: [any CompiledStage] = []
+    var work = 0
     // One training context for every step, seeded from the session's stream when a stage
     // first draws, as the graph's is.
     let training = ForwardContext(.training)
@@ -130,6 +154,7 @@ final class CompiledNetwork: TrainingStep {
         throw NoCompiledForm("layer \(layer) has no compiled form\(place)")
       }
       stages.append(stage)
+      work = work &+ ((try? layer.multiplyAdds(for: shape)) ?? 0)
       // The next layer is asked with the shape this one gives, which its stage must fill.
       guard let next = try? layer.outputShape(for: shape),
         next.reduce(1, *) == stage.outputWidth
@@ -171,7 +196,9 @@ final class CompiledNetwork: TrainingStep {
       let output = offset
       offset += batch * stage.outputWidth
       placed.append(
-        Placed(stage: stage, weights: weightOffset, output: output, workspace: offset))
+        Placed(
+          stage: stage, weights: weightOffset, output: output, workspace: offset,
+          outputWidth: stage.outputWidth, workspaceWidth: stage.workspaceWidth))
       offset += batch * stage.workspaceWidth
       weightOffset += stage.parameters.reduce(0) { $0 + $1.count }
       widest = Swift.max(widest, stage.outputWidth)
@@ -182,7 +209,12 @@ final class CompiledNetwork: TrainingStep {
     let gatherOffset = offset
     let targetOffset = gatherOffset + gathered * data.features
     let scratchOffset = targetOffset + gathered * targetWidth
-    let size = scratchOffset + 2 * batch * widest
+    let (splitWork, overflow) = batch.multipliedReportingOverflow(by: work)
+    parts =
+      stages.allSatisfy(\.splitsRows) && (overflow || splitWork >= Self.splitWork)
+        && batch >= 2 * Self.partRows ? 2 : 1
+    let partOffset = scratchOffset + 2 * batch * widest
+    let size = partOffset + (parts - 1) * parameterCount
     // The optimizer keeps up to two moments per parameter beside it.
     guard (try? Tensor.checkMemory(elements: size + 2 * parameterCount)) != nil else {
       throw NoCompiledForm("the compiled buffers would not fit in the session's memory")
@@ -197,6 +229,8 @@ final class CompiledNetwork: TrainingStep {
     gatheredX = buffer + gatherOffset
     gatheredTarget = buffer + targetOffset
     scratch = (buffer + scratchOffset, buffer + scratchOffset + batch * widest)
+    partGradients = buffer + partOffset
+    self.widest = widest
 
     self.stages = placed
     self.augmenter = augmenter
@@ -291,19 +325,38 @@ final class CompiledNetwork: TrainingStep {
     }
   }
 
+  /// The row ranges a batch of `m` samples runs in: the whole, or two halves.
+  private func partRanges(_ m: Int) -> [Range<Int>] {
+    guard parts == 2, m >= 2 * Self.partRows else { return [0..<m] }
+    let half = (m + 1) / 2
+    return [0..<half, half..<m]
+  }
+
+  /// Runs `body` for each part, at once when there are two.
+  private func eachPart(_ ranges: [Range<Int>], _ body: (Int) -> Void) {
+    Parallel.forEach(ranges.count, body)
+  }
+
   /// Runs the stages on `m` samples; returns the last stage's output.
   private func forward(_ x: UnsafePointer<Double>, count m: Int) -> UnsafePointer<Double> {
+    let ranges = partRanges(m)
+    eachPart(ranges) { forward(x, rows: ranges[$0]) }
+    return UnsafePointer(buffer + stages[stages.count - 1].output)
+  }
+
+  /// Runs the stages on the samples at `rows` of the batch.
+  private func forward(_ x: UnsafePointer<Double>, rows: Range<Int>) {
+    let first = rows.lowerBound
     // Through the array's buffer, so that no stage is copied (and retained) per step.
     stages.withUnsafeBufferPointer { stages in
-      var input = x
+      var input = x + first * features
       for s in stages.indices {
-        let y = buffer + stages[s].output
+        let y = buffer + stages[s].output + first * stages[s].outputWidth
         stages[s].stage.forward(
-          input, y, workspace: buffer + stages[s].workspace, rows: m,
-          weights: weights + stages[s].weights)
+          input, y, workspace: buffer + stages[s].workspace + first * stages[s].workspaceWidth,
+          rows: rows.count, weights: weights + stages[s].weights)
         input = UnsafePointer(y)
       }
-      return input
     }
   }
 
@@ -325,15 +378,51 @@ final class CompiledNetwork: TrainingStep {
   /// Back-propagates the gradient in `scratch.0` through the stages, writing every
   /// parameter's gradient.
   private func backward(_ x: UnsafePointer<Double>, count m: Int) {
+    let ranges = partRanges(m)
+    guard ranges.count > 1 else {
+      backward(x, rows: 0..<m, gradients: gradients, g: scratch.0, spare: scratch.1)
+      return
+    }
+    // Each part works in its own rows of the scratch buffers, `widest` values apart: the
+    // loss's gradient, `width` apart, moves there (last part first, so nothing is
+    // overwritten before it moves).
+    for r in ranges.reversed() where r.lowerBound > 0 {
+      memmove(
+        scratch.0 + r.lowerBound * widest, scratch.0 + r.lowerBound * width,
+        r.count * width * MemoryLayout<Double>.stride)
+    }
+    eachPart(ranges) { i in
+      let first = ranges[i].lowerBound
+      let into: UnsafeMutablePointer<Double> = i == 0 ? gradients : partGradients
+      let g: UnsafeMutablePointer<Double> = scratch.0 + first * widest
+      let spare: UnsafeMutablePointer<Double> = scratch.1 + first * widest
+      backward(x, rows: ranges[i], gradients: into, g: g, spare: spare)
+    }
+    for j in 0..<layout.count { gradients[j] += partGradients[j] }
+  }
+
+  /// Back-propagates the gradient in `g` (of the samples at `rows`) through the stages,
+  /// writing every parameter's gradient of those samples into `grads`.
+  private func backward(
+    _ x: UnsafePointer<Double>, rows: Range<Int>, gradients grads: UnsafeMutablePointer<Double>,
+    g: UnsafeMutablePointer<Double>, spare: UnsafeMutablePointer<Double>
+  ) {
+    let first = rows.lowerBound
     stages.withUnsafeBufferPointer { stages in
-      var g = scratch.0
-      var spare = scratch.1
+      var (g, spare) = (g, spare)
       for s in stages.indices.reversed() {
-        let input = s == 0 ? x : UnsafePointer(buffer + stages[s - 1].output)
-        stages[s].stage.backward(
-          g, x: input, y: buffer + stages[s].output, workspace: buffer + stages[s].workspace,
-          rows: m, weights: weights + stages[s].weights,
-          gradients: gradients + stages[s].weights, dx: s == 0 ? nil : spare)
+        let here = stages[s]
+        var input = x + first * features
+        if s > 0 {
+          input = UnsafePointer(buffer + stages[s - 1].output + first * stages[s - 1].outputWidth)
+        }
+        let y: UnsafeMutablePointer<Double> = buffer + here.output + first * here.outputWidth
+        let workspace: UnsafeMutablePointer<Double> =
+          buffer + here.workspace + first * here.workspaceWidth
+        here.stage.backward(
+          g, x: input, y: y, workspace: workspace, rows: rows.count,
+          weights: weights + here.weights, gradients: grads + here.weights,
+          dx: s == 0 ? nil : spare)
         swap(&g, &spare)
       }
     }
