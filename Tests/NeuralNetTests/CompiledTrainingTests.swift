@@ -227,8 +227,9 @@ import Testing
   }
 
   /// Which cases run their batches in two parts: only the CNN whose batches hold enough
-  /// work (16 × 192,000 multiply-adds; the others are below `CompiledNetwork.splitWork`).
-  @Test func largeBatchesRunInTwoPartsAndSmallOnesInOne() throws {
+  /// work (16 × 192,000 multiply-adds; the others are below `CompiledNetwork.splitWork`);
+  /// and which in tiles.
+  @Test func largeBatchesRunInPartsAndTilesAndSmallOnesWhole() throws {
     for c in Self.cases {
       var g = RandomGenerator(seed: 42)
       let model = try c.model(&g)
@@ -244,6 +245,10 @@ import Testing
         continue
       }
       #expect(network.parts == (c.name.contains("two parts") ? 2 : 1), "\(c.name)")
+      // Only the 28×28 CNN's samples (0.36 MB of values each) are too large for the cache
+      // together: its batches run in tiles, every other case's in one.
+      let tiled = c.name.hasPrefix("W4 CNN")
+      #expect((network.tileRows < (c.batch ?? data.count)) == tiled, "\(c.name)")
     }
   }
 
@@ -266,6 +271,7 @@ import Testing
       return
     }
     #expect(network.parts == 1)
+    #expect(network.tileRows == 32)
   }
 
   @Test(arguments: cases) func aSecondRunContinuesFromTheStoredMoments(_ c: Case) throws {
