@@ -112,7 +112,7 @@ import Testing
       },
       loss: .crossEntropy, optimizer: { try SGD(learningRate: 0.5) }, epochs: 50, batch: 5),
     Case(
-      name: "W4 CNN on 1×28×28 images, cross-entropy, SGD, minibatches of 8",
+      name: "W4 CNN on 1×28×28 images, cross-entropy, SGD, minibatches of 8 in two parts",
       model: { g in
         Sequential([
           try Conv(1, 8, kernel: (3, 3), using: &g), ActivationLayer(.relu), try MaxPool(2),
@@ -226,9 +226,9 @@ import Testing
     #expect(compiled.history.validationAccuracy == graph.history.validationAccuracy)
   }
 
-  /// Which cases run their batches in two parts: only the CNN whose batches hold enough
-  /// work (16 × 192,000 multiply-adds; the others are below `CompiledNetwork.splitWork`);
-  /// and which in tiles.
+  /// Which cases run their batches in two parts: only the CNNs on 28×28 images, whose
+  /// batches hold enough work (8 × 192,000 multiply-adds and more; the others are below
+  /// `CompiledNetwork.splitWork`); and which in tiles.
   @Test func largeBatchesRunInPartsAndTilesAndSmallOnesWhole() throws {
     for c in Self.cases {
       var g = RandomGenerator(seed: 42)

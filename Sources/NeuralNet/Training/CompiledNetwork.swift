@@ -44,9 +44,10 @@ final class CompiledNetwork: TrainingStep {
   }
 
   /// The multiply-adds of a forward pass over a batch from which it splits in two: below
-  /// it, waking a second thread costs more than it saves (a 2-64-64-3 network on 64
-  /// samples, 0.3 M, does not split; the benchmark's CNN, 12 M, does).
-  static let splitWork = 2_000_000
+  /// it, handing half to another thread costs more than it saves (the 2-64-64-3 network of
+  /// the W2 benchmark on 64 samples, 0.28 M, splits: 50 → 33 µs a step; a 2-4-1 network on
+  /// XOR, 0.0001 M, does not).
+  static let splitWork = 200_000
   /// The fewest rows of a part.
   static let partRows = 4
   /// The bytes a tile's values per part may take: the second-level cache of a core of this
