@@ -37,9 +37,11 @@ extension Builtins {
         range = (r.scalars[0], r.scalars[1])
       }
       let sets = try args.restTensors("hist's values")
-      let figure = try PlotBuilder.histogram(
-        sets, names: try plotLabels(args), bins: bins, range: range,
-        density: try args.bool("density", default: false))
+      let names = try plotLabels(args)
+      let density = try args.bool("density", default: false)
+      let figure = try named(args, "values") {
+        try PlotBuilder.histogram(sets, names: names, bins: bins, range: range, density: density)
+      }
       return try show(figure, args, context)
     },
     Builtin(
@@ -51,10 +53,21 @@ extension Builtins {
       example: "scatter(randn(200, 2), 3 + randn(200, 2), labels: [\"a\", \"b\"])"
     ) { args, context in
       let sets = try args.restTensors("scatter's points")
-      return try show(
-        try PlotBuilder.scatter(sets, names: try plotLabels(args)), args, context)
+      let names = try plotLabels(args)
+      let figure = try named(args, "points") { try PlotBuilder.scatter(sets, names: names) }
+      return try show(figure, args, context)
     },
   ]
+
+  /// The figure `build` makes; its errors begin with the built-in's name and end with its
+  /// signature, as argument errors do.
+  private static func named(_ args: Arguments, _ parameter: String, _ build: () throws -> Plot)
+    throws -> Plot
+  {
+    do { return try build() } catch let error as RuntimeError where error.range == nil {
+      throw args.error(parameter, error.message)
+    }
+  }
 
   /// The options of `hist` and `scatter` that every figure takes.
   private static let figureOptions = [
