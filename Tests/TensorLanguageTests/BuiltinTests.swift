@@ -31,6 +31,8 @@ extension LanguageTests {
       "flip", "shift", "crop", "pca_color", "early",
       // issue 15: the lecture's model table
       "input", "alexnet", "vgg16", "googlenet", "nin",
+      // issue 16: GANs written as a loop
+      "bce_with_logits", "hist", "scatter",
     ]
 
     @Test func everyNameOfTheVocabularyIsABuiltinAndNoOtherIs() {

@@ -14,7 +14,7 @@ public enum Builtins {
   public static let list: [Builtin] =
     tensors + math + linearAlgebra + activations + layers + convolutionLayers + cnnLayers + zoo
     + transfer + losses + gradients + optimizers + data + images
-    + training + augmentation + weightFiles + plots
+    + training + augmentation + weightFiles + plots + samplePlots
     + output
 
   /// Every built-in by name. A name listed twice keeps its first entry (a test guards
