@@ -26,7 +26,8 @@ public enum TextGeneration {
           + "sharpens it), not \(temperature)")
     }
     guard count >= 0 else {
-      throw TensorError(.argument, "n is the number of characters to write, at least 0, not \(count)")
+      throw TensorError(
+        .argument, "n is the number of characters to write, at least 0, not \(count)")
     }
     var text = Array(start)
     guard !text.isEmpty else {

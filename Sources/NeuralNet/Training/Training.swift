@@ -120,10 +120,10 @@ public enum Training {
     switch options.clipNorm != nil
       ? .graph(reason: "clip: scales the gradients between backward and the update")
       : options.compiled
-      ? CompiledNetwork.compile(
-        model, data: data, target: target, loss: loss, optimizer: optimizer, batch: batch,
-        augmenter: augmenter)
-      : .graph(reason: "compiled training is turned off")
+        ? CompiledNetwork.compile(
+          model, data: data, target: target, loss: loss, optimizer: optimizer, batch: batch,
+          augmenter: augmenter)
+        : .graph(reason: "compiled training is turned off")
     {
     case .compiled(let network):
       stepper = network
