@@ -33,6 +33,10 @@ extension LanguageTests {
           ]))
       #expect(number(try p.run("d.classes")) == 3)
       #expect(number(try p.run("d.n")) == 3)
+      // Windows every 2 characters of "abcabca": "ab"→c, "ca"→b, "bc"→a.
+      try p.run("s = text(\"abcabca\", length: 2, step: 2)")
+      #expect(matches(try p.run("s.y"), [3, 1], [2, 1, 0]))
+      #expect(matches(try p.run("s.x[2, 0]"), [3], [0, 1, 0]))
     }
 
     @Test func textReadsAFileAndRefusesBadInput() throws {

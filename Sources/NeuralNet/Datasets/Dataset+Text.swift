@@ -3,16 +3,21 @@ import TensorEngine
 extension Dataset {
   /// A character data set for a character model (a char-RNN): the vocabulary is the text's
   /// distinct characters, sorted; sample i is the window of `length` characters starting at
-  /// i, one-hot `[length, vocab]`, and its target the class of the character after the
-  /// window. A text of c characters gives c − length samples.
+  /// i·step, one-hot `[length, vocab]`, and its target the class of the character after the
+  /// window. A text of c characters gives ⌊(c − length − 1) / step⌋ + 1 samples.
   ///
   /// Each sample predicts one next character, so that training is classification with
   /// `cross_entropy` and `accuracy` as for any other data, and a model returns the last
   /// hidden state (`rnn(vocab, hidden) >> dense(hidden, vocab)`).
-  public static func text(_ text: String, length: Int, name: String = "text") throws -> Dataset {
+  public static func text(_ text: String, length: Int, step: Int = 1, name: String = "text")
+    throws -> Dataset
+  {
     let characters = Array(text)
     guard length >= 1 else {
       throw TensorError(.argument, "length must be at least 1 character, not \(length)")
+    }
+    guard step >= 1 else {
+      throw TensorError(.argument, "step must be at least 1 character, not \(step)")
     }
     guard characters.count > length else {
       throw TensorError(
@@ -24,7 +29,7 @@ extension Dataset {
     let vocabulary = Array(Set(characters)).sorted()
     let index = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) })
     let codes = characters.map { index[$0]! }
-    let n = characters.count - length
+    let n = (characters.count - length - 1) / step + 1
     let v = vocabulary.count
     let (total, overflow) = n.multipliedReportingOverflow(by: length * v)
     guard !overflow else {
@@ -34,8 +39,8 @@ extension Dataset {
     var x = [Double](repeating: 0, count: total)
     var y = [Double](repeating: 0, count: n)
     for i in 0..<n {
-      for t in 0..<length { x[(i * length + t) * v + codes[i + t]] = 1 }
-      y[i] = Double(codes[i + length])
+      for t in 0..<length { x[(i * length + t) * v + codes[i * step + t]] = 1 }
+      y[i] = Double(codes[i * step + length])
     }
     var data = try Dataset(
       name: name, x: Tensor(shape: [n, length, v], scalars: x),

@@ -127,10 +127,9 @@ public final class Recurrent: Layer {
     let n = x.shape[0]
     let steps = x.shape[1]
     let h = hidden
-    // Every step's input part in one product: [n·time, in] · W_ihᵀ.
-    let projected = try Tensor.linear(
-      x.reshaped([n * steps, inputs]), weight: weightIH, bias: biasIH
-    ).reshaped([n, steps, cell.gates * h])
+    // Step t's input is sliced before its product: slicing a tensor that needs no gradient
+    // (the data) records nothing, where the slices of one product of all steps would each
+    // scatter a gradient as large as all steps back through it.
     func block(_ t: Tensor, _ k: Int, _ count: Int = 1) throws -> Tensor {
       try t[[.all, .range(start: k * h, end: (k + count) * h, step: nil)]]
     }
@@ -140,7 +139,7 @@ public final class Recurrent: Layer {
     outputs.reserveCapacity(returnsSequences ? steps : 1)
     for t in 0..<steps {
       try Cancellation.check()
-      let xt = try projected[[.all, .at(t), .all]]
+      let xt = try Tensor.linear(x[[.all, .at(t), .all]], weight: weightIH, bias: biasIH)
       let ht = try Tensor.linear(state, weight: weightHH, bias: biasHH)
       switch cell {
       case .rnn:

@@ -43,13 +43,15 @@ extension Builtins {
     [
       P("string", "string", default: "none"), P("length", "int", default: "16", keywordOnly: true),
       P("load", "string", default: "none", keywordOnly: true),
+      P("step", "int", default: "1", keywordOnly: true),
     ],
     group: "data",
     summary: "a character data set from a string, or a UTF-8 file with load:, for a "
       + "character model: .vocab is the sorted distinct characters; sample i is the "
       + "window of length characters from i, one-hot [length, vocab], and its target the "
       + "class of the next character after the window (so a model ends in one prediction, "
-      + "rnn(…) >> dense(hidden, vocab), trained with cross_entropy)",
+      + "rnn(…) >> dense(hidden, vocab), trained with cross_entropy); step: k starts a "
+      + "window every k characters instead of at every one",
     example: "d = text(\"the cat sat on the mat. \", length: 8)"
   ) { args, context in
     let length = try args.int("length", atLeast: 1, default: 16)
@@ -79,7 +81,9 @@ extension Builtins {
       name = (file as NSString).lastPathComponent
     }
     do {
-      return .dataset(try Dataset.text(content, length: length, name: name))
+      return .dataset(
+        try Dataset.text(
+          content, length: length, step: args.int("step", atLeast: 1, default: 1), name: name))
     } catch let error as TensorError {
       throw args.error(args.has("load") ? "load" : "string", error.message)
     }
