@@ -43,7 +43,14 @@ public func member(of value: Value, _ name: String) throws -> Value {
       try layer.materializeParameters()
       return .tuple(layer.parameters.map { .tensor($0) })
     case "w", "b": return try weights(of: layer, name)
-    default: break
+    default:
+      // A layer's own parameters by the names it gives them (an lstm's weight_ih_l0).
+      if layer.children.isEmpty, !name.contains(".") {
+        try layer.materializeParameters()
+        if let p = layer.namedParameters.first(where: { $0.name == name }) {
+          return .tensor(p.tensor)
+        }
+      }
     }
   case .history(let h):
     switch name {

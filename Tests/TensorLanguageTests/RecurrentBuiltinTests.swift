@@ -59,6 +59,8 @@ extension LanguageTests {
       let p = Program()
       try p.run("net = lstm(5, 8) >> dense(8, 5, softmax)")
       #expect(matches(try p.run("net.layers[0].params[0].shape"), [2], [32, 5]))
+      #expect(matches(try p.run("net.layers[0].weight_hh_l0.shape"), [2], [32, 8]))
+      #expect(matches(try p.run("net.layers[0].bias_ih_l0.shape"), [1], [32]))
       guard let net = layer(try p.run("net")) else {
         Issue.record("not a model")
         return
