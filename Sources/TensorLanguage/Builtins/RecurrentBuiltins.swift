@@ -107,6 +107,9 @@ extension Builtins {
     let data = try args.dataset("data")
     let start = try args.string("start")
     let count = try args.int("n", atLeast: 0, default: 200)
+    guard count <= 1_000_000 else {
+      throw args.error("n", "n is at most 1,000,000 characters, not \(count)")
+    }
     let temperature = try args.double("temperature", default: 1)
     guard data.vocabulary != nil else {
       throw args.error(
