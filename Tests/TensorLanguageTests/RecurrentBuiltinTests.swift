@@ -145,6 +145,8 @@ extension LanguageTests {
         text(try p.run("generate(net, d, start: \"ab\", n: 10, temperature: 0.1)"))
           == "abcdabcdabcd")
       #expect(p.error("fit(net, d, loss: cross_entropy, clip: 0)")?.contains("positive") == true)
+      // The perceptron rule has no gradients to clip.
+      #expect(p.error("fit(perceptron(2), and(), clip: 5)")?.contains("not clip:") == true)
     }
   }
 }

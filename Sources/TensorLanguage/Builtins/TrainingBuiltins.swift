@@ -303,7 +303,7 @@ extension Builtins {
   private static func fitByRule(
     _ learner: any RuleTrained, _ data: Dataset, _ args: Arguments, _ context: any Context
   ) throws -> Value {
-    for name in ["loss", "opt", "batch", "val", "schedule", "shuffle", "augment", "stop"]
+    for name in ["loss", "opt", "batch", "val", "schedule", "shuffle", "augment", "stop", "clip"]
     where args.has(name) {
       throw args.error(
         name,
