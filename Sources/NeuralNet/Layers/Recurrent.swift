@@ -184,7 +184,9 @@ public final class Recurrent: Layer {
     return overflow ? Int.max : total
   }
 
-  public var tableCategory: TableCategory { .fullyConnected }
+  /// Neither a convolution nor a fully connected layer in the lecture's model table; the
+  /// totals count it.
+  public var tableCategory: TableCategory { .none }
 
   public func copy(sharing copies: inout [ObjectIdentifier: any Layer]) throws -> any Layer {
     if let done = copies[ObjectIdentifier(self)] { return done }

@@ -1,7 +1,8 @@
 """Writes recurrent_pytorch.json: inputs, weights, PyTorch's outputs and gradients for
 Tests/NeuralNetTests/PyTorchRecurrentTests.swift, and recurrent_pytorch.safetensors, a
 state_dict of nn.Sequential(nn.LSTM(3, 4), …) as PyTorch names it, for the weight-file round
-trip. Run with torch 2.13.0+cpu (Scripts/setup --fixtures installs it):
+trip. Run with torch 2.13.0+cpu (Scripts/setup --fixtures installs it) and safetensors
+(Scripts/setup --tests):
 
     python3 Tests/Fixtures/recurrent/make_recurrent_fixture.py
 
