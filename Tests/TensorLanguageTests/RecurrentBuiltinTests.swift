@@ -48,7 +48,7 @@ extension LanguageTests {
       #expect(text(try p.run("d.vocab")) == " benort")
       #expect(number(try p.run("d.n")) == 14)
       #expect(p.error("text(load: \"\(file).missing\")")?.contains("cannot read") == true)
-      #expect(p.error("text(\"abc\", length: 3)")?.contains("shorter length") == true)
+      #expect(p.error("text(\"abc\", length: 3)")?.contains("length of at most 2") == true)
       #expect(p.error("text()")?.contains("text(load:") == true)
       #expect(p.error("text(\"abc\", load: \"x.txt\")")?.contains("not both") == true)
       #expect(p.error("text(\"abcd\", length: 0)") != nil)
@@ -73,6 +73,9 @@ extension LanguageTests {
         matches(try p.run("shape(gru(2, 3, sequences: true)(zeros(4, 7, 2)))"), [3], [4, 7, 3]))
       #expect(matches(try p.run("shape(rnn(2, 3)(zeros(7, 2)))"), [1], [3]))
       #expect(p.error("rnn(2, 3)(zeros(4, 7, 3))")?.contains("[time, 2]") == true)
+      #expect(p.error("rnn(2, 3)(zeros(4, 0, 2))")?.contains("at least one step") == true)
+      // An empty batch gives an empty batch.
+      #expect(matches(try p.run("shape(rnn(2, 3)(zeros(0, 7, 2)))"), [2], [0, 3]))
       #expect(p.error("lstm(0, 3)") != nil)
     }
 

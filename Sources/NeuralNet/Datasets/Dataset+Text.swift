@@ -23,8 +23,8 @@ extension Dataset {
       throw TensorError(
         .argument,
         "a text of \(characters.count) character\(characters.count == 1 ? "" : "s") has no "
-          + "window of \(length) followed by a next character; give a longer text or a "
-          + "shorter length (at most \(Swift.max(characters.count - 1, 0)))")
+          + "window of \(length) followed by a next character; give a longer text"
+          + (characters.count >= 2 ? " or a length of at most \(characters.count - 1)" : ""))
     }
     let vocabulary = Array(Set(characters)).sorted()
     let index = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) })

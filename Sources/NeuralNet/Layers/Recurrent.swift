@@ -114,8 +114,11 @@ public final class Recurrent: Layer {
         .shape,
         "\(description) takes sequences [time, \(inputs)] or a batch [n, time, \(inputs)], "
           + "not \(Shape.describe(x.shape))"
-          + (x.rank == 2 || x.rank == 3
-            ? ": each step must have \(inputs) features" : ""))
+          + (x.rank < 2 || x.rank > 3
+            ? ""
+            : x.shape[x.rank - 1] != inputs
+              ? ": each step must have \(inputs) features"
+              : ": a sequence needs at least one step"))
     }
     let batch = single ? try x.reshaped([1] + x.shape) : x
     let out = try run(batch)
