@@ -101,6 +101,40 @@ extension LanguageTests {
       #expect(zip(h.scalars, expected.h).allSatisfy { abs($0 - $1) < 1e-12 })
     }
 
+    /// The other way: a file `save` wrote from `lstm(3, 4) >> dense(4, 2)` holds PyTorch's
+    /// names and layout, so numpy computing nn.LSTM's equations from it by those names (gates
+    /// i, f, g, o in the rows of weight_ih_l0) gets the layer's last hidden state.
+    @Test func aSavedLSTMIsPyTorchsLayoutToNumpy() throws {
+      guard try safetensorsIsAvailable() else { return }
+      let file = temporaryFile("lstm.safetensors")
+      defer { unlink(file) }
+      let p = Program()
+      try p.run("seed(8)\nnet = lstm(3, 4) >> dense(4, 2)\nx = randn(2, 5, 3)")
+      try p.run("save(net, \"\(file)\")")
+      guard let x = tensor(try p.run("x")), let net = layer(try p.run("net")) else { return }
+      let h = try net.layers[0](x)
+      let script = """
+        import sys, numpy as np
+        from safetensors.numpy import load_file
+        p = load_file(sys.argv[1])
+        x = np.array([float(v) for v in sys.argv[2:]]).reshape(2, 5, 3)
+        s = lambda z: 1 / (1 + np.exp(-z))
+        h = np.zeros((2, 4)); c = np.zeros((2, 4))
+        for t in range(5):
+            g = x[:, t] @ p["0.weight_ih_l0"].T + p["0.bias_ih_l0"] \\
+                + h @ p["0.weight_hh_l0"].T + p["0.bias_hh_l0"]
+            i, f, gg, o = np.split(g, 4, axis=1)
+            c = s(f) * c + s(i) * np.tanh(gg)
+            h = s(o) * np.tanh(c)
+        print(" ".join(repr(float(v)) for v in h.ravel()))
+        """
+      let run = try python(["-c", script, file] + x.scalars.map { "\($0)" })
+      #expect(run.status == 0, "\(run.err)")
+      let numpy = run.out.split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
+      #expect(numpy.count == 8)
+      #expect(zip(h.scalars, numpy).allSatisfy { abs($0 - $1) < 1e-12 })
+    }
+
     @Test func generateIsReproducibleFromTheSeedAndChecksItsArguments() throws {
       let p = Program()
       let setup = """
