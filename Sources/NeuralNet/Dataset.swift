@@ -14,6 +14,9 @@ public struct Dataset {
   public let x: Tensor
   public let y: Tensor
   public let classes: Int?
+  /// The characters of a text data set (`Dataset.text`), in class order: class k is the
+  /// k-th character. Nil for other data.
+  public var vocabulary: [Character]? = nil
 
   public init(name: String, x: Tensor, y: Tensor, classes: Int? = nil) throws {
     guard x.rank >= 2, y.rank >= 2 else {
@@ -64,15 +67,19 @@ public struct Dataset {
     for i in indices where i < 0 || i >= count {
       throw TensorError(.index, "sample \(i) is out of range for \(count) samples")
     }
-    return try Dataset(
+    var subset = try Dataset(
       name: name, x: Dataset.rows(x, indices), y: Dataset.rows(y, indices), classes: classes)
+    subset.vocabulary = vocabulary
+    return subset
   }
 
   /// Samples `start..<end` with Python's slice rules (negative counts from the end).
   public func slice(_ start: Int?, _ end: Int?) throws -> Dataset {
-    try Dataset(
+    var part = try Dataset(
       name: name, x: x[[.range(start: start, end: end, step: nil)]],
       y: y[[.range(start: start, end: end, step: nil)]], classes: classes)
+    part.vocabulary = vocabulary
+    return part
   }
 
   /// The targets as one-hot rows `[n, classes]`, for losses that compare whole rows.

@@ -24,6 +24,11 @@ public func member(of value: Value, _ name: String) throws -> Value {
     case "x": return .tensor(d.x)
     case "y": return .tensor(d.y)
     case "n": return .number(Double(d.count))
+    case "vocab":
+      guard let vocabulary = d.vocabulary else {
+        throw RuntimeError("\(d.name) is not a text data set; only text(…) has a vocab")
+      }
+      return .string(String(vocabulary))
     case "classes":
       guard let classes = d.classes else {
         throw RuntimeError("\(d.name) is a regression data set; it has no classes")
@@ -38,7 +43,14 @@ public func member(of value: Value, _ name: String) throws -> Value {
       try layer.materializeParameters()
       return .tuple(layer.parameters.map { .tensor($0) })
     case "w", "b": return try weights(of: layer, name)
-    default: break
+    default:
+      // A layer's own parameters by the names it gives them (an lstm's weight_ih_l0).
+      if layer.children.isEmpty, !name.contains(".") {
+        try layer.materializeParameters()
+        if let p = layer.namedParameters.first(where: { $0.name == name }) {
+          return .tensor(p.tensor)
+        }
+      }
     }
   case .history(let h):
     switch name {
@@ -77,7 +89,9 @@ public func member(of value: Value, _ name: String) throws -> Value {
 public func memberNames(of value: Value) -> [String] {
   switch value {
   case .tensor(let t): t.isParameter ? ["shape", "T", "grad"] : ["shape", "T"]
-  case .dataset(let d): d.classes == nil ? ["x", "y", "n"] : ["x", "y", "n", "classes"]
+  case .dataset(let d):
+    (d.classes == nil ? ["x", "y", "n"] : ["x", "y", "n", "classes"])
+      + (d.vocabulary == nil ? [] : ["vocab"])
   case .layer(let layer):
     // Only what the layer has: a model's parameters belong to its layers (`.layers[0].w`),
     // so Tab offers no `net.w` that would then fail.

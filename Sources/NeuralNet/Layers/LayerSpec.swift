@@ -174,6 +174,9 @@ public struct LayerSpec: Codable, Equatable, Sendable {
     MaxPool.specKind: MaxPool.build,
     AvgPool.specKind: AvgPool.build,
     Input.specKind: Input.build,
+    Recurrent.Cell.rnn.rawValue: Recurrent.build,
+    Recurrent.Cell.gru.rawValue: Recurrent.build,
+    Recurrent.Cell.lstm.rawValue: Recurrent.build,
   ]
 
   private static let registry = Mutex(builtIns)

@@ -19,11 +19,14 @@ final class GraphStep: TrainingStep {
   /// The forward passes run in training mode, their masks from one stream seeded from the
   /// session's when a layer first draws.
   private let training = ForwardContext(.training)
+  /// The global norm the gradients are clipped to before each update, if any.
+  private let clipNorm: Double?
 
   init(
     _ model: any Layer, data: Dataset, target: Tensor, loss: Loss, optimizer: any Optimizer,
-    parameters: [Tensor], augmenter: BatchAugmenter? = nil
+    parameters: [Tensor], augmenter: BatchAugmenter? = nil, clipNorm: Double? = nil
   ) {
+    self.clipNorm = clipNorm
     self.augmenter = augmenter
     self.model = model
     self.data = data
@@ -55,6 +58,7 @@ final class GraphStep: TrainingStep {
     let batchLoss = try value.item()
     guard batchLoss.isFinite else { return (batchLoss, 0) }
     try value.backward()
+    if let clipNorm { try GradientClipping.clip(parameters, maxNorm: clipNorm) }
     optimizer.step(parameters)
     var correct = 0
     if data.classes != nil {

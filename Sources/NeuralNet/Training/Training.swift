@@ -20,6 +20,9 @@ public struct TrainingOptions {
   public var augmentation: [any Augmentation]
   /// Stops when the (validation) loss stops improving, and may restore the best weights.
   public var earlyStopping: EarlyStopping?
+  /// Clips the gradients of each step to this global norm (`GradientClipping`); nil leaves
+  /// them alone. Clipping trains on the graph.
+  public var clipNorm: Double? = nil
 
   public init(
     epochs: Int = 100, batchSize: Int? = nil, shuffle: Bool = true, validation: Dataset? = nil,
@@ -114,11 +117,13 @@ public enum Training {
     // One loop, two ways of stepping, chosen here: compiled when every part has a compiled
     // form, else the graph, and the history says which and why.
     let stepper: any TrainingStep
-    switch options.compiled
-      ? CompiledNetwork.compile(
-        model, data: data, target: target, loss: loss, optimizer: optimizer, batch: batch,
-        augmenter: augmenter)
-      : .graph(reason: "compiled training is turned off")
+    switch options.clipNorm != nil
+      ? .graph(reason: "clip: scales the gradients between backward and the update")
+      : options.compiled
+        ? CompiledNetwork.compile(
+          model, data: data, target: target, loss: loss, optimizer: optimizer, batch: batch,
+          augmenter: augmenter)
+        : .graph(reason: "compiled training is turned off")
     {
     case .compiled(let network):
       stepper = network
@@ -126,7 +131,7 @@ public enum Training {
     case .graph(let reason):
       stepper = GraphStep(
         model, data: data, target: target, loss: loss, optimizer: optimizer,
-        parameters: parameters, augmenter: augmenter)
+        parameters: parameters, augmenter: augmenter, clipNorm: options.clipNorm)
       history.path = .graph(reason: reason)
     }
     // However the run ends — finished, cancelled or by an error — the model and optimizer

@@ -19,6 +19,7 @@ extension Builtins {
         P("augment", "augmentations", default: "none", keywordOnly: true),
         P("stop", "stop rule", default: "none", keywordOnly: true),
         P("lr", "number", default: "1", keywordOnly: true),
+        P("clip", "number", default: "none", keywordOnly: true),
         P(
           "live", "bool, \"loss\" or \"boundary\"", default: "true in a plot window",
           keywordOnly: true),
@@ -29,6 +30,8 @@ extension Builtins {
         + "the graph, slower; the history says which path trained and why); "
         + "augment: [flip(), shift(2), crop(32, pad: 4), pca_color(0.1)] transforms each "
         + "training minibatch (not val:); stop: early(patience: 10) stops on a plateau; "
+        + "clip: 5 scales each step's gradients to a global norm of at most 5, as PyTorch's "
+        + "clip_grad_norm_ (for recurrent nets; it trains on the graph); "
         + "a perceptron by its rule (lr:, epochs:); live: redraws the loss curve, or with "
         + "live: \"boundary\" the decision boundary, while it trains",
       example: "h = fit(net, xor(), loss: mse, opt: sgd(lr: 0.5), epochs: 3000)"
@@ -49,12 +52,22 @@ extension Builtins {
         args.has("opt") ? try args.optimizer("opt") : try SGD(learningRate: 0.1)
       let schedule = try args.schedule("schedule")
       schedule?.reset()
-      let options = TrainingOptions(
+      var options = TrainingOptions(
         epochs: try args.epochs(atLeast: 0),
         batchSize: args.has("batch") ? try args.int("batch", atLeast: 1) : nil,
         shuffle: try args.bool("shuffle", default: true),
         validation: try args.optionalDataset("val"), schedule: schedule,
         augmentation: try args.augmentations("augment"), earlyStopping: try args.stopRule("stop"))
+      if args.has("clip") {
+        let clip = try args.double("clip")
+        guard clip > 0, clip.isFinite else {
+          throw args.error(
+            "clip",
+            "clip: is the largest global norm the gradients may have, a positive number "
+              + "(5 is usual for recurrent nets), not \(TensorFormatter().format(clip))")
+        }
+        options.clipNorm = clip
+      }
       let liveFigure = try Builtins.liveFigure(args, context)
       let live = liveFigure == .loss
       let boundary = liveFigure == .boundary
@@ -290,7 +303,7 @@ extension Builtins {
   private static func fitByRule(
     _ learner: any RuleTrained, _ data: Dataset, _ args: Arguments, _ context: any Context
   ) throws -> Value {
-    for name in ["loss", "opt", "batch", "val", "schedule", "shuffle", "augment", "stop"]
+    for name in ["loss", "opt", "batch", "val", "schedule", "shuffle", "augment", "stop", "clip"]
     where args.has(name) {
       throw args.error(
         name,
