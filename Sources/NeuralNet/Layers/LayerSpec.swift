@@ -174,6 +174,9 @@ public struct LayerSpec: Codable, Equatable, Sendable {
     MaxPool.specKind: MaxPool.build,
     AvgPool.specKind: AvgPool.build,
     Input.specKind: Input.build,
+    Residual.specKind: Residual.build,
+    Deconv.specKind: Deconv.build,
+    Upsample.specKind: Upsample.build,
   ]
 
   private static let registry = Mutex(builtIns)
