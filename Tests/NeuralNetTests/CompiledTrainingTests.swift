@@ -136,6 +136,19 @@ import Testing
       data: { try randomImages(12, shape: [2, 9, 7], classes: 3, seed: 13) },
       loss: .crossEntropy, optimizer: { try SGD(learningRate: 0.05, momentum: 0.9) },
       epochs: 34, batch: 4),
+    Case(
+      name: "decoder layers: a transposed convolution with stride and padding, upsampling",
+      model: { g in
+        Sequential([
+          try Conv(1, 4, kernel: (3, 3), pad: 1, using: &g), ActivationLayer(.relu),
+          try MaxPool(2), try Deconv(4, 2, kernel: (3, 2), stride: 2, pad: 1, using: &g),
+          ActivationLayer(.tanh), try Upsample(2),
+          try Conv(2, 2, kernel: (2, 2), stride: 2, using: &g), Flatten(),
+          try Dense(84, 3, activation: .softmax, using: &g),
+        ])
+      },
+      data: { try randomImages(12, shape: [1, 8, 8], classes: 3, seed: 14) },
+      loss: .crossEntropy, optimizer: { try Adam(learningRate: 0.01) }, epochs: 34, batch: 4),
   ]
 
   /// `n` images of normal noise with random labels.

@@ -33,15 +33,7 @@ public final class Deconv: Layer {
     _ inputs: Int, _ outputs: Int, kernel: (Int, Int), stride: Int = 1, pad: Int = 0,
     weight: Tensor? = nil, bias: Tensor? = nil
   ) throws {
-    guard inputs >= 1, outputs >= 1 else {
-      throw TensorError(
-        .argument,
-        "deconv needs at least 1 input and 1 output channel, not \(inputs) and \(outputs)")
-    }
-    guard kernel.0 >= 1, kernel.1 >= 1, stride >= 1, pad >= 0 else {
-      throw TensorError(
-        .argument, "deconv needs a kernel and stride of at least 1 and a pad of at least 0")
-    }
+    try Self.check(inputs, outputs, kernel: kernel, stride: stride, pad: pad)
     self.inputs = inputs
     self.outputs = outputs
     (kernelHeight, kernelWidth) = kernel
@@ -63,16 +55,66 @@ public final class Deconv: Layer {
     }
     if weight == nil, bias == nil {
       let seed = RandomGenerator.withShared { $0.next() }
-      let reach = (kernel.0 + stride - 1) / stride * ((kernel.1 + stride - 1) / stride)
       store = try DeferredParameters(
-        weightShape: shape, biasCount: outputs, initializer: .he, fanIn: inputs * reach,
-        fanOut: outputs, seed: seed)
+        weightShape: shape, biasCount: outputs, initializer: .he,
+        fanIn: Self.fanIn(inputs, kernel: kernel, stride: stride), fanOut: outputs, seed: seed)
     } else {
-      let w = try weight ?? Tensor.zeros(shape)
+      // A given bias alone: the weights are drawn now, from the session's generator.
+      let fan = Self.fanIn(inputs, kernel: kernel, stride: stride)
+      let w =
+        try weight
+        ?? RandomGenerator.withShared { g in
+          try Self.draw(shape, fanIn: fan, fanOut: outputs, using: &g)
+        }
       store = DeferredParameters(
         made: Tensor.parameter(w),
         bias: Tensor.parameter(try bias?.reshaped([outputs]) ?? Tensor.zeros([outputs])))
     }
+  }
+
+  /// As above, with He-initialised weights drawn from `generator` now.
+  public convenience init(
+    _ inputs: Int, _ outputs: Int, kernel: (Int, Int), stride: Int = 1, pad: Int = 0,
+    using generator: inout RandomGenerator
+  ) throws {
+    try Self.check(inputs, outputs, kernel: kernel, stride: stride, pad: pad)
+    let weight = try Self.draw(
+      [inputs, outputs, kernel.0, kernel.1],
+      fanIn: Self.fanIn(inputs, kernel: kernel, stride: stride), fanOut: outputs,
+      using: &generator)
+    try self.init(inputs, outputs, kernel: kernel, stride: stride, pad: pad, weight: weight)
+  }
+
+  /// He-initialised weights of `shape`, W ~ N(0, 2 / fan_in), in row-major order.
+  private static func draw(
+    _ shape: [Int], fanIn: Int, fanOut: Int, using generator: inout RandomGenerator
+  ) throws -> Tensor {
+    let count = try Shape.count(shape)
+    try Tensor.checkMemory(elements: count)
+    let next = Initializer.he.sampler(fanIn: fanIn, fanOut: fanOut)
+    var values: [Double] = []
+    values.reserveCapacity(count)
+    for _ in 0..<count { values.append(next(&generator)) }
+    return try Tensor(shape: shape, scalars: values)
+  }
+
+  private static func check(
+    _ inputs: Int, _ outputs: Int, kernel: (Int, Int), stride: Int, pad: Int
+  ) throws {
+    guard inputs >= 1, outputs >= 1 else {
+      throw TensorError(
+        .argument,
+        "deconv needs at least 1 input and 1 output channel, not \(inputs) and \(outputs)")
+    }
+    guard kernel.0 >= 1, kernel.1 >= 1, stride >= 1, pad >= 0 else {
+      throw TensorError(
+        .argument, "deconv needs a kernel and stride of at least 1 and a pad of at least 0")
+    }
+  }
+
+  /// The weighted inputs each output sums, in · ⌈kh / stride⌉ · ⌈kw / stride⌉.
+  private static func fanIn(_ inputs: Int, kernel: (Int, Int), stride: Int) -> Int {
+    inputs * ((kernel.0 + stride - 1) / stride) * ((kernel.1 + stride - 1) / stride)
   }
 
   /// A copy of a layer whose weights are not yet drawn: the same deferred draw.

@@ -128,7 +128,8 @@ public final class Residual: Layer {
     }
     do {
       return try Residual(
-        spec.children[0].build(), shortcut: spec.children.count == 2 ? spec.children[1].build() : nil)
+        spec.children[0].build(),
+        shortcut: spec.children.count == 2 ? spec.children[1].build() : nil)
     } catch let error as TensorError {
       throw LayerSpec.SpecError(error.message)
     }

@@ -12,7 +12,8 @@ public enum Builtins {
 
   /// Every built-in, in the order of its group's table.
   public static let list: [Builtin] =
-    tensors + math + linearAlgebra + activations + layers + convolutionLayers + cnnLayers + blockLayers
+    tensors + math + linearAlgebra + activations + layers + convolutionLayers + cnnLayers
+    + blockLayers
     + zoo
     + transfer + losses + gradients + optimizers + data + images
     + training + augmentation + weightFiles + plots
