@@ -135,3 +135,190 @@ public final class Residual: Layer {
     }
   }
 }
+
+extension Residual {
+  /// The compiled stage: the block's layers' stages (and the shortcut's) run as chains
+  /// inside this one, their outputs and workspaces kept in this stage's workspace, the two
+  /// paths added; nil when any of those layers has no stage.
+  public func compiledStage(_ request: CompiledStageRequest) -> (any CompiledStage)? {
+    guard let output = try? outputShape(for: request.inputShape),
+      let blockChain = Self.chain(block.layers, request)
+    else { return nil }
+    var shortcutChain: [any CompiledStage]?
+    if let shortcut {
+      guard let chain = Self.chain(shortcut.layers, request) else { return nil }
+      shortcutChain = chain
+    }
+    let stage = Stage(
+      block: blockChain, shortcut: shortcutChain, inputWidth: request.inputWidth,
+      outputWidth: output.reduce(1, *))
+    // The gradients are written where the model's parameters lie: the stages must hold
+    // exactly this layer's, in its order.
+    guard stage.parameters.count == parameters.count,
+      zip(stage.parameters, parameters).allSatisfy({ $0 === $1 })
+    else { return nil }
+    return stage
+  }
+
+  /// The stages of `layers` one after another from the request's input, or nil.
+  private static func chain(_ layers: [any Layer], _ request: CompiledStageRequest)
+    -> [any CompiledStage]?
+  {
+    var shape = request.inputShape
+    var stages: [any CompiledStage] = []
+    for layer in layers {
+      let inner = CompiledStageRequest(
+        inputShape: shape, isFirst: false, isLast: false, logits: false,
+        training: request.training)
+      guard let stage = layer.compiledStage(inner),
+        let next = try? layer.outputShape(for: shape), next.reduce(1, *) == stage.outputWidth
+      else { return nil }
+      stages.append(stage)
+      shape = next
+    }
+    return stages.isEmpty ? nil : stages
+  }
+
+  /// y = f(x) + s(x) over buffers. Each inner stage's output and workspace lie in this
+  /// stage's workspace, `rows` samples each, in chain order (the block's, then the
+  /// shortcut's); its weights and gradients lie at its offset in this stage's.
+  final class Stage: CompiledStage {
+    let block: [any CompiledStage]
+    let shortcut: [any CompiledStage]?
+    let inputWidth: Int
+    let outputWidth: Int
+    let parameters: [Tensor]
+    let workspaceWidth: Int
+    /// Per inner stage, block then shortcut: where its output and workspace start (per
+    /// sample; times the rows in a step) and where its weights start.
+    private let places: [(output: Int, workspace: Int, weights: Int)]
+    /// Two buffers for the gradient flowing back through a chain, `rows · widest` each,
+    /// grown when a batch first needs more (the first step).
+    private var scratch: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)?
+    private var scratchRows = 0
+    private let widest: Int
+
+    init(
+      block: [any CompiledStage], shortcut: [any CompiledStage]?, inputWidth: Int,
+      outputWidth: Int
+    ) {
+      self.block = block
+      self.shortcut = shortcut
+      self.inputWidth = inputWidth
+      self.outputWidth = outputWidth
+      let all = block + (shortcut ?? [])
+      parameters = all.flatMap(\.parameters)
+      var places: [(output: Int, workspace: Int, weights: Int)] = []
+      var offset = 0
+      var weights = 0
+      for stage in all {
+        places.append((offset, offset + stage.outputWidth, weights))
+        offset += stage.outputWidth + stage.workspaceWidth
+        weights += stage.parameters.reduce(0) { $0 + $1.count }
+      }
+      self.places = places
+      workspaceWidth = offset
+      widest = all.reduce(inputWidth) { Swift.max($0, $1.outputWidth) }
+    }
+
+    deinit {
+      scratch?.0.deallocate()
+      scratch?.1.deallocate()
+    }
+
+    /// The scratch buffers, for `rows` samples.
+    private func buffers(rows m: Int) -> (
+      UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>
+    ) {
+      if let scratch, scratchRows >= m { return scratch }
+      scratch?.0.deallocate()
+      scratch?.1.deallocate()
+      let count = Swift.max(1, m * widest)
+      let made = (
+        UnsafeMutablePointer<Double>.allocate(capacity: count),
+        UnsafeMutablePointer<Double>.allocate(capacity: count)
+      )
+      scratch = made
+      scratchRows = m
+      return made
+    }
+
+    /// Runs the chain `stages` (whose places start at `first`) from `x`; returns its output.
+    private func forward(
+      _ stages: [any CompiledStage], first: Int, _ x: UnsafePointer<Double>,
+      workspace: UnsafeMutablePointer<Double>, rows m: Int, weights w: UnsafePointer<Double>
+    ) -> UnsafePointer<Double> {
+      var input = x
+      for (i, stage) in stages.enumerated() {
+        let place = places[first + i]
+        let y = workspace + m * place.output
+        stage.forward(
+          input, y, workspace: workspace + m * place.workspace, rows: m,
+          weights: w + place.weights)
+        input = UnsafePointer(y)
+      }
+      return input
+    }
+
+    func forward(
+      _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+      workspace: UnsafeMutablePointer<Double>, rows m: Int, weights w: UnsafePointer<Double>
+    ) {
+      _ = buffers(rows: m)
+      let fx = forward(block, first: 0, x, workspace: workspace, rows: m, weights: w)
+      let sx =
+        shortcut.map {
+          forward($0, first: block.count, x, workspace: workspace, rows: m, weights: w)
+        } ?? x
+      for k in 0..<(m * outputWidth) { y[k] = fx[k] + sx[k] }
+    }
+
+    /// Back-propagates `dy` (copied, so the caller's stays) through the chain `stages`,
+    /// writing their parameters' gradients; the chain's input gradient goes into `dx`, or,
+    /// with `intoScratch`, into the scratch buffer the chain no longer reads, and that
+    /// buffer is returned.
+    @discardableResult
+    private func backward(
+      _ stages: [any CompiledStage], first: Int, _ dy: UnsafePointer<Double>,
+      x: UnsafePointer<Double>, workspace: UnsafePointer<Double>, rows m: Int,
+      weights w: UnsafePointer<Double>, gradients: UnsafeMutablePointer<Double>,
+      dx: UnsafeMutablePointer<Double>?, intoScratch: Bool = false
+    ) -> UnsafeMutablePointer<Double>? {
+      var (g, spare) = buffers(rows: m)
+      g.update(from: dy, count: m * outputWidth)
+      for i in stages.indices.reversed() {
+        let place = places[first + i]
+        let input = i == 0 ? x : UnsafePointer(workspace + m * places[first + i - 1].output)
+        let target = i > 0 || intoScratch ? spare : dx
+        stages[i].backward(
+          g, x: input, y: workspace + m * place.output,
+          workspace: workspace + m * place.workspace, rows: m, weights: w + place.weights,
+          gradients: gradients + place.weights, dx: target)
+        if i == 0 { return target }
+        swap(&g, &spare)
+      }
+      return nil
+    }
+
+    func backward(
+      _ dy: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+      workspace: UnsafePointer<Double>, rows m: Int, weights w: UnsafePointer<Double>,
+      gradients: UnsafeMutablePointer<Double>, dx: UnsafeMutablePointer<Double>?
+    ) {
+      backward(
+        block, first: 0, dy, x: x, workspace: workspace, rows: m, weights: w,
+        gradients: gradients, dx: dx)
+      let count = m * inputWidth
+      guard let shortcut else {
+        // The identity path: dy itself joins the block's input gradient.
+        if let dx { for k in 0..<count { dx[k] += dy[k] } }
+        return
+      }
+      // The first layer's shortcut still learns, though no input gradient is wanted.
+      let shortcutDx = backward(
+        shortcut, first: block.count, dy, x: x, workspace: workspace, rows: m, weights: w,
+        gradients: gradients, dx: nil, intoScratch: dx != nil)
+      if let dx, let shortcutDx { for k in 0..<count { dx[k] += shortcutDx[k] } }
+    }
+  }
+}
