@@ -97,3 +97,20 @@ extension LanguageTests {
     }
   }
 }
+
+extension LanguageTests.BlockLayerBuiltinTests {
+  @Test func aResidualNamesItsBlockAndShortcut() throws {
+    let block = try Dense(4, 8) >> ActivationLayer(.tanh)
+    let shortcut = try Dense(4, 8)
+    let r = Value.layer(try Residual(block, shortcut: shortcut))
+    #expect(memberNames(of: r) == ["layers", "params", "block", "shortcut"])
+    #expect(try requireLayer(try member(of: r, "block")) === block)
+    #expect(try requireLayer(try member(of: r, "shortcut")) === shortcut)
+    // Without a shortcut there is none to ask for, and branches are numbered, not named.
+    let identity = Value.layer(try Residual(try Dense(4, 4)))
+    #expect(memberNames(of: identity) == ["layers", "params", "block"])
+    #expect(throws: RuntimeError.self) { try member(of: identity, "shortcut") }
+    let branches = Value.layer(try Branches([try Dense(4, 3), try Dense(4, 2)]))
+    #expect(memberNames(of: branches) == ["layers", "params"])
+  }
+}
