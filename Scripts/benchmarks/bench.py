@@ -44,6 +44,8 @@ table = [
      peers(None, w.torch_spiral, lambda: w.engine(e, "spiral"))),
     ("W4 CNN 64×1×28×28, per step", "ms", lambda: w.gradbook_cnn(g),
      peers(None, w.torch_cnn, lambda: w.engine(e, "cnn", w.CNN["epochs"]))),
+    ("W4 digits CNN training, per image", "µs", lambda: w.gradbook_digits(g),
+     peers(None, w.torch_digits)),
 ]
 for n in w.MATMUL_SIZES:
     table.append((

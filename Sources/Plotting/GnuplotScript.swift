@@ -57,8 +57,9 @@ public enum GnuplotScript {
     // rising curves leave the top left free; one or two falling curves leave the top right
     // free, but among several runs one may rise there (a validation loss that overfits).
     let hasPoints = plot.series.contains { $0.style == .points }
+    // Overlapping histograms fill the middle of the figure, where their peaks are.
     let placement =
-      plot.grid != nil || plot.field != nil || hasPoints
+      plot.grid != nil || plot.field != nil || hasPoints || plot.kind == .histogram
       ? " above horizontal"
       : plot.kind == .functions ? " left top" : plot.series.count > 2 ? " above horizontal" : ""
     // With no named entry gnuplot would still draw the legend's box, empty.
@@ -117,6 +118,9 @@ public enum GnuplotScript {
         let marker = text ? "pt \(quoted("o"))" : "pt 7 ps 0.9"
         clauses.append(
           "\(name) using 1:2 with linespoints lw 2\(dash) \(marker) lc rgb '\(colour)' \(title)")
+      case .steps:
+        // histeps takes each x as the centre of its bin, as the histogram's series gives it.
+        clauses.append("\(name) using 1:2 with histeps lw 2\(dash) lc rgb '\(colour)' \(title)")
       case .points:
         let marker =
           text

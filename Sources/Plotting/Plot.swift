@@ -11,6 +11,8 @@ public struct Plot: Sendable, Equatable {
       case points
       /// A line through marked points: few values where each one counts (errors per epoch).
       case linespoints
+      /// A histogram's outline: each y a flat step over its x, the centre of its bin.
+      case steps
     }
 
     /// Legend text; empty leaves the series out of the legend.
@@ -111,6 +113,8 @@ public struct Plot: Sendable, Equatable {
     case filters
     /// A classifier's confusion matrix as a heat map of counts.
     case confusion
+    /// Histograms of values: counts (or densities) per bin, drawn as steps.
+    case histogram
   }
 
   public var kind: Kind
@@ -230,6 +234,7 @@ extension Plot {
     case .images: return "images"
     case .filters: return "filters"
     case .confusion: return "confusion matrix"
+    case .histogram: return "histogram"
     }
   }
 }

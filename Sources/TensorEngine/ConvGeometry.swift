@@ -226,10 +226,15 @@ public struct ConvGeometry: Sendable, Equatable {
   /// when nil). `dcol` holds `groupRows · positions` values (one sample's columns'
   /// gradient). Sample by sample, as `forward`: `dW_g += dY_s,g · col_s,gᵀ` and
   /// `dcol = W_gᵀ · dY_s,g`, which col2im adds into that sample's dx.
+  ///
+  /// With `overwritingColumns`, `dcol` is ignored and each sample's columns are replaced by
+  /// their gradient once its weight gradient has read them (`col` is then dead afterwards):
+  /// compiled training does that, so that it keeps no scratch of its own.
   public func backward(
     _ dy: UnsafePointer<Double>, weight w: UnsafePointer<Double>, col: UnsafePointer<Double>,
     batch n: Int, dw: UnsafeMutablePointer<Double>?, db: UnsafeMutablePointer<Double>?,
-    dx: UnsafeMutablePointer<Double>?, dcol: UnsafeMutablePointer<Double>
+    dx: UnsafeMutablePointer<Double>?, dcol: UnsafeMutablePointer<Double>,
+    overwritingColumns: Bool = false
   ) {
     let og = outputs / groups
     let k = groupRows
@@ -237,12 +242,24 @@ public struct ConvGeometry: Sendable, Equatable {
     let plane = channels * height * width
     if let db {
       for o in 0..<outputs {
-        var sum = 0.0
+        // Four running sums: one would wait on the adder's latency at every value.
+        var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
         for s in 0..<n {
           let r = dy + (s * outputs + o) * p
-          for q in 0..<p { sum += r[q] }
+          var q = 0
+          while q + 4 <= p {
+            s0 += r[q]
+            s1 += r[q + 1]
+            s2 += r[q + 2]
+            s3 += r[q + 3]
+            q += 4
+          }
+          while q < p {
+            s0 += r[q]
+            q += 1
+          }
         }
-        db[o] = sum
+        db[o] = (s0 + s1) + (s2 + s3)
       }
     }
     if n == 0 { dw?.update(repeating: 0, count: outputs * k) }
@@ -257,10 +274,11 @@ public struct ConvGeometry: Sendable, Equatable {
             c: dw + g * og * k, ldc: k, beta: s == 0 ? 0 : 1)
         }
         if let dx {
+          let d = overwritingColumns ? UnsafeMutablePointer(mutating: c) : dcol
           Tensor.gemm(
             transA: true, transB: false, m: k, n: p, k: og, a: w + g * og * k, lda: k,
-            b: dys, ldb: p, c: dcol, ldc: p, beta: 0)
-          col2im(dcol, group: g, into: dx + s * plane)
+            b: dys, ldb: p, c: d, ldc: p, beta: 0)
+          col2im(d, group: g, into: dx + s * plane)
         }
       }
     }

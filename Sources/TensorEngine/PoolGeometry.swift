@@ -76,6 +76,12 @@ public struct PoolGeometry: Sendable, Equatable {
     _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
     argmax: UnsafeMutablePointer<Double>, batch n: Int
   ) {
+    if kernelHeight == 2, kernelWidth == 2, strideWidth == 2, padHeight == 0, padWidth == 0,
+      (outHeight - 1) * strideHeight + 2 <= height, 2 * outWidth <= width
+    {
+      maxForward2x2(x, y, argmax: argmax, batch: n)
+      return
+    }
     let plane = height * width
     let kh = kernelHeight
     let kw = kernelWidth
@@ -116,6 +122,79 @@ public struct PoolGeometry: Sendable, Equatable {
         }
       }
     }
+  }
+
+  /// `maxForward` for the commonest pool, 2×2 windows two columns apart that all lie inside
+  /// the input, four windows at a time: the two rows' even and odd columns are the windows'
+  /// four corners; each row's pair is compared, then the rows' winners, so the first of equal
+  /// maxima still wins. Four windows with a nan among them (their sums are nan then) and the
+  /// windows left over at the end of a row go through `maxWindow`.
+  private func maxForward2x2(
+    _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+    argmax: UnsafeMutablePointer<Double>, batch n: Int
+  ) {
+    let plane = height * width
+    let lanes = SIMD4<Double>(0, 2, 4, 6)
+    let raw = UnsafeRawPointer(x)
+    var out = 0
+    for sc in 0..<(n * channels) {
+      for oy in 0..<outHeight {
+        let row = sc * plane + oy * strideHeight * width
+        var ox = 0
+        while ox + 4 <= outWidth {
+          let i = row + 2 * ox
+          let upper = raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Double>.self)
+          let lower = raw.loadUnaligned(fromByteOffset: (i + width) * 8, as: SIMD8<Double>.self)
+          let (a, b) = (upper.evenHalf, upper.oddHalf)
+          let (c, d) = (lower.evenHalf, lower.oddHalf)
+          let sum = (a + b) + (c + d)
+          guard !any(sum .!= sum) else {
+            for k in 0..<4 {
+              (y[out + k], argmax[out + k]) = maxWindow(x, start: i + 2 * k, rows: 2, columns: 2)
+            }
+            out += 4
+            ox += 4
+            continue
+          }
+          let first = SIMD4<Double>(repeating: Double(i)) + lanes
+          let second = b .> a
+          let top = a.replacing(with: b, where: second)
+          let topAt = first.replacing(with: first + 1, where: second)
+          let fourth = d .> c
+          let bottom = c.replacing(with: d, where: fourth)
+          let below = first + Double(width)
+          let bottomAt = below.replacing(with: below + 1, where: fourth)
+          let lowerWins = bottom .> top
+          let value = top.replacing(with: bottom, where: lowerWins)
+          let at = topAt.replacing(with: bottomAt, where: lowerWins)
+          UnsafeMutableRawPointer(y + out).storeBytes(of: value, as: SIMD4<Double>.self)
+          UnsafeMutableRawPointer(argmax + out).storeBytes(of: at, as: SIMD4<Double>.self)
+          out += 4
+          ox += 4
+        }
+        while ox < outWidth {
+          (y[out], argmax[out]) = maxWindow(x, start: row + 2 * ox, rows: 2, columns: 2)
+          out += 1
+          ox += 1
+        }
+      }
+    }
+  }
+
+  /// The maximum of the window of `rows` × `columns` inputs at `start` and its offset (as a
+  /// Double): the first maximum, or the first nan if there is one.
+  private func maxWindow(_ x: UnsafePointer<Double>, start: Int, rows: Int, columns: Int)
+    -> (Double, Double)
+  {
+    var best = start
+    for i in 0..<rows {
+      for j in 0..<columns {
+        let at = start + i * width + j
+        if x[best].isNaN { return (x[best], Double(best)) }
+        if x[at].isNaN || x[at] > x[best] { best = at }
+      }
+    }
+    return (x[best], Double(best))
   }
 
   /// The first nan of a window, row by row, and its offset: a nan is a window's maximum.

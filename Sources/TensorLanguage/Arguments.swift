@@ -229,7 +229,7 @@ public struct Arguments {
     }
     throw error(
       name,
-      "\(name) must be a loss (mse bce cross_entropy hinge) or an fn of (output, target), "
+      "\(name) must be a loss (mse bce bce_with_logits cross_entropy hinge) or an fn of (output, target), "
         + "not \(v.kindName)")
   }
 }

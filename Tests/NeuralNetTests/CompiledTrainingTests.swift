@@ -112,7 +112,7 @@ import Testing
       },
       loss: .crossEntropy, optimizer: { try SGD(learningRate: 0.5) }, epochs: 50, batch: 5),
     Case(
-      name: "W4 CNN on 1×28×28 images, cross-entropy, SGD, minibatches of 8",
+      name: "W4 CNN on 1×28×28 images, cross-entropy, SGD, minibatches of 8 in two parts",
       model: { g in
         Sequential([
           try Conv(1, 8, kernel: (3, 3), using: &g), ActivationLayer(.relu), try MaxPool(2),
@@ -122,6 +122,18 @@ import Testing
       },
       data: { try randomImages(16, shape: [1, 28, 28], classes: 10, seed: 12) },
       loss: .crossEntropy, optimizer: { try SGD(learningRate: 0.01) }, epochs: 50, batch: 8),
+    Case(
+      name: "W4 CNN, batches of 16 large enough to run in two parts at once",
+      model: { g in
+        Sequential([
+          try Conv(1, 8, kernel: (3, 3), using: &g), ActivationLayer(.relu), try MaxPool(2),
+          try Conv(8, 16, kernel: (3, 3), using: &g), ActivationLayer(.relu), try MaxPool(2),
+          Flatten(), try Dense(400, 10, using: &g),
+        ])
+      },
+      data: { try randomImages(40, shape: [1, 28, 28], classes: 10, seed: 14) },
+      loss: .crossEntropy, optimizer: { try SGD(learningRate: 0.01, momentum: 0.9) },
+      epochs: 34, batch: 16),
     Case(
       name: "CNN with padding, stride, groups, overlapping ceil-mode and average pooling",
       model: { g in
@@ -267,6 +279,54 @@ import Testing
     #expect(compiled.history.accuracy == graph.history.accuracy)
     #expect(maxDifference(compiled.history.validationLoss, graph.history.validationLoss) < 1e-9)
     #expect(compiled.history.validationAccuracy == graph.history.validationAccuracy)
+  }
+
+  /// Which cases run their batches in two parts: only the CNNs on 28×28 images, whose
+  /// batches hold enough work (8 × 192,000 multiply-adds and more; the others are below
+  /// `CompiledNetwork.splitWork`); and which in tiles.
+  @Test func largeBatchesRunInPartsAndTilesAndSmallOnesWhole() throws {
+    for c in Self.cases {
+      var g = RandomGenerator(seed: 42)
+      let model = try c.model(&g)
+      let data = try c.data()
+      let target = try Training.target(
+        for: data, outputs: model.outputShape(for: data.sampleShape), loss: c.loss)
+      guard
+        case .compiled(let network) = CompiledNetwork.compile(
+          model, data: data, target: target, loss: c.loss, optimizer: try c.optimizer(),
+          batch: c.batch ?? data.count)
+      else {
+        Issue.record("\(c.name) does not compile")
+        continue
+      }
+      #expect(network.parts == (c.name.contains("two parts") ? 2 : 1), "\(c.name)")
+      // Only the 28×28 CNN's samples (0.36 MB of values each) are too large for the cache
+      // together: its batches run in tiles, every other case's in one.
+      let tiled = c.name.hasPrefix("W4 CNN")
+      #expect((network.tileRows < (c.batch ?? data.count)) == tiled, "\(c.name)")
+    }
+  }
+
+  @Test func aModelThatDrawsAtRandomRunsInOnePart() throws {
+    // Dropout draws its masks in order from one stream: its stage does not split rows.
+    var g = RandomGenerator(seed: 42)
+    let model = Sequential([
+      try Conv(1, 8, kernel: (3, 3), using: &g), ActivationLayer(.relu), Flatten(),
+      try Dropout(0.5), try Dense(5408, 10, using: &g),
+    ])
+    let data = try Self.randomImages(32, shape: [1, 28, 28], classes: 10, seed: 3)
+    let target = try Training.target(
+      for: data, outputs: model.outputShape(for: data.sampleShape), loss: .crossEntropy)
+    guard
+      case .compiled(let network) = CompiledNetwork.compile(
+        model, data: data, target: target, loss: .crossEntropy,
+        optimizer: try SGD(learningRate: 0.1), batch: 32)
+    else {
+      Issue.record("the model does not compile")
+      return
+    }
+    #expect(network.parts == 1)
+    #expect(network.tileRows == 32)
   }
 
   @Test(arguments: cases) func aSecondRunContinuesFromTheStoredMoments(_ c: Case) throws {

@@ -88,4 +88,31 @@ struct DatasetSplitTests {
           + "least 1")
     ) { try Self.numbered(1).split(0.5, using: &g) }
   }
+
+  @Test func perClassTakesThatManyOfEachClassShuffledAndLeavesTheRest() throws {
+    var g = RandomGenerator(seed: 3)
+    // 20 rows: classes 0, 1, 2 have 7, 7 and 6 of them.
+    let (few, rest) = try Self.numbered(20).split(perClass: 4, using: &g)
+    let picked = Self.rowIndices(few)
+    #expect(few.count == 12 && rest.count == 8)
+    for k in 0..<3 { #expect(picked.filter { $0 % 3 == k }.count == 4) }
+    #expect((picked + Self.rowIndices(rest)).sorted() == Array(0..<20))
+    // Shuffled: classes mix rather than coming one after another.
+    #expect(picked.map { $0 % 3 } != picked.map { $0 % 3 }.sorted())
+    #expect(few.name == "numbered (train)" && few.classes == 3)
+  }
+
+  @Test func perClassNamesTheClassThatIsShort() throws {
+    var g = RandomGenerator(seed: 3)
+    let error = #expect(throws: TensorError.self) {
+      try Self.numbered(20).split(perClass: 7, using: &g)
+    }
+    #expect(
+      error?.message
+        == "split(per_class: 7) needs 7 samples of each class, but numbered has only 6 of class 2")
+    let regression = try Dataset(
+      name: "line", x: Tensor(shape: [2, 1], scalars: [0, 1]),
+      y: Tensor(shape: [2, 1], scalars: [0.5, 1.5]))
+    #expect(throws: TensorError.self) { try regression.split(perClass: 1, using: &g) }
+  }
 }

@@ -93,3 +93,56 @@ import Testing
     #expect(abs(try value.item() - 800) < 1e-9)
   }
 }
+
+@Suite struct BinaryCrossEntropyWithLogitsTests {
+  // numpy: z = [[0.3, -0.8], [25, -30]], t = [[1, 0], [0, 1]];
+  // mean(maximum(z, 0) − z·t + log1p(exp(−|z|))) = 13.981363977607572, and
+  // ∂E/∂z = (1/(1 + exp(−z)) − t) / 4 = [[−0.10638937, 0.07750638], [0.25, −0.25]].
+  let z = [0.3, -0.8, 25, -30]
+  let t = [1.0, 0, 0, 1]
+  let value = 13.981363977607572
+  let gradient = [-0.10638937, 0.07750638, 0.25, -0.25]
+
+  @Test func graphFormGivesNumpysValueAndGradient() throws {
+    let logits = Tensor.parameter(try Tensor(shape: [2, 2], scalars: z))
+    let e = try Loss.bceWithLogits(logits, try Tensor(shape: [2, 2], scalars: t))
+    #expect(abs(try e.item() - value) < 1e-12)
+    let g = try Tensor.gradients(of: e, withRespectTo: [logits])[0].scalars
+    #expect(zip(g, gradient).allSatisfy { abs($0 - $1) < 1e-8 })
+    // It is bce of the sigmoid where that does not saturate.
+    let small = Tensor.parameter(try Tensor([[0.3], [-0.8]]))
+    let target = try Tensor([[1.0], [0.0]])
+    let viaSigmoid = try Loss.bce(small.sigmoid(), target).item()
+    #expect(abs(try Loss.bceWithLogits(small, target).item() - viaSigmoid) < 1e-14)
+  }
+
+  @Test func compiledFormAgreesWithTheGraph() throws {
+    let target = try Tensor(shape: [2, 2], scalars: t)
+    for fromLogits in [false, true] {
+      guard
+        case .success(let form) = Loss.bceWithLogits.function.compiled(
+          width: 2, target: target, samples: 2, fromLogits: fromLogits)
+      else {
+        Issue.record("bce_with_logits has no compiled form")
+        return
+      }
+      var g = [Double](repeating: 0, count: 4)
+      let e = z.withUnsafeBufferPointer { o in
+        t.withUnsafeBufferPointer { tt in
+          g.withUnsafeMutableBufferPointer {
+            form.lossAndGradient(
+              o.baseAddress!, tt.baseAddress!, rows: 2, width: 2, into: $0.baseAddress!)
+          }
+        }
+      }
+      #expect(abs(e - value) < 1e-12)
+      #expect(zip(g, gradient).allSatisfy { abs($0 - $1) < 1e-8 })
+    }
+  }
+
+  @Test func aModelWithoutLastActivationIsReadAsLogits() {
+    // Its accuracy then counts a score ≥ 0 as class 1, not ≥ 0.5.
+    #expect(Loss.bceWithLogits.wantsLogits(after: nil))
+    #expect(!Loss.bceWithLogits.wantsLogits(after: .sigmoid))
+  }
+}

@@ -160,7 +160,10 @@ import Testing
     #expect(a != b)
     #expect(a != .mse)
     #expect(a.description == "mse")
-    #expect(Loss.builtins.map(\.description) == ["mse", "bce", "cross_entropy", "hinge"])
+    #expect(
+      Loss.builtins.map(\.description) == [
+        "mse", "bce", "bce_with_logits", "cross_entropy", "hinge",
+      ])
   }
 }
 

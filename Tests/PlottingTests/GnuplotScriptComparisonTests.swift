@@ -28,6 +28,24 @@ import Testing
       try lines(Plot(grid: grid)).contains("set key noenhanced above horizontal box"))
   }
 
+  @Test func histogramsAreStepsCentredOnTheirBinsWithTheLegendAbove() throws {
+    let plot = Plot(
+      kind: .histogram,
+      series: [
+        Plot.Series("real", x: [0.25, 0.75], y: [1, 2], style: .steps),
+        Plot.Series("generated", x: [0.25, 0.75], y: [2, 0], style: .steps, colour: 1),
+      ])
+    let svg = try lines(plot)
+    // Two outlines overlap where their peaks are: the legend goes above, not in a corner.
+    #expect(svg.contains("set key noenhanced above horizontal box"))
+    #expect(
+      svg.contains { $0.contains("$s0 using 1:2 with histeps lw 2 lc rgb '#1f77b4' title 'real'") })
+    #expect(
+      svg.contains {
+        $0.hasSuffix("$s1 using 1:2 with histeps lw 2 lc rgb '#d62728' title 'generated'")
+      })
+  }
+
   @Test func validationCurvesAreDashedAndCountsGetLinesThroughPoints() throws {
     let plot = Plot(
       series: [

@@ -335,3 +335,27 @@ func pngPixels(_ path: String, cells: Int, colours: [String]) throws -> (
     #expect(!FileManager.default.fileExists(atPath: folder.path + "/none/plot-live.svg"))
   }
 }
+
+extension PlotTests {
+  @Test func histAndScatterWriteTheirSetsToSVG() throws {
+    let (out, result) = run(
+      """
+      seed(1)
+      hist(randn(500), randn(500, mean: 4, std: 1.25), bins: 30, labels: ["N(0, 1)", "N(4, 1.25)"], file: "\(path("hist.svg"))", title: "two normals")
+      scatter(randn(50, 2), 3 + randn(40, 2), labels: ["a", "b"], file: "\(path("scatter.svg"))")
+      """)
+    guard case .complete = result else {
+      Issue.record("\(result) \(out)")
+      return
+    }
+    let (titles, _) = try svg("hist.svg")
+    #expect(titles == ["N(0, 1)", "N(4, 1.25)"])
+    let text = try String(contentsOfFile: path("hist.svg"), encoding: .utf8)
+    #expect(text.contains(">two normals<"))
+    #expect(text.contains(">count<"))
+    let (names, points) = try svg("scatter.svg")
+    #expect(names == ["a", "b"])
+    // Each set's marks, and one more in the legend.
+    #expect(points == [51, 41])
+  }
+}

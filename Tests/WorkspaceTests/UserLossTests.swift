@@ -132,7 +132,7 @@ import Workspace
     }
     #expect(
       d2.first?.message
-        == "fit: loss must be a loss (mse bce cross_entropy hinge) or an fn of (output, target), not a function"
+        == "fit: loss must be a loss (mse bce bce_with_logits cross_entropy hinge) or an fn of (output, target), not a function"
     )
   }
 }

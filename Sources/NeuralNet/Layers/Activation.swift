@@ -147,6 +147,7 @@ extension ActivationLayer {
 
     var outputWidth: Int { width }
     var workspaceWidth: Int { 0 }
+    var splitsRows: Bool { true }
     var parameters: [Tensor] { [] }
 
     func forward(

@@ -78,6 +78,7 @@ extension AvgPool {
 
     var outputWidth: Int { geometry.outputShape.reduce(1, *) }
     var workspaceWidth: Int { 0 }
+    var splitsRows: Bool { true }
     var parameters: [Tensor] { [] }
 
     func forward(

@@ -46,6 +46,12 @@ public protocol CompiledStage: AnyObject {
   var workspaceWidth: Int { get }
   /// The parameters the stage reads, in the order they lie in its weights (and gradients).
   var parameters: [Tensor] { get }
+  /// Whether `forward` and `backward` may run at the same time on disjoint ranges of rows,
+  /// from different threads: each row's values depend on that row alone, the stage keeps
+  /// nothing of its own between calls, and it draws nothing at random. A compiled network
+  /// whose stages all split this way runs a large batch in parts at once (see
+  /// `CompiledNetwork`). False unless a stage says so.
+  var splitsRows: Bool { get }
 
   /// Writes the output `y` of inputs `x`; `w` points at the stage's parameters.
   func forward(
@@ -54,7 +60,9 @@ public protocol CompiledStage: AnyObject {
 
   /// From ∂loss/∂y in `dy` (which it may overwrite), writes the gradient of every parameter
   /// (replacing what was there) at `gradients`, and ∂loss/∂x into `dx` unless it is nil (the
-  /// first stage, whose input is the data).
+  /// first stage, whose input is the data). Nothing reads the workspace after backward, which
+  /// may use it as scratch although it is passed read-only (a convolution turns its columns
+  /// into their gradient there): it is the stage's own, in the network's mutable buffer.
   func backward(
     _ dy: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
     workspace: UnsafePointer<Double>, rows: Int, weights w: UnsafePointer<Double>,
@@ -63,6 +71,10 @@ public protocol CompiledStage: AnyObject {
 
 extension Layer {
   public func compiledStage(_ request: CompiledStageRequest) -> (any CompiledStage)? { nil }
+}
+
+extension CompiledStage {
+  public var splitsRows: Bool { false }
 }
 
 extension Activation {

@@ -237,23 +237,20 @@ extension Conv {
   }
 
   /// W `[out, in/groups, kh, kw]` then b `[out]` in the stage's weights; the im2col
-  /// matrices of the batch in the workspace.
+  /// matrices of the batch in the workspace, which backward turns into their gradients
+  /// sample by sample (so the stage keeps nothing of its own and splits rows).
   final class Stage: CompiledStage {
     let geometry: ConvGeometry
     let parameters: [Tensor]
-    /// One sample's columns' gradient, backward.
-    private let dcol: UnsafeMutablePointer<Double>
 
     init(geometry: ConvGeometry, parameters: [Tensor]) {
       self.geometry = geometry
       self.parameters = parameters
-      dcol = .allocate(capacity: geometry.groupRows * geometry.positions)
     }
-
-    deinit { dcol.deallocate() }
 
     var outputWidth: Int { geometry.outputs * geometry.positions }
     var workspaceWidth: Int { geometry.columnCount(batch: 1) }
+    var splitsRows: Bool { true }
 
     func forward(
       _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
@@ -271,7 +268,7 @@ extension Conv {
       let weightCount = parameters[0].count
       geometry.backward(
         dy, weight: w, col: workspace, batch: m, dw: gradients, db: gradients + weightCount,
-        dx: dx, dcol: dcol)
+        dx: dx, dcol: UnsafeMutablePointer(mutating: workspace), overwritingColumns: true)
     }
   }
 }

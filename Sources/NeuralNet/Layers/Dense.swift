@@ -232,6 +232,7 @@ extension Dense {
 
     var outputWidth: Int { outputs }
     var workspaceWidth: Int { activation == nil ? 0 : outputs }
+    var splitsRows: Bool { true }
 
     func forward(
       _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,

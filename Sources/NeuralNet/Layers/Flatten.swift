@@ -60,6 +60,7 @@ extension Flatten {
 
     var outputWidth: Int { width }
     var workspaceWidth: Int { 0 }
+    var splitsRows: Bool { true }
     var parameters: [Tensor] { [] }
 
     func forward(

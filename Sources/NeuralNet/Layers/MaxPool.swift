@@ -113,6 +113,7 @@ extension MaxPool {
 
     var outputWidth: Int { geometry.outputShape.reduce(1, *) }
     var workspaceWidth: Int { outputWidth }
+    var splitsRows: Bool { true }
     var parameters: [Tensor] { [] }
 
     func forward(

@@ -9,6 +9,8 @@ public enum Loss: Sendable, CustomStringConvertible {
   case mse
   /// Binary cross-entropy of probabilities (see `BinaryCrossEntropy`).
   case bce
+  /// Binary cross-entropy of logits (see `BinaryCrossEntropyWithLogits`).
+  case bceWithLogits
   /// Softmax cross-entropy of logits (see `CrossEntropy`).
   case crossEntropy
   /// Mean hinge loss (see `Hinge`).
@@ -17,13 +19,14 @@ public enum Loss: Sendable, CustomStringConvertible {
   case custom(CustomLoss)
 
   /// The built-in losses, in the order `:help` lists them.
-  public static let builtins: [Loss] = [.mse, .bce, .crossEntropy, .hinge]
+  public static let builtins: [Loss] = [.mse, .bce, .bceWithLogits, .crossEntropy, .hinge]
 
   /// The loss's definition: its graph form and, when it has one, its compiled form.
   public var function: any LossFunction {
     switch self {
     case .mse: MeanSquaredError()
     case .bce: BinaryCrossEntropy()
+    case .bceWithLogits: BinaryCrossEntropyWithLogits()
     case .crossEntropy: CrossEntropy()
     case .hinge: Hinge()
     case .custom(let loss): loss
@@ -65,7 +68,9 @@ extension Loss: Equatable {
   /// by name: a user's `mse` is not the built-in).
   public static func == (a: Loss, b: Loss) -> Bool {
     switch (a, b) {
-    case (.mse, .mse), (.bce, .bce), (.crossEntropy, .crossEntropy), (.hinge, .hinge): true
+    case (.mse, .mse), (.bce, .bce), (.bceWithLogits, .bceWithLogits),
+      (.crossEntropy, .crossEntropy), (.hinge, .hinge):
+      true
     case (.custom(let x), .custom(let y)): x === y
     default: false
     }

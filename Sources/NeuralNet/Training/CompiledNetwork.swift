@@ -11,6 +11,15 @@ import TensorEngine
 ///
 /// The stages' arithmetic is the graph's written out, so a compiled run and a graph run of
 /// the same training agree to rounding (the tests hold them to 1e-9 after 100 steps).
+///
+/// When every stage splits rows (`CompiledStage.splitsRows`), a batch whose values per
+/// sample would not stay in the processor's cache runs in *tiles* of a few rows: forward,
+/// loss and backward for one tile, its gradients added up, then the next tile through the
+/// same memory, which the cache then keeps (a batch of the benchmark's CNN passes 22 MB
+/// through its stages; one sample, 0.35 MB). A batch with enough work also runs in two
+/// *parts* at once, on two threads, each with its own tiles and gradients, summed at the
+/// end. Tiles and parts depend on the model and the batch alone, never on the machine, so
+/// a notebook gives the same numbers everywhere.
 final class CompiledNetwork: TrainingStep {
   /// One stage and where its memory lies.
   private struct Placed {
@@ -18,10 +27,35 @@ final class CompiledNetwork: TrainingStep {
     /// Offset of the stage's first parameter among the parameters (and of its gradient
     /// among the gradients).
     let weights: Int
-    /// Where its output and its workspace start in the buffer.
+    /// Where its output and its workspace start in a part's memory.
     let output: Int
     let workspace: Int
   }
+
+  /// The memory one part works in, one tile at a time.
+  private struct Part {
+    /// The stages' outputs and workspaces for one tile (`Placed` offsets from here).
+    let activations: UnsafeMutablePointer<Double>
+    /// The gradient flowing back, in two buffers of a tile of the widest stage output.
+    let scratch: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)
+    /// The gradients summed over the part's tiles, and one tile's.
+    let gradients: UnsafeMutablePointer<Double>
+    let tileGradients: UnsafeMutablePointer<Double>
+  }
+
+  /// The multiply-adds of a forward pass over a batch from which it splits in two: below
+  /// it, handing half to another thread costs more than it saves (the 2-64-64-3 network of
+  /// the W2 benchmark on 64 samples, 0.28 M, splits: 50 → 33 µs a step; a 2-4-1 network on
+  /// XOR, 0.0001 M, does not).
+  static let splitWork = 200_000
+  /// The fewest rows of a part.
+  static let partRows = 4
+  /// The bytes a tile's values per part may take: the second-level cache of a core of this
+  /// project's machines (1 MB; half of it measured a little slower, twice as much no faster).
+  static let tileBytes = 1024 * 1024
+  /// The most bytes of weights for which a batch is cut into tiles: each tile reads every
+  /// weight again.
+  static let tiledWeightBytes = 2 * 1024 * 1024
 
   private let stages: [Placed]
   private let loss: any CompiledLoss
@@ -40,11 +74,13 @@ final class CompiledNetwork: TrainingStep {
   private let buffer: UnsafeMutablePointer<Double>
   private let weights: UnsafeMutablePointer<Double>
   private let gradients: UnsafeMutablePointer<Double>
+  /// How many parts a full batch runs in (1 or 2).
+  let parts: Int
+  /// The most rows of a tile.
+  let tileRows: Int
+  private let partMemory: [Part]
   private let gatheredX: UnsafeMutablePointer<Double>
   private let gatheredTarget: UnsafeMutablePointer<Double>
-  /// Two scratch buffers for the gradient flowing back, each `batch · widest`: the
-  /// gradient of the data is never formed.
-  private let scratch: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)
   /// Whether any step has run, so that there are gradients to write back.
   private var stepped = false
   /// The weights of the last `checkpoint`, which `rollback` restores.
@@ -106,6 +142,7 @@ final class CompiledNetwork: TrainingStep {
     let layers = model.layers
     var shape = data.sampleShape
     var stages: [any CompiledStage] = []
+    var work = 0
     // One training context for every step, seeded from the session's stream when a stage
     // first draws, as the graph's is.
     let training = ForwardContext(.training)
@@ -130,6 +167,7 @@ final class CompiledNetwork: TrainingStep {
         throw NoCompiledForm("layer \(layer) has no compiled form\(place)")
       }
       stages.append(stage)
+      work = work &+ ((try? layer.multiplyAdds(for: shape)) ?? 0)
       // The next layer is asked with the shape this one gives, which its stage must fill.
       guard let next = try? layer.outputShape(for: shape),
         next.reduce(1, *) == stage.outputWidth
@@ -160,29 +198,43 @@ final class CompiledNetwork: TrainingStep {
     self.optimizer = update
     targetWidth = loss.targetWidth
 
-    // The buffer: parameters, gradients, each stage's output and workspace, the gathered
-    // minibatch and two scratch rows of gradients.
+    // The buffer: parameters and gradients; per part, each stage's output and workspace for
+    // a tile, two tiles of scratch for the gradient flowing back (the gradient of the data
+    // is never formed) and the part's gradients; the gathered minibatch.
     let parameterCount = layout.count
+    let rowValues = stages.reduce(0) { $0 + $1.outputWidth + $1.workspaceWidth }
+    let widest = stages.reduce(1) { Swift.max($0, $1.outputWidth) }
+    let splits = stages.allSatisfy(\.splitsRows)
+    let (batchWork, overflow) = batch.multipliedReportingOverflow(by: work)
+    parts =
+      splits && (overflow || batchWork >= Self.splitWork) && batch >= 2 * Self.partRows ? 2 : 1
+    let perRow = rowValues + 2 * widest
+    tileRows =
+      splits && parameterCount * 8 <= Self.tiledWeightBytes
+      ? Swift.max(1, Swift.min(batch, Self.tileBytes / (8 * Swift.max(1, perRow)))) : batch
+    // Each stage's output and workspace for a tile of `tileRows` rows, one after another.
     var placed: [Placed] = []
-    var offset = 2 * parameterCount
-    var widest = 1
+    var tileOffset = 0
     var weightOffset = 0
     for stage in stages {
-      let output = offset
-      offset += batch * stage.outputWidth
+      let output = tileOffset
+      tileOffset += tileRows * stage.outputWidth
       placed.append(
-        Placed(stage: stage, weights: weightOffset, output: output, workspace: offset))
-      offset += batch * stage.workspaceWidth
+        Placed(stage: stage, weights: weightOffset, output: output, workspace: tileOffset))
+      tileOffset += tileRows * stage.workspaceWidth
       weightOffset += stage.parameters.reduce(0) { $0 + $1.count }
-      widest = Swift.max(widest, stage.outputWidth)
     }
+    // Tiles of a part, and the partial last one, fit the part's memory.
+    let partSize = tileRows * perRow + 2 * parameterCount
+    var offset = 2 * parameterCount
+    let partsOffset = offset
+    offset += parts * partSize
     // A full batch reads the data in place; only minibatches (and augmented batches) are
     // gathered.
     let gathered = batch < n || augmenter != nil ? batch : 0
     let gatherOffset = offset
     let targetOffset = gatherOffset + gathered * data.features
-    let scratchOffset = targetOffset + gathered * targetWidth
-    let size = scratchOffset + 2 * batch * widest
+    let size = targetOffset + gathered * targetWidth
     // The optimizer keeps up to two moments per parameter beside it.
     guard (try? Tensor.checkMemory(elements: size + 2 * parameterCount)) != nil else {
       throw NoCompiledForm("the compiled buffers would not fit in the session's memory")
@@ -196,7 +248,16 @@ final class CompiledNetwork: TrainingStep {
     gradients = buffer + parameterCount
     gatheredX = buffer + gatherOffset
     gatheredTarget = buffer + targetOffset
-    scratch = (buffer + scratchOffset, buffer + scratchOffset + batch * widest)
+    let tile = tileRows
+    partMemory = (0..<parts).map { [buffer] p in
+      let start = buffer + partsOffset + p * partSize
+      let scratch = start + tile * rowValues
+      let sums = scratch + 2 * tile * widest
+      // The first part sums straight into the network's gradients.
+      return Part(
+        activations: start, scratch: (scratch, scratch + tile * widest),
+        gradients: p == 0 ? buffer + parameterCount : sums, tileGradients: sums + parameterCount)
+    }
 
     self.stages = placed
     self.augmenter = augmenter
@@ -279,27 +340,111 @@ final class CompiledNetwork: TrainingStep {
           augmenter.gather(rows: rows, count: m, into: gatheredX)
           x = UnsafePointer(gatheredX)
         }
-        let output = forward(x, count: m)
-        let correct = labels.map { countCorrect(output, rows: rows, count: m, labels: $0) } ?? 0
-        let value = loss.lossAndGradient(output, t, rows: m, width: width, into: scratch.0)
-        // Training stops at a loss that is not finite (see `Training.fit`): no update.
-        guard value.isFinite else { return (value, correct) }
-        backward(x, count: m)
-        optimizer.update(weights, gradients)
-        return (value, correct)
+        return run(x, t, rows: rows, count: m)
       }
     }
   }
 
-  /// Runs the stages on `m` samples; returns the last stage's output.
-  private func forward(_ x: UnsafePointer<Double>, count m: Int) -> UnsafePointer<Double> {
+  /// What one part of a step found: the sum over its tiles of each tile's mean loss times
+  /// its rows, and the samples it classified correctly.
+  private struct PartResult {
+    var weightedLoss = 0.0
+    var correct = 0
+    /// The mean loss when the part was the whole batch in one tile, exactly as the loss gave
+    /// it (no product and quotient by the rows to round it).
+    var loss: Double?
+  }
+
+  /// Forward, loss and backward over the batch at `x` and `t` (`m` samples, the dataset's
+  /// `rows`), tile by tile in each part; the gradients summed into `gradients`; the update
+  /// when the loss is finite.
+  private func run(
+    _ x: UnsafePointer<Double>, _ t: UnsafePointer<Double>, rows: ArraySlice<Int>?, count m: Int
+  ) -> (loss: Double, correct: Int) {
+    // No array here: a step of a small network takes a fraction of a microsecond.
+    var first = PartResult()
+    var second = PartResult()
+    if parts == 2, m >= 2 * Self.partRows {
+      let half = (m + 1) / 2
+      withUnsafeMutablePointer(to: &first) { first in
+        withUnsafeMutablePointer(to: &second) { second in
+          Parallel.forEach(2) { p in
+            if p == 0 {
+              first.pointee = run(x, t, rows: rows, range: 0..<half, of: m, in: partMemory[0])
+            } else {
+              second.pointee = run(x, t, rows: rows, range: half..<m, of: m, in: partMemory[1])
+            }
+          }
+        }
+      }
+      let other = partMemory[1].gradients
+      for j in 0..<layout.count { gradients[j] += other[j] }
+    } else {
+      first = run(x, t, rows: rows, range: 0..<m, of: m, in: partMemory[0])
+    }
+    let correct = first.correct + second.correct
+    let value = first.loss ?? (first.weightedLoss + second.weightedLoss) / Double(m)
+    // Training stops at a loss that is not finite (see `Training.fit`): no update.
+    guard value.isFinite else { return (value, correct) }
+    optimizer.update(weights, gradients)
+    return (value, correct)
+  }
+
+  /// One part of a step: the samples at `range` of a batch of `m`, tile by tile in `part`'s
+  /// memory, their gradients summed into the part's.
+  private func run(
+    _ x: UnsafePointer<Double>, _ t: UnsafePointer<Double>, rows: ArraySlice<Int>?,
+    range: Range<Int>, of m: Int, in part: Part
+  ) -> PartResult {
+    var result = PartResult()
+    var first = range.lowerBound
+    while first < range.upperBound {
+      let count = Swift.min(tileRows, range.upperBound - first)
+      let output = forward(x + first * features, rows: count, in: part)
+      if let labels {
+        result.correct += countCorrect(
+          output, rows: rows, from: first, count: count, labels: labels)
+      }
+      let g = part.scratch.0
+      let value = loss.lossAndGradient(
+        output, t + first * targetWidth, rows: count, width: width, into: g)
+      let whole = count == m
+      if whole {
+        result.loss = value
+      } else {
+        // The tile's mean loss and its gradient, of the mean over its rows, made the tile's
+        // share of the batch's mean.
+        result.weightedLoss += value * Double(count)
+        let share = Double(count) / Double(m)
+        for j in 0..<(count * width) { g[j] *= share }
+      }
+      // Nothing is updated after a loss that is not finite: its gradients do not matter.
+      if value.isFinite {
+        let sums = first == range.lowerBound
+        backward(
+          x + first * features, rows: count, in: part,
+          gradients: sums ? part.gradients : part.tileGradients)
+        if !sums {
+          for j in 0..<layout.count { part.gradients[j] += part.tileGradients[j] }
+        }
+      }
+      first += count
+    }
+    return result
+  }
+
+  /// Runs the stages on the `count` samples at `x` in `part`'s memory; returns the last
+  /// stage's output.
+  private func forward(_ x: UnsafePointer<Double>, rows count: Int, in part: Part)
+    -> UnsafePointer<Double>
+  {
     // Through the array's buffer, so that no stage is copied (and retained) per step.
     stages.withUnsafeBufferPointer { stages in
       var input = x
       for s in stages.indices {
-        let y = buffer + stages[s].output
+        let y = part.activations + stages[s].output
         stages[s].stage.forward(
-          input, y, workspace: buffer + stages[s].workspace, rows: m,
+          input, y, workspace: part.activations + stages[s].workspace, rows: count,
           weights: weights + stages[s].weights)
         input = UnsafePointer(y)
       }
@@ -307,33 +452,40 @@ final class CompiledNetwork: TrainingStep {
     }
   }
 
-  /// The classes predicted from `output` that match their labels: a single output against
-  /// the threshold, several by their largest (the first of equals).
+  /// The classes predicted from `output` (the `count` samples from row `first` of the batch)
+  /// that match their labels: a single output against the threshold, several by their
+  /// largest (the first of equals).
   private func countCorrect(
-    _ output: UnsafePointer<Double>, rows: ArraySlice<Int>?, count m: Int, labels: [Double]
+    _ output: UnsafePointer<Double>, rows: ArraySlice<Int>?, from first: Int, count: Int,
+    labels: [Double]
   ) -> Int {
     var correct = 0
     let start = rows?.startIndex ?? 0
-    for r in 0..<m {
+    for r in 0..<count {
       let predicted = Training.predictedClass(
         output + r * width, width: width, threshold: threshold)
-      if Double(predicted) == labels[rows?[start + r] ?? r] { correct += 1 }
+      let row = rows?[start + first + r] ?? first + r
+      if Double(predicted) == labels[row] { correct += 1 }
     }
     return correct
   }
 
-  /// Back-propagates the gradient in `scratch.0` through the stages, writing every
-  /// parameter's gradient.
-  private func backward(_ x: UnsafePointer<Double>, count m: Int) {
+  /// Back-propagates the gradient in the part's first scratch buffer (of the `count`
+  /// samples at `x`) through the stages, writing every parameter's gradient into `grads`.
+  private func backward(
+    _ x: UnsafePointer<Double>, rows count: Int, in part: Part,
+    gradients grads: UnsafeMutablePointer<Double>
+  ) {
     stages.withUnsafeBufferPointer { stages in
-      var g = scratch.0
-      var spare = scratch.1
+      var (g, spare) = part.scratch
       for s in stages.indices.reversed() {
-        let input = s == 0 ? x : UnsafePointer(buffer + stages[s - 1].output)
-        stages[s].stage.backward(
-          g, x: input, y: buffer + stages[s].output, workspace: buffer + stages[s].workspace,
-          rows: m, weights: weights + stages[s].weights,
-          gradients: gradients + stages[s].weights, dx: s == 0 ? nil : spare)
+        let here = stages[s]
+        let input = s == 0 ? x : UnsafePointer(part.activations + stages[s - 1].output)
+        here.stage.backward(
+          g, x: input, y: part.activations + here.output,
+          workspace: part.activations + here.workspace, rows: count,
+          weights: weights + here.weights, gradients: grads + here.weights,
+          dx: s == 0 ? nil : spare)
         swap(&g, &spare)
       }
     }

@@ -16,7 +16,7 @@ public enum Builtins {
     + blockLayers
     + zoo
     + transfer + losses + gradients + optimizers + data + images
-    + training + augmentation + weightFiles + plots
+    + training + augmentation + weightFiles + plots + samplePlots
     + output
 
   /// Every built-in by name. A name listed twice keeps its first entry (a test guards

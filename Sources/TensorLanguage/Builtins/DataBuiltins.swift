@@ -88,11 +88,26 @@ extension Builtins {
       .dataset(try Dataset.sine(args.int("n"), noise: args.double("noise", default: 0.1)))
     },
     Builtin(
-      "split", [P("data", "dataset"), P("fraction", "number", default: "0.8")], group: "data",
-      summary: "shuffles and cuts a data set into (train, test), fraction for training",
-      example: "train, test = split(moons(200), 0.8)"
+      "split",
+      [
+        P("data", "dataset"), P("fraction", "number", default: "0.8"),
+        P("per_class", "int", default: "none", keywordOnly: true),
+      ],
+      group: "data",
+      summary: "shuffles and cuts a data set into (train, test), fraction for training; "
+        + "per_class: n takes n samples of each class for the first part instead",
+      example: "few, rest = split(digits(), per_class: 20)"
     ) { args, _ in
-      let (train, test) = try args.dataset("data").split(args.double("fraction", default: 0.8))
+      let data = try args.dataset("data")
+      if args.has("per_class") {
+        guard !args.has("fraction") else {
+          throw args.error(
+            "per_class", "give a fraction or per_class:, not both: split(data, per_class: 20)")
+        }
+        let (few, rest) = try data.split(perClass: args.int("per_class", atLeast: 1))
+        return .tuple([.dataset(few), .dataset(rest)])
+      }
+      let (train, test) = try data.split(args.double("fraction", default: 0.8))
       return .tuple([.dataset(train), .dataset(test)])
     },
     Builtin(

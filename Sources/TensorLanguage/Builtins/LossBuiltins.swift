@@ -12,6 +12,12 @@ extension Builtins {
       .bce, summary: "binary cross-entropy of probabilities against 0/1 targets",
       example: "bce([0.9, 0.2], [1, 0])"),
     loss(
+      .bceWithLogits,
+      summary: "binary cross-entropy of logits (scores before a sigmoid) against 0/1 "
+        + "targets: bce(sigmoid(z), t), computed without overflow, as PyTorch's "
+        + "binary_cross_entropy_with_logits",
+      example: "bce_with_logits([2.2, -1.4], [1, 0])"),
+    loss(
       .crossEntropy,
       summary: "softmax cross-entropy of logits against class indices or probability rows",
       example: "cross_entropy([[2, 0, 0]], [0])"),

@@ -38,21 +38,27 @@ extension Builtins {
         + "writes .svg .png .pdf or .txt",
       example: "plot([h1, h2], labels: [\"sgd\", \"adam\"], title: \"optimizers\")"
     ) { args, context in
-      var figure = try describe(args, context)
-      if args.has("title") { figure.title = try args.string("title") }
-      if args.has("xlabel") { figure.xLabel = try args.string("xlabel") }
-      if args.has("ylabel") { figure.yLabel = try args.string("ylabel") }
-      let file = args.has("file") ? try args.string("file") : nil
-      if let file {
-        do { _ = try PlotFile.format(of: file) } catch let error as PlotError {
-          throw args.error("file", error.message)
-        }
-      }
-      let text = try context.show(figure, file: file, size: try plotSize(args))
-      if let text { context.display(text.hasSuffix("\n") ? text : text + "\n") }
-      return .none
+      try show(describe(args, context), args, context)
     }
   ]
+
+  /// Draws `figure` with the options every figure takes (`title:`, `xlabel:`, `ylabel:`,
+  /// `file:`, `size:`), as the built-in's arguments give them.
+  static func show(_ figure: Plot, _ args: Arguments, _ context: Context) throws -> Value {
+    var figure = figure
+    if args.has("title") { figure.title = try args.string("title") }
+    if args.has("xlabel") { figure.xLabel = try args.string("xlabel") }
+    if args.has("ylabel") { figure.yLabel = try args.string("ylabel") }
+    let file = args.has("file") ? try args.string("file") : nil
+    if let file {
+      do { _ = try PlotFile.format(of: file) } catch let error as PlotError {
+        throw args.error("file", error.message)
+      }
+    }
+    let text = try context.show(figure, file: file, size: try plotSize(args))
+    if let text { context.display(text.hasSuffix("\n") ? text : text + "\n") }
+    return .none
+  }
 
   /// The figure for what `plot` was given.
   private static func describe(_ args: Arguments, _ context: Context) throws -> Plot {
@@ -176,7 +182,7 @@ extension Builtins {
   }
 
   /// `labels: ["a", "b"]` (or one string for one series).
-  private static func plotLabels(_ args: Arguments) throws -> [String]? {
+  static func plotLabels(_ args: Arguments) throws -> [String]? {
     guard let value = args.value("labels") else { return nil }
     switch value {
     case .string(let s): return [s]

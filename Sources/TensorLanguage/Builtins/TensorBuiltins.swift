@@ -27,15 +27,45 @@ extension Builtins {
       example: "eye(3)"
     ) { args, _ in .tensor(try Tensor.eye(args.int("n", atLeast: 0))) },
     Builtin(
-      "rand", [P("shape", "int", variadic: true)], group: "tensors",
-      summary: "uniform random values in [0, 1), from the session's seeded generator",
-      example: "rand(2, 3)"
-    ) { args, _ in .tensor(try Tensor.rand(args.restShape())) },
+      "rand",
+      [
+        P("shape", "int", variadic: true), P("low", "number", default: "0", keywordOnly: true),
+        P("high", "number", default: "1", keywordOnly: true),
+      ],
+      group: "tensors",
+      summary: "uniform random values in [0, 1), or in [low, high) as numpy's "
+        + "random.uniform, from the session's seeded generator",
+      example: "rand(2, 3, low: -1, high: 1)"
+    ) { args, _ in
+      let (low, high) = (try args.double("low", default: 0), try args.double("high", default: 1))
+      guard low.isFinite, high.isFinite, low <= high, (high - low).isFinite else {
+        throw args.error(
+          "low", "rand needs finite low ≤ high, not low: \(low) and high: \(high)")
+      }
+      let u = try Tensor.rand(args.restShape())
+      // low + (high − low)·u, the same draws as rand(shape) moved and stretched.
+      return .tensor(low == 0 && high == 1 ? u : try u * (high - low) + low)
+    },
     Builtin(
-      "randn", [P("shape", "int", variadic: true)], group: "tensors",
-      summary: "standard normal random values (mean 0, deviation 1), seeded",
-      example: "randn(100)"
-    ) { args, _ in .tensor(try Tensor.randn(args.restShape())) },
+      "randn",
+      [
+        P("shape", "int", variadic: true), P("mean", "number", default: "0", keywordOnly: true),
+        P("std", "number", default: "1", keywordOnly: true),
+      ],
+      group: "tensors",
+      summary: "normal random values, N(0, 1) or N(mean, std²) as numpy's random.normal, "
+        + "seeded",
+      example: "randn(100, mean: 4, std: 1.25)"
+    ) { args, _ in
+      let (mean, std) = (try args.double("mean", default: 0), try args.double("std", default: 1))
+      guard mean.isFinite, std.isFinite, std >= 0 else {
+        throw args.error(
+          "std", "randn needs a finite mean and std ≥ 0, not mean: \(mean) and std: \(std)")
+      }
+      let z = try Tensor.randn(args.restShape())
+      // mean + std·z, the same draws as randn(shape) moved and stretched.
+      return .tensor(mean == 0 && std == 1 ? z : try z * std + mean)
+    },
     Builtin(
       "linspace", [P("start", "number"), P("end", "number"), P("n", "int", default: "50")],
       group: "tensors",
