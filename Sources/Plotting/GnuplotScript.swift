@@ -5,16 +5,20 @@ import Foundation
 /// Pure: the same plot gives the same text, without gnuplot.
 public enum GnuplotScript {
   /// Colours of series and classes (marks and lines), then the lighter shades of the same
-  /// hues that fill class regions.
+  /// hues that fill class regions: matplotlib's ten, so that the ten digits each have one.
   public static let colours = [
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+    "#7f7f7f", "#bcbd22",
   ]
   public static let regionColours = [
     "#aec7e8", "#ff9896", "#98df8a", "#ffbb78", "#c5b0d5", "#c49c94", "#f7b6d2", "#9edae5",
+    "#c7c7c7", "#dbdb8d",
   ]
   /// In text, each class's region is drawn with one character and its samples with another.
   public static let regionCharacters: [Character] = [".", ":", "~", "=", "^", "`", "'", ";"]
-  public static let markerCharacters: [Character] = ["o", "x", "#", "@", "%", "&", "$", "?"]
+  public static let markerCharacters: [Character] = [
+    "o", "x", "#", "@", "%", "&", "$", "?", "+", "*",
+  ]
 
   public static let defaultImageSize = PlotSize(800, 600)
   public static let defaultTextSize = PlotSize(80, 25)
@@ -265,7 +269,7 @@ public enum GnuplotScript {
   public static let bandCharacters: [Character] = [" ", ".", ",", ":", "-", "=", "+", "*"]
 
   /// Filled circle, square, triangle, diamond, pentagon… (gnuplot's point types).
-  static let pointTypes = [7, 5, 9, 13, 15, 11, 3, 1]
+  static let pointTypes = [7, 5, 9, 13, 15, 11, 3, 1, 6, 8]
 
   static func isText(_ target: PlotTarget) -> Bool {
     switch target {

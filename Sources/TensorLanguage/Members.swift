@@ -51,6 +51,11 @@ public func member(of value: Value, _ name: String) throws -> Value {
           return .tensor(p.tensor)
         }
       }
+      // A layer made of others, not a model, names its parts: a residual's .block and
+      // .shortcut (a model's are its .layers).
+      if let part = namedParts(of: layer).first(where: { $0.name == name }) {
+        return .layer(part.layer)
+      }
     }
   case .history(let h):
     switch name {
@@ -99,11 +104,19 @@ public func memberNames(of value: Value) -> [String] {
     ["layers", "params"]
       + (layer.children.isEmpty && (try? layer.materializeParameters()) != nil
         ? layer.namedParameters.map(\.name).filter { !$0.contains(".") } : [])
+      + namedParts(of: layer).map(\.name)
   case .history: ["loss", "val_loss", "accuracy", "val_accuracy", "lr", "epochs", "seconds"]
   case .perceptronResult: ["converged", "epochs", "errors", "misclassified"]
   case .confusion: ["counts", "classes", "n", "accuracy"]
   default: []
   }
+}
+
+/// The children of a layer that is not a model whose names are words (a residual's `block`
+/// and `shortcut`; not the numbered branches of `branches`).
+private func namedParts(of layer: any Layer) -> [(name: String, layer: any Layer)] {
+  guard !layer.isModel else { return [] }
+  return layer.children.filter { $0.name.first?.isLetter == true }
 }
 
 /// `.w` or `.b` of a dense layer or perceptron; a model points to its layers.

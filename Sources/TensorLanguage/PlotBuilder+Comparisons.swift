@@ -82,9 +82,10 @@ extension PlotBuilder {
   ) throws -> [String] {
     guard let labels else { return (0..<count).map(name) }
     guard labels.count == count else {
+      let plural = what == "series" ? what : what.hasSuffix("s") ? what + "es" : what + "s"
       throw RuntimeError(
-        "labels: has \(labels.count) name\(labels.count == 1 ? "" : "s") for \(count) \(what)\(count == 1 || what == "series" ? "" : "s"); "
-          + "give one for each")
+        "labels: has \(labels.count) name\(labels.count == 1 ? "" : "s") for \(count) "
+          + "\(count == 1 ? what : plural); give one for each")
     }
     return labels
   }

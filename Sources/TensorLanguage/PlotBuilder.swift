@@ -122,6 +122,36 @@ enum PlotBuilder {
       series: [Plot.Series("", x: d.x.scalars, y: d.y.scalars, style: .points)])
   }
 
+  /// Points `[n, 2]` (an autoencoder's 2-d codes) coloured by their class `labels` (n
+  /// whole numbers ≥ 0), one series and one legend entry per class, named by `names` (one
+  /// per class present, in class order) or `class k`.
+  static func classes(_ points: Tensor, _ labels: Tensor, names: [String]?) throws -> Plot {
+    let n = points.shape[0]
+    guard labels.count == n, n > 0 else {
+      throw RuntimeError(
+        "plot(points, labels) needs one label per point: \(n) points [n, 2] but "
+          + "\(labels.count) labels")
+    }
+    guard labels.scalars.allSatisfy({ $0 >= 0 && $0 < 1e9 && $0 == $0.rounded() }) else {
+      throw RuntimeError(
+        "plot(points, labels) colours each point by its class: the labels must be whole "
+          + "numbers ≥ 0 (classes such as data.y), not fractions or negative numbers")
+    }
+    let classes = labels.scalars.map { Int($0) }
+    let present = Set(classes).sorted()
+    let titles = try seriesNames(
+      names, count: present.count, what: "class", default: { "class \(present[$0])" })
+    let xs = try column(points, 0)
+    let ys = try column(points, 1)
+    return Plot(
+      kind: .points, xLabel: "x1", yLabel: "x2",
+      series: present.enumerated().map { i, k in
+        let index = classes.indices.filter { classes[$0] == k }
+        return Plot.Series(
+          titles[i], x: index.map { xs[$0] }, y: index.map { ys[$0] }, style: .points, colour: k)
+      })
+  }
+
   /// The samples at (xs, ys), one series of points per class.
   static func classSeries(_ d: Dataset, xs: [Double], ys: [Double]) throws -> [Plot.Series] {
     let labels = try self.labels(d)

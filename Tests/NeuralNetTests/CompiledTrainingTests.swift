@@ -148,6 +148,61 @@ import Testing
       data: { try randomImages(12, shape: [2, 9, 7], classes: 3, seed: 13) },
       loss: .crossEntropy, optimizer: { try SGD(learningRate: 0.05, momentum: 0.9) },
       epochs: 34, batch: 4),
+    Case(
+      name: "residual blocks: first in the model, identity and dense shortcut, SGD momentum",
+      model: { g in
+        Sequential([
+          try Residual(try Dense(2, 2, activation: .tanh, using: &g)),
+          try Dense(2, 8, activation: .tanh, using: &g),
+          try Residual(
+            Sequential([
+              try Dense(8, 8, activation: .tanh, using: &g), try Dense(8, 8, using: &g),
+            ])),
+          try Residual(
+            try Dense(8, 4, activation: .relu, using: &g), shortcut: try Dense(8, 4, using: &g)),
+          try Residual(
+            try Residual(try Dense(4, 4, activation: .tanh, using: &g)),
+            shortcut: Sequential([
+              try Dense(4, 4, using: &g), ActivationLayer(.tanh), try Dense(4, 4, using: &g),
+            ])),
+          try Dense(4, 3, activation: .softmax, using: &g),
+        ])
+      },
+      data: {
+        var g = RandomGenerator(seed: 8)
+        return try Dataset.spiral(60, classes: 3, using: &g)
+      },
+      loss: .crossEntropy, optimizer: { try SGD(learningRate: 0.05, momentum: 0.9) },
+      epochs: 34, batch: 20),
+    Case(
+      name: "residual conv blocks: a 1×1 stride-2 conv shortcut, Adam",
+      model: { g in
+        Sequential([
+          try Residual(
+            Sequential([
+              try Conv(1, 4, kernel: (3, 3), stride: 2, pad: 1, using: &g),
+              ActivationLayer(.relu), try Conv(4, 4, kernel: (3, 3), pad: 1, using: &g),
+            ]), shortcut: try Conv(1, 4, kernel: (1, 1), stride: 2, using: &g)),
+          ActivationLayer(.relu),
+          try Residual(try Conv(4, 4, kernel: (3, 3), pad: 1, using: &g)),
+          Flatten(), try Dense(64, 3, activation: .softmax, using: &g),
+        ])
+      },
+      data: { try randomImages(12, shape: [1, 8, 8], classes: 3, seed: 15) },
+      loss: .crossEntropy, optimizer: { try Adam(learningRate: 0.01) }, epochs: 34, batch: 4),
+    Case(
+      name: "decoder layers: a transposed convolution with stride and padding, upsampling",
+      model: { g in
+        Sequential([
+          try Conv(1, 4, kernel: (3, 3), pad: 1, using: &g), ActivationLayer(.relu),
+          try MaxPool(2), try Deconv(4, 2, kernel: (3, 2), stride: 2, pad: 1, using: &g),
+          ActivationLayer(.tanh), try Upsample(2),
+          try Conv(2, 2, kernel: (2, 2), stride: 2, using: &g), Flatten(),
+          try Dense(84, 3, activation: .softmax, using: &g),
+        ])
+      },
+      data: { try randomImages(12, shape: [1, 8, 8], classes: 3, seed: 14) },
+      loss: .crossEntropy, optimizer: { try Adam(learningRate: 0.01) }, epochs: 34, batch: 4),
   ]
 
   /// `n` images of normal noise with random labels.

@@ -34,7 +34,13 @@ extension LanguageTests {
       let (net, _) = try model()
       #expect(net.layers.count == 2)
       #expect(memberNames(of: .layer(net)) == ["layers", "params"])
-      #expect(memberNames(of: .layer(net.layers[0])) == ["layers", "params"])
+      // Its named part is a member, through the contract's `children`.
+      #expect(memberNames(of: .layer(net.layers[0])) == ["layers", "params", "block"])
+      if case .layer(let block) = try member(of: .layer(net.layers[0]), "block") {
+        #expect(block === (net.layers[0] as? Skip)?.block)
+      } else {
+        Issue.record("no block member")
+      }
       #expect(
         (try? member(of: .layer(net.layers[0]), "w")) == nil)
       guard case .tuple(let params) = try member(of: .layer(net), "params") else {

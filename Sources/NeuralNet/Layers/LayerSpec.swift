@@ -177,6 +177,9 @@ public struct LayerSpec: Codable, Equatable, Sendable {
     Recurrent.Cell.rnn.rawValue: Recurrent.build,
     Recurrent.Cell.gru.rawValue: Recurrent.build,
     Recurrent.Cell.lstm.rawValue: Recurrent.build,
+    Residual.specKind: Residual.build,
+    Deconv.specKind: Deconv.build,
+    Upsample.specKind: Upsample.build,
   ]
 
   private static let registry = Mutex(builtIns)

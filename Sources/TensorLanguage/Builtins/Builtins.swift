@@ -13,7 +13,7 @@ public enum Builtins {
   /// Every built-in, in the order of its group's table.
   public static let list: [Builtin] =
     tensors + math + linearAlgebra + activations + layers + convolutionLayers + cnnLayers
-    + recurrent + zoo
+    + recurrent + blockLayers + zoo
     + transfer + losses + gradients + optimizers + data + images
     + training + augmentation + weightFiles + plots + samplePlots
     + output

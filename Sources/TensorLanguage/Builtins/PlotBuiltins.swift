@@ -28,7 +28,8 @@ extension Builtins {
       summary: "draws a loss curve (history; [h1, h2] with labels: compares runs), a decision "
         + "boundary (2-input model, data), a 1-input model's curve over its data, one unit "
         + "of a layer (layer, data, unit: k), functions over a range, y against x (x, [y1, y2] "
-        + "for several), a data set, or a perceptron's errors per epoch; images (a data set of "
+        + "for several), points [n, 2] coloured by class (plot(codes, labels), labels: names "
+        + "the classes), a data set, or a perceptron's errors per epoch; images (a data set of "
         + "[1 or 3, h, w] samples or a tensor [n, c, h, w]) as a grid with their labels, "
         + "plot(net, images) with the model's predictions, wrong ones red (wrong: true shows "
         + "only those; n: how many, default 32); a layer's weights [out, in, kh, kw] as "
@@ -124,6 +125,9 @@ extension Builtins {
       return try PlotBuilder.functions(functions, low, high, context)
     case (.dataset(let d), nil):
       return try PlotBuilder.dataset(d)
+    case (.tensor(let x), .tensor(let y)?) where x.rank == 2 && x.shape[1] == 2:
+      // Points, not one x per y: an autoencoder's codes [n, 2] by their classes.
+      return try PlotBuilder.classes(x, y, names: labels)
     case (.tensor(let x), .tensor(let y)?):
       var plot = try PlotBuilder.several(x, y, labels: labels)
       plot.logY = log
@@ -136,7 +140,8 @@ extension Builtins {
       throw args.error(
         "what",
         "plot draws a history, plot([h1, h2]), plot(model, data), plot(f, -5..5), "
-          + "plot([f, g], -5..5), plot(x, y), plot(x, [y1, y2]), plot(data) or a perceptron "
+          + "plot([f, g], -5..5), plot(x, y), plot(x, [y1, y2]), plot(codes, labels), "
+          + "plot(data) or a perceptron "
           + "result; not \(what.kindName)"
           + (over.map { " with \($0.kindName)" } ?? ""))
     }
