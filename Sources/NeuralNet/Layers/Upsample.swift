@@ -87,6 +87,7 @@ extension Upsample {
 
     var workspaceWidth: Int { 0 }
     var parameters: [Tensor] { [] }
+    var splitsRows: Bool { true }
 
     func forward(
       _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
