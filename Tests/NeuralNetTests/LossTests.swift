@@ -140,6 +140,14 @@ import Testing
     }
   }
 
+  @Test func mismatchedShapesNameThisLoss() throws {
+    let error = #expect(throws: TensorError.self) {
+      try Loss.bceWithLogits(Tensor([0.5, 1, 2]), Tensor([1.0, 0, 1, 0]))
+    }
+    #expect(
+      error?.message == "bce_with_logits needs output and target of one shape, not [3] and [4]")
+  }
+
   @Test func aModelWithoutLastActivationIsReadAsLogits() {
     // Its accuracy then counts a score ≥ 0 as class 1, not ≥ 0.5.
     #expect(Loss.bceWithLogits.wantsLogits(after: nil))

@@ -14,7 +14,8 @@ public struct BinaryCrossEntropyWithLogits: LossFunction {
   public var name: String { "bce_with_logits" }
 
   public func callAsFunction(_ output: Tensor, _ target: Tensor) throws -> Tensor {
-    try BinaryCrossEntropy().fromLogits(output, target, activation: .sigmoid)
+    // Matched here, so that a shape error names this loss rather than bce.
+    try BinaryCrossEntropy().fromLogits(output, matching(target, output), activation: .sigmoid)
   }
 
   /// A model without a last activation gives logits, whose class threshold is 0, not 0.5:
