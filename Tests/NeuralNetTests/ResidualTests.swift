@@ -76,6 +76,13 @@ import Testing
     #expect(error?.message.contains("the input is [1, 8, 8]") == true)
     #expect(error?.message.contains("conv(1, 8, 1, stride: 2)") == true)
     #expect(throws: TensorError.self) { try conv.multiplyAdds(for: [1, 8, 8]) }
+    // A block that trims the edges (no padding, 8×8 to 6×6): no 1×1 shortcut can match it,
+    // and the message says to pad rather than suggest one that would fail too.
+    let trimming = try Residual(try Conv(1, 4, kernel: (3, 3)))
+    let trimmed = #expect(throws: TensorError.self) { try trimming.outputShape(for: [1, 8, 8]) }
+    #expect(trimmed?.message.contains("from 8×8 to 6×6") == true)
+    #expect(trimmed?.message.contains("pad: 1 for a 3×3 kernel") == true)
+    #expect(trimmed?.message.contains("shortcut: conv(") == false)
     let forward = #expect(throws: TensorError.self) { try conv(Tensor.zeros([2, 1, 8, 8])) }
     #expect(forward?.message.contains("[2, 8, 4, 4]") == true)
     // A shortcut that does not fix it either: both shapes named.

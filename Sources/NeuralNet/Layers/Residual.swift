@@ -60,7 +60,21 @@ public final class Residual: Layer {
     guard shortcut == nil else { return what + ": they must have the same shape" }
     let fix: String
     if blockShape.count == 3, input.count == 3 {
-      let stride = blockShape[1] >= 1 ? Swift.max(1, input[1] / blockShape[1]) : 1
+      // A 1×1 convolution with stride s gives ⌊(h − 1) / s⌋ + 1 rows: one that lands on the
+      // block's size, if any, is the shortcut; a block that trims its edges (convolutions
+      // without padding) cannot be matched by one.
+      let (h, w) = (input[1], input[2])
+      let (oh, ow) = (blockShape[1], blockShape[2])
+      guard
+        let stride = (1...Swift.max(1, Swift.min(h, 4096))).first(where: {
+          (h - 1) / $0 + 1 == oh && (w - 1) / $0 + 1 == ow
+        })
+      else {
+        return what
+          + "; the block changes the image from \(h)×\(w) to \(oh)×\(ow), which no 1×1 "
+          + "shortcut matches: pad its convolutions to keep the size (pad: 1 for a 3×3 "
+          + "kernel), or give a shortcut: layer that gives \(Shape.describe(blockShape))"
+      }
       fix =
         "residual(block, shortcut: conv(\(input[0]), \(blockShape[0]), 1"
         + (stride == 1 ? "" : ", stride: \(stride)") + "))"
