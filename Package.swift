@@ -12,7 +12,6 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
   ],
   targets: [
@@ -34,15 +33,22 @@ let package = Package(
       pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]
     ),
+    // OpenSSL's libcrypto (Debian libssl-dev), the one library for hashes and HMACs;
+    // Scripts/setup installs it.
+    .systemLibrary(
+      name: "COpenSSL",
+      pkgConfig: "libcrypto",
+      providers: [.apt(["libssl-dev"])]
+    ),
     .target(name: "TensorEngine", dependencies: ["CBLAS"]),
+    // SHA-256 and HMAC-SHA256 over libcrypto.
+    .target(name: "Digests", dependencies: ["COpenSSL"]),
     // Plot descriptions, their gnuplot scripts and the gnuplot process; no engine inside.
     .target(name: "Plotting"),
     // The .nb.md format: reading and writing, no engine.
     .target(
       name: "NotebookFormat",
-      dependencies: [
-        .product(name: "Crypto", package: "swift-crypto"), .product(name: "Ink", package: "Ink"),
-      ]),
+      dependencies: ["Digests", .product(name: "Ink", package: "Ink")]),
     // Resources: the digits data set with its attribution and licence (DIGITS.md).
     .target(
       name: "NeuralNet", dependencies: ["TensorEngine", "CZlib"],
@@ -69,6 +75,7 @@ let package = Package(
     // The engine's side of Scripts/bench measured through the Swift API, without the language.
     .executableTarget(name: "gradbook-bench", dependencies: ["TensorEngine", "NeuralNet"]),
     .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine"]),
+    .testTarget(name: "DigestsTests", dependencies: ["Digests"]),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
     .testTarget(name: "TensorLanguageTests", dependencies: ["TensorLanguage"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),

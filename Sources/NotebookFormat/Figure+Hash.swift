@@ -1,10 +1,10 @@
-import Crypto
+import Digests
 import Foundation
 
 extension Figure {
   /// SHA-256 of a figure's data, in hex: what `data-sha256=` holds.
   public static func hash(of data: String) -> String {
-    SHA256.hash(data: Data(data.utf8)).map { String(format: "%02x", $0) }.joined()
+    Digest.hex(Digest.sha256(data.utf8))
   }
 
   /// `xor` for `path/to/xor.nb.md`.
