@@ -209,9 +209,12 @@ final class CompiledNetwork: TrainingStep {
     parts =
       splits && (overflow || batchWork >= Self.splitWork) && batch >= 2 * Self.partRows ? 2 : 1
     let perRow = rowValues + 2 * widest
+    // A part holds at most half the batch (rounded up), so its memory need not hold more.
+    let partBatch = parts == 2 ? (batch + 1) / 2 : batch
     tileRows =
       splits && parameterCount * 8 <= Self.tiledWeightBytes
-      ? Swift.max(1, Swift.min(batch, Self.tileBytes / (8 * Swift.max(1, perRow)))) : batch
+      ? Swift.max(1, Swift.min(partBatch, Self.tileBytes / (8 * Swift.max(1, perRow))))
+      : partBatch
     // Each stage's output and workspace for a tile of `tileRows` rows, one after another.
     var placed: [Placed] = []
     var tileOffset = 0
