@@ -102,8 +102,7 @@ public final class Conv: Layer {
     } else {
       let w =
         try weight
-        ?? Initializer.he.weights(fanIn: fanIn, fanOut: outputs, using: &generator).reshaped(
-          shape)
+        ?? Initializer.he.weights(shape, fanIn: fanIn, fanOut: outputs, using: &generator)
       store = DeferredParameters(
         made: Tensor.parameter(w),
         bias: Tensor.parameter(try bias?.reshaped([outputs]) ?? Tensor.zeros([outputs])))
@@ -179,52 +178,33 @@ public final class Conv: Layer {
 
   /// `{"kind": "conv", "config": {"inputs": 1, "outputs": 8, "kernel_height": 3,
   /// "kernel_width": 3, "stride": 1, "pad": 0, "groups": 1}}`.
-  public var spec: LayerSpec {
-    LayerSpec(
-      kind: Self.specKind,
-      config: [
-        "inputs": .number(Double(inputs)), "outputs": .number(Double(outputs)),
-        "kernel_height": .number(Double(kernelHeight)),
-        "kernel_width": .number(Double(kernelWidth)), "stride": .number(Double(stride)),
-        "pad": .number(Double(pad)), "groups": .number(Double(groups)),
-      ])
-  }
+  public var spec: LayerSpec { LayerSpec(kind: Self.specKind, config: shape.config) }
 
   /// A convolution of the spec's shape with fresh weights.
   @Sendable public static func build(_ spec: LayerSpec) throws -> any Layer {
-    try spec.expectChildren(0)
-    let limit = 1...65536
-    let inputs = try spec.integer("inputs", in: limit)
-    let outputs = try spec.integer("outputs", in: limit)
-    let kh = try spec.integer("kernel_height", in: 1...4096)
-    let kw = try spec.integer("kernel_width", in: 1...4096)
-    let stride = try spec.integer("stride", in: 1...4096)
-    let pad = try spec.integer("pad", in: 0...4096)
-    let groups = try spec.integer("groups", in: limit)
-    let (count, overflow) = (outputs * kh).multipliedReportingOverflow(by: inputs * kw)
-    try MemoryBudget.check(
-      bytes: overflow ? Int.max : count &* 8, for: "conv(\(inputs), \(outputs), …)")
+    let s = try ConvolutionShape(spec, name: "conv", groups: true)
     do {
       return try Conv(
-        inputs, outputs, kernel: (kh, kw), stride: stride, pad: pad, groups: groups)
+        s.inputs, s.outputs, kernel: s.kernel, stride: s.stride, pad: s.pad, groups: s.groups ?? 1)
     } catch let error as TensorError {
       throw LayerSpec.SpecError(error.message)
     }
   }
 
   /// `conv 1→8 3×3`, then `stride 2`, `pad 1`, `groups 2` where they are not the defaults.
-  public var description: String {
-    Self.describe(inputs, outputs, (kernelHeight, kernelWidth), stride, pad, groups)
+  public var description: String { shape.describe("conv") }
+
+  private var shape: ConvolutionShape {
+    ConvolutionShape(
+      inputs, outputs, kernel: (kernelHeight, kernelWidth), stride: stride, pad: pad,
+      groups: groups)
   }
 
   private static func describe(
     _ inputs: Int, _ outputs: Int, _ kernel: (Int, Int), _ stride: Int, _ pad: Int, _ groups: Int
   ) -> String {
-    var text = "conv \(inputs)→\(outputs) \(kernel.0)×\(kernel.1)"
-    if stride != 1 { text += " stride \(stride)" }
-    if pad != 0 { text += " pad \(pad)" }
-    if groups != 1 { text += " groups \(groups)" }
-    return text
+    ConvolutionShape(inputs, outputs, kernel: kernel, stride: stride, pad: pad, groups: groups)
+      .describe("conv")
   }
 }
 

@@ -64,7 +64,7 @@ public final class Deconv: Layer {
       let w =
         try weight
         ?? RandomGenerator.withShared { g in
-          try Self.draw(shape, fanIn: fan, fanOut: outputs, using: &g)
+          try Initializer.he.weights(shape, fanIn: fan, fanOut: outputs, using: &g)
         }
       store = DeferredParameters(
         made: Tensor.parameter(w),
@@ -78,24 +78,11 @@ public final class Deconv: Layer {
     using generator: inout RandomGenerator
   ) throws {
     try Self.check(inputs, outputs, kernel: kernel, stride: stride, pad: pad)
-    let weight = try Self.draw(
+    let weight = try Initializer.he.weights(
       [inputs, outputs, kernel.0, kernel.1],
       fanIn: Self.fanIn(inputs, kernel: kernel, stride: stride), fanOut: outputs,
       using: &generator)
     try self.init(inputs, outputs, kernel: kernel, stride: stride, pad: pad, weight: weight)
-  }
-
-  /// He-initialised weights of `shape`, W ~ N(0, 2 / fan_in), in row-major order.
-  private static func draw(
-    _ shape: [Int], fanIn: Int, fanOut: Int, using generator: inout RandomGenerator
-  ) throws -> Tensor {
-    let count = try Shape.count(shape)
-    try Tensor.checkMemory(elements: count)
-    let next = Initializer.he.sampler(fanIn: fanIn, fanOut: fanOut)
-    var values: [Double] = []
-    values.reserveCapacity(count)
-    for _ in 0..<count { values.append(next(&generator)) }
-    return try Tensor(shape: shape, scalars: values)
   }
 
   private static func check(
@@ -192,49 +179,32 @@ public final class Deconv: Layer {
 
   /// `{"kind": "deconv", "config": {"inputs": 8, "outputs": 1, "kernel_height": 2,
   /// "kernel_width": 2, "stride": 2, "pad": 0}}`.
-  public var spec: LayerSpec {
-    LayerSpec(
-      kind: Self.specKind,
-      config: [
-        "inputs": .number(Double(inputs)), "outputs": .number(Double(outputs)),
-        "kernel_height": .number(Double(kernelHeight)),
-        "kernel_width": .number(Double(kernelWidth)), "stride": .number(Double(stride)),
-        "pad": .number(Double(pad)),
-      ])
-  }
+  public var spec: LayerSpec { LayerSpec(kind: Self.specKind, config: shape.config) }
 
   /// A transposed convolution of the spec's shape with fresh weights.
   @Sendable public static func build(_ spec: LayerSpec) throws -> any Layer {
-    try spec.expectChildren(0)
-    let limit = 1...65536
-    let inputs = try spec.integer("inputs", in: limit)
-    let outputs = try spec.integer("outputs", in: limit)
-    let kh = try spec.integer("kernel_height", in: 1...4096)
-    let kw = try spec.integer("kernel_width", in: 1...4096)
-    let stride = try spec.integer("stride", in: 1...4096)
-    let pad = try spec.integer("pad", in: 0...4096)
-    let (count, overflow) = (outputs * kh).multipliedReportingOverflow(by: inputs * kw)
-    try MemoryBudget.check(
-      bytes: overflow ? Int.max : count &* 8, for: "deconv(\(inputs), \(outputs), …)")
+    let s = try ConvolutionShape(spec, name: "deconv", groups: false)
     do {
-      return try Deconv(inputs, outputs, kernel: (kh, kw), stride: stride, pad: pad)
+      return try Deconv(s.inputs, s.outputs, kernel: s.kernel, stride: s.stride, pad: s.pad)
     } catch let error as TensorError {
       throw LayerSpec.SpecError(error.message)
     }
   }
 
   /// `deconv 8→1 2×2`, then `stride 2`, `pad 1` where they are not the defaults.
-  public var description: String {
-    Self.describe(inputs, outputs, (kernelHeight, kernelWidth), stride, pad)
+  public var description: String { shape.describe("deconv") }
+
+  private var shape: ConvolutionShape {
+    ConvolutionShape(
+      inputs, outputs, kernel: (kernelHeight, kernelWidth), stride: stride, pad: pad,
+      groups: nil)
   }
 
   private static func describe(
     _ inputs: Int, _ outputs: Int, _ kernel: (Int, Int), _ stride: Int, _ pad: Int
   ) -> String {
-    var text = "deconv \(inputs)→\(outputs) \(kernel.0)×\(kernel.1)"
-    if stride != 1 { text += " stride \(stride)" }
-    if pad != 0 { text += " pad \(pad)" }
-    return text
+    ConvolutionShape(inputs, outputs, kernel: kernel, stride: stride, pad: pad, groups: nil)
+      .describe("deconv")
   }
 }
 

@@ -22,11 +22,19 @@ public enum Initializer: Sendable {
   public func weights(fanIn: Int, fanOut: Int, using generator: inout RandomGenerator) throws
     -> Tensor
   {
-    let n = try Shape.count([fanOut, fanIn])
+    try weights([fanOut, fanIn], fanIn: fanIn, fanOut: fanOut, using: &generator)
+  }
+
+  /// Weights of any `shape`, drawn in row-major order for the given fans (a convolution's
+  /// fan-in is in · kh · kw, a transposed one's what each output sums).
+  public func weights(
+    _ shape: [Int], fanIn: Int, fanOut: Int, using generator: inout RandomGenerator
+  ) throws -> Tensor {
+    let n = try Shape.count(shape)
     try Tensor.checkMemory(elements: n)
     let draw = sampler(fanIn: fanIn, fanOut: fanOut)
     let values = try Tensor.generate(n) { draw(&generator) }
-    return try Tensor(shape: [fanOut, fanIn], scalars: values)
+    return try Tensor(shape: shape, scalars: values)
   }
 
   /// One weight drawn from `generator`.
