@@ -227,14 +227,13 @@ public struct ConvGeometry: Sendable, Equatable {
   /// gradient). Sample by sample, as `forward`: `dW_g += dY_s,g · col_s,gᵀ` and
   /// `dcol = W_gᵀ · dY_s,g`, which col2im adds into that sample's dx.
   ///
-  /// With `overwritingColumns`, `dcol` is ignored and each sample's columns are replaced by
-  /// their gradient once its weight gradient has read them (`col` is then dead afterwards):
-  /// compiled training does that, so that it keeps no scratch of its own.
+  /// With no `dcol`, each sample's columns are replaced by their gradient once its weight
+  /// gradient has read them (`col` is dead afterwards): compiled training does that, so
+  /// that it keeps no scratch of its own.
   public func backward(
     _ dy: UnsafePointer<Double>, weight w: UnsafePointer<Double>, col: UnsafePointer<Double>,
     batch n: Int, dw: UnsafeMutablePointer<Double>?, db: UnsafeMutablePointer<Double>?,
-    dx: UnsafeMutablePointer<Double>?, dcol: UnsafeMutablePointer<Double>,
-    overwritingColumns: Bool = false
+    dx: UnsafeMutablePointer<Double>?, dcol: UnsafeMutablePointer<Double>?
   ) {
     let og = outputs / groups
     let k = groupRows
@@ -274,7 +273,7 @@ public struct ConvGeometry: Sendable, Equatable {
             c: dw + g * og * k, ldc: k, beta: s == 0 ? 0 : 1)
         }
         if let dx {
-          let d = overwritingColumns ? UnsafeMutablePointer(mutating: c) : dcol
+          let d = dcol ?? UnsafeMutablePointer(mutating: c)
           Tensor.gemm(
             transA: true, transB: false, m: k, n: p, k: og, a: w + g * og * k, lda: k,
             b: dys, ldb: p, c: d, ldc: p, beta: 0)

@@ -248,7 +248,7 @@ extension Conv {
       let weightCount = parameters[0].count
       geometry.backward(
         dy, weight: w, col: workspace, batch: m, dw: gradients, db: gradients + weightCount,
-        dx: dx, dcol: UnsafeMutablePointer(mutating: workspace), overwritingColumns: true)
+        dx: dx, dcol: nil)
     }
   }
 }
