@@ -20,14 +20,15 @@ extension Help {
     return page(name, width: width).map { HelpPage(name: name, text: $0) }
   }
 
-  /// The name help is wanted for at `cursor` in `text` (Unicode code points, as Jupyter's
-  /// `cursor_pos`): the name the cursor is in or just after (with its `:` for a command),
-  /// else the built-in whose call the cursor is inside (`fit(net, |` gives `fit`); nil when
-  /// there is neither.
-  public static func name(at cursor: Int, in text: String) -> String? {
+  /// The names help may be wanted for at `cursor` in `text` (Unicode code points, as
+  /// Jupyter's `cursor_pos`), best first: the name the cursor is in or just after (with its
+  /// `:` for a command), then the built-in whose call the cursor is inside (`fit(net, |`
+  /// and `fit(net, epo|` both name `fit`).
+  public static func names(at cursor: Int, in text: String) -> [String] {
     let scalars = Array(text.unicodeScalars)
     let cursor = min(max(0, cursor), scalars.count)
     func isNamePart(_ i: Int) -> Bool { Character(scalars[i]).isNamePart }
+    var names: [String] = []
     var start = cursor
     while start > 0, isNamePart(start - 1) { start -= 1 }
     var end = cursor
@@ -38,12 +39,15 @@ extension Help {
       let word = String(unicode)
       // A number is not a name.
       if word.first?.isNumber == false {
-        return start > 0 && scalars[start - 1] == ":" && Command.named(word) != nil
-          ? ":" + word : word
+        let command = start > 0 && scalars[start - 1] == ":" && Command.named(word) != nil
+        names.append(command ? ":" + word : word)
       }
     }
     var before = String.UnicodeScalarView()
-    before.append(contentsOf: scalars[..<cursor])
-    return Scan(String(before)).calls.last?.name
+    before.append(contentsOf: scalars[..<start])
+    if let call = Scan(String(before)).calls.last?.name, !names.contains(call) {
+      names.append(call)
+    }
+    return names
   }
 }

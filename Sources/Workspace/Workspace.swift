@@ -15,6 +15,9 @@ import TensorLanguage
 public final class Workspace {
   /// The bindings, the plotter and the language's evaluation.
   public let session: Session
+  /// Draws figures: `plotter.svg(plot)` and `plotter.png(plot)` render a `figure` event's
+  /// plot through the session's gnuplot for a front end that shows images.
+  public var plotter: Plotter { session.plotter }
   /// Stops the input under way at its next step; cleared before each evaluation.
   public let cancellation: CancellationToken
   /// The session so far, as a notebook: each statement with what it printed, and `:md` prose.
@@ -127,10 +130,11 @@ public final class Workspace {
   /// there is none.
   public func help(_ name: String) -> HelpPage? { Help.lookup(name, width: width()) }
 
-  /// The help page for the name at `cursor` (Unicode code points) in `text`, or for the
-  /// built-in whose call the cursor is in (a kernel's `inspect_request`); nil when none.
+  /// The help page for the name at `cursor` (Unicode code points) in `text`, or when it has
+  /// none (a keyword argument, a binding), for the built-in whose call the cursor is in (a
+  /// kernel's `inspect_request`); nil when there is neither.
   public func help(at cursor: Int, in text: String) -> HelpPage? {
-    Help.name(at: cursor, in: text).flatMap(help)
+    Help.names(at: cursor, in: text).lazy.compactMap(help).first
   }
 
   // MARK: Cells
