@@ -92,11 +92,14 @@ public final class Workspace {
   /// number of lines), a `:command`, or `?name`. A statement that ran (even to an error or an
   /// interruption) becomes a cell of `notebook` and of the journal, with `{interrupted=N}`
   /// when it was stopped; its timings are sent but never recorded.
-  /// - Parameter storeHistory: keep the input in `history` (a kernel's `store_history`).
+  /// - Parameters:
+  ///   - storeHistory: keep the input in `history` (a kernel's `store_history`).
+  ///   - recording: keep a statement as a cell of `notebook` and the journal (false for a
+  ///     kernel's `silent` requests, which a notebook of the session should not show).
   @discardableResult
-  public func run(_ input: String, to sink: some OutputSink, storeHistory: Bool = true)
-    -> Outcome
-  {
+  public func run(
+    _ input: String, to sink: some OutputSink, storeHistory: Bool = true, recording: Bool = true
+  ) -> Outcome {
     router.sink = sink
     defer { router.sink = nil }
     let trimmed = input.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -105,7 +108,7 @@ public final class Workspace {
       if storeHistory { history.append(trimmed) }
       return command(trimmed)
     }
-    let outcome = record(input)
+    let outcome = record(input, keeping: recording)
     if outcome != .incomplete, storeHistory { history.append(input) }
     return outcome
   }
@@ -140,11 +143,14 @@ public final class Workspace {
   // MARK: Cells
 
   /// Evaluates a statement and keeps it as a notebook cell with what it printed and drew.
-  private func record(_ source: String, options: [String] = []) -> Outcome {
+  private func record(_ source: String, options: [String] = [], keeping: Bool = true)
+    -> Outcome
+  {
     let run = NotebookReplay.runCell(
       source, options: options, in: session, recorder: recorder, evaluate: evaluate)
     if case .incomplete = run.evaluation { return .incomplete }
     let outcome = report(run.evaluation, in: source)
+    guard keeping else { return outcome }
     // An interrupted cell keeps where it stopped ({interrupted=N}), so that the notebook and
     // the journal replay what happened rather than all the work that was asked for.
     let cell = Cell(source: source, options: run.options, output: run.output)

@@ -233,6 +233,23 @@ func quietWorkspace(isTerminal: Bool = false) -> Workspace {
     #expect(shown.value.kindName == "a number")
   }
 
+  /// A token is set by `cancel()` or by its check, and `clear` forgets a `cancel()`.
+  /// (Ctrl-C's path, SIGINT to the global flag, is tested through a pseudo-terminal in
+  /// Tests/TerminalTests: raising SIGINT here would stop other suites' REPLs running at once.)
+  @Test func aTokenIsSetByCancelOrItsCheckAndCleared() {
+    let token = CancellationToken()
+    #expect(!token.isCancelled)
+    token.cancel()
+    #expect(token.isCancelled)
+    token.clear()
+    #expect(!token.isCancelled)
+    var asked = false
+    let checked = CancellationToken(check: { asked })
+    #expect(!checked.isCancelled)
+    asked = true
+    #expect(checked.isCancelled)
+  }
+
   /// The history of inputs: numbered from 1, with tail, range and glob search; unfinished
   /// input and input run without storing are not kept.
   @Test func historyTailRangeAndSearch() {
@@ -241,7 +258,11 @@ func quietWorkspace(isTerminal: Bool = false) -> Workspace {
     for input in ["a = 1", "b = [1,", ":vars", "a = 1", "fit_me = 3", "?fit"] {
       workspace.run(input, to: sink)
     }
-    workspace.run("secret = 1", to: sink, storeHistory: false)
+    workspace.run("secret = 1", to: sink, storeHistory: false, recording: false)
+    // Run all the same, but neither in the history nor in the notebook.
+    #expect(workspace.session.bindings["secret"] != nil)
+    #expect(!workspace.notebook.cells.contains { $0.source == "secret = 1" })
+    #expect(workspace.notebook.cells.map(\.source) == ["a = 1", "a = 1", "fit_me = 3"])
     let inputs = workspace.history.entries.map(\.input)
     #expect(inputs == ["a = 1", ":vars", "a = 1", "fit_me = 3", "?fit"])
     #expect(workspace.history.entries.map(\.number) == [1, 2, 3, 4, 5])
