@@ -42,7 +42,7 @@ extension REPL {
         welcome: (colour ? "\u{1B}[1m\(welcome)\u{1B}[0m" : welcome)
           + (journalProblem.map { "\n" + $0 } ?? "")),
       output: { console.write($0, transient: $1) }, finish: { console.finish() })
-    editor?.completer = repl.completer.complete
+    editor?.completer = repl.completer
     repl.session.plotter.textSize = textFigureSize
     return repl.run(opening: notebook)
   }

@@ -140,6 +140,10 @@ public protocol Context: AnyObject {
   /// Where to read a file the program named (`load_model`, `load_weights`): the name
   /// itself, or, while a notebook is replayed, the file in the folder `save` writes to.
   func pathForReading(_ file: String) -> String
+  /// Shows one piece of output as what it is (a live line, a timing): see `OutputEvent`.
+  /// Hosts that only print text need not implement it: text, live lines and timings then go
+  /// to `write`, screen-only text to `display`, figures nowhere (`show` drew them).
+  func emit(_ event: OutputEvent)
 }
 
 extension Context {
@@ -155,6 +159,18 @@ extension Context {
   }
 
   public func pathForReading(_ file: String) -> String { file }
+
+  public func emit(_ event: OutputEvent) {
+    switch event {
+    case .text(let text): write(text, transient: false)
+    case .progress(let line): write(line, transient: true)
+    case .timing(_, let text): write(text, transient: false)
+    case .display(let text): display(text)
+    case .value(let shown): write(shown.text, transient: false)
+    case .commandError(let message): write("error: \(message)\n", transient: false)
+    case .progressEnd, .figure, .liveFigure, .diagnostic, .interrupted: break
+    }
+  }
 
   /// Writes `data` to the path `file`, atomically and never through a link.
   public static func writeAtomically(_ data: Data, to file: String) throws {

@@ -22,13 +22,11 @@ public enum NotebookReplay {
     _ notebook: Notebook, name: String = "notebook", folder: String? = nil,
     files: NotebookFiles? = nil
   ) -> Result {
-    let recorder = OutputRecorder()
+    let recorder = CellRecorder()
     let plotter = Plotter()
     plotter.setting = .off
     plotter.writesFiles = false
-    let session = Session(seed: notebook.seed, plotter: plotter) { text, transient in
-      if !transient { recorder.text += text }
-    }
+    let session = Session(seed: notebook.seed, plotter: plotter, events: recorder.record)
     session.quotableFolder = folder
     session.notebookFiles = files
     var result = notebook
@@ -49,19 +47,19 @@ public enum NotebookReplay {
 
   /// Runs one cell with `evaluate` (the session's, or a front end's around it, given the
   /// check to stop at): its evaluation, the output the file keeps from what `recorder`
-  /// caught, its options and the figures it drew, which the session's plotter records.
+  /// caught (the session's events must reach it), its options and the figures it drew.
   ///
   /// A cell recorded as interrupted (`{interrupted=N}`) is stopped at the same check again;
   /// a cell interrupted now gets that option, and one that ran to its end loses it.
   public static func runCell(
-    _ source: String, options: [String] = [], in session: Session, recorder: OutputRecorder,
+    _ source: String, options: [String] = [], in session: Session, recorder: CellRecorder,
     evaluate: (String, Int?) -> Evaluation
   ) -> (evaluation: Evaluation, output: String?, options: [String], plots: [Plot]) {
-    recorder.text = ""
-    session.plotter.recorded = []
+    recorder.start()
+    defer { recorder.stop() }
     var cell = Cell(source: source, options: options)
     let evaluation = evaluate(source, cell.interruptedAt)
-    let plots = session.plotter.recorded ?? []
+    let plots = recorder.plots
     if case .interrupted = evaluation {
       cell.interruptedAt = session.interruptedAtCheck
     } else {
@@ -72,8 +70,8 @@ public enum NotebookReplay {
     )
   }
 
-  /// What a cell leaves in the file: what it printed, then its error, without timings; nil
-  /// when it printed nothing.
+  /// What a cell leaves in the file: what it printed (which holds no timing: those are events
+  /// of their own), then its error; nil when it printed nothing.
   public static func cellOutput(_ printed: String, _ evaluation: Evaluation, source: String)
     -> String?
   {
@@ -87,7 +85,6 @@ public enum NotebookReplay {
       for d in diagnostics { text += formatter.format(d, in: source) }
     case .interrupted: text += "interrupted\n"
     }
-    text = withoutTimings(text)
     return text.isEmpty ? nil : text
   }
 
@@ -140,18 +137,47 @@ public enum NotebookReplay {
   }
 }
 
-/// Drops the ` · 0.04 s` a training run ends its line with: timings go to the terminal, never
-/// into a notebook, so the same notebook gives the same file on every machine.
+/// Drops the ` · 0.04 s` a training run ends its line with, from text printed as a whole (a
+/// script's output); recording needs it no more, since a timing is an event of its own.
 public func withoutTimings(_ text: String) -> String {
   text.replacingOccurrences(
     of: #" · [0-9]+(\.[0-9]+)? s(?=\n|$)"#, with: "", options: .regularExpression)
 }
 
-/// Collects what a session printed; a class so its output closure can fill it.
-public final class OutputRecorder {
-  public var text = ""
+/// The notebook recorder, a sink of a session's events: while a cell runs (between `start`
+/// and `stop`) it keeps what a notebook keeps — printed text, values at the notebook's width,
+/// figures — and never a live line, a timing or screen-only text.
+public final class CellRecorder {
+  /// The text the cell printed so far.
+  public private(set) var text = ""
+  /// The figures the cell drew so far.
+  public private(set) var plots: [Plot] = []
+  private var recording = false
 
   public init() {}
+
+  /// Starts a cell: forgets the last one's output and keeps what follows.
+  public func start() {
+    text = ""
+    plots = []
+    recording = true
+  }
+
+  /// Ends a cell: what follows (a command's output) is not kept.
+  public func stop() { recording = false }
+
+  /// Keeps `event` if a notebook would.
+  public func record(_ event: OutputEvent) {
+    guard recording else { return }
+    switch event {
+    case .text(let printed): text += printed
+    case .value(let shown): text += shown.record
+    case .figure(let plot): plots.append(plot)
+    case .progress, .progressEnd, .liveFigure, .display, .timing, .diagnostic, .commandError,
+      .interrupted:
+      break
+    }
+  }
 }
 
 /// The lines of `old` and `new` as a unified diff (one hunk with all lines, `-` removed,

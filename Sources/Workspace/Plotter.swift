@@ -94,6 +94,26 @@ public final class Plotter {
     return Data((text[start.lowerBound..<end.upperBound] + "\n").utf8)
   }
 
+  /// `plot` as a PNG image (a kernel's `image/png`), whatever `:plot` says. gnuplot's
+  /// standard output is read as text, so it writes the image into a folder of its own made
+  /// for it, named by Gradbook, which is read back and removed.
+  public func png(_ plot: Plot, size: PlotSize? = nil) throws -> Data {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "gradbook-figure-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("figure.png")
+    _ = try gnuplot.run(
+      GnuplotScript.render(plot, target: .file(path: file.path, format: .png), size: size))
+    guard let data = try? Data(contentsOf: file), data.starts(with: Self.pngSignature) else {
+      throw PlotError("gnuplot did not draw the figure as PNG")
+    }
+    return data
+  }
+
+  /// The eight bytes every PNG file starts with.
+  static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
   /// Whether figures without a file go to a window.
   public var goesToWindow: Bool { (try? windowTarget()) != nil }
 

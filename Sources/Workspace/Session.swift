@@ -23,7 +23,7 @@ public final class Session: Context {
   public let isTerminal: Bool
   /// How values are printed (digits, width).
   public var formatter = ValueFormatter()
-  private let output: (String, Bool) -> Void
+  private let events: (OutputEvent) -> Void
   private let cancellation: () -> Bool
   /// This session's random numbers: `seed(n)` and every random draw use it alone.
   private let random: RandomStream
@@ -73,17 +73,38 @@ public final class Session: Context {
   ///   - seed: where the session's random generator starts.
   ///   - plotter: where figures go.
   ///   - cancellation: asked between steps of long work; true stops it (Ctrl-C).
-  ///   - output: receives printed text and whether it is a transient live line.
+  ///   - events: receives everything the session shows, as it happens (see `OutputEvent`).
   public init(
     isTerminal: Bool = false, seed: UInt64 = 42, plotter: Plotter = Plotter(),
     cancellation: @escaping () -> Bool = { false },
-    output: @escaping (_ text: String, _ transient: Bool) -> Void
+    events: @escaping (OutputEvent) -> Void
   ) {
     self.isTerminal = isTerminal
     self.random = RandomStream(seed: seed)
     self.plotter = plotter
     self.cancellation = cancellation
-    self.output = output
+    self.events = events
+  }
+
+  /// A session whose output is plain text: printed text, values, screen text and timings
+  /// (`transient: false`), and the live line (`transient: true`); figures are only drawn.
+  /// - Parameter output: receives the text and whether it is a transient live line.
+  public convenience init(
+    isTerminal: Bool = false, seed: UInt64 = 42, plotter: Plotter = Plotter(),
+    cancellation: @escaping () -> Bool = { false },
+    output: @escaping (_ text: String, _ transient: Bool) -> Void
+  ) {
+    self.init(
+      isTerminal: isTerminal, seed: seed, plotter: plotter, cancellation: cancellation,
+      events: { event in
+        switch event {
+        case .progress(let line): output(line, true)
+        case .text(let text), .display(let text), .timing(_, let text): output(text, false)
+        case .value(let shown): output(shown.text, false)
+        case .commandError(let message): output("error: \(message)\n", false)
+        case .progressEnd, .figure, .liveFigure, .diagnostic, .interrupted: break
+        }
+      })
   }
 
   /// The current bindings, by name.
@@ -120,11 +141,13 @@ public final class Session: Context {
     // keeps the language's depth limits, not the caller's thread, in charge.
     // Work inside one operation (a large random fill, a data set) asks the same counted
     // check as the statements do, so a replay stops it where the user did.
-    return onLargeStack {
+    let result = onLargeStack {
       RandomGenerator.using(self.random) {
         Cancellation.checking({ self.shouldCancel() }) { self.evaluateHere(source) }
       }
     }
+    endLiveLine()
+    return result
   }
 
   private func evaluateHere(_ source: String) -> Evaluation {
@@ -133,6 +156,8 @@ public final class Session: Context {
     if !parsed.diagnostics.isEmpty { return .failed(parsed.diagnostics) }
     interpreter.source = source
     for stmt in parsed.statements {
+      // Each statement's live figure is a new one (a kernel shows a new display for it).
+      liveFigureID = nil
       do {
         let value = try interpreter.execute(stmt)
         echo(stmt, value)
@@ -173,34 +198,46 @@ public final class Session: Context {
     let text = formatter.format(value) + "\n"
     // The screen's layout follows the terminal; a notebook's must not, or a session saved
     // from a wide terminal would not check clean anywhere else.
-    guard let recordValue, let displayOutput, formatter.width != Self.recordWidth else {
-      output(text, false)
-      return
-    }
     var record = formatter
     record.width = Self.recordWidth
-    displayOutput(text)
-    recordValue(record.format(value) + "\n")
+    let recorded = formatter.width == Self.recordWidth ? text : record.format(value) + "\n"
+    emit(.value(ShownValue(value: value, text: text, record: recorded)))
   }
 
   // MARK: Context
 
-  public func write(_ text: String, transient: Bool) { output(text, transient) }
+  public func write(_ text: String, transient: Bool) {
+    emit(transient ? .progress(text) : .text(text))
+  }
 
-  /// Where text for the screen only goes (a text figure); nil sends it with the output.
-  public var displayOutput: ((String) -> Void)?
+  /// Whether a live line is on show, to be ended before the next output.
+  private var liveLine = false
+  /// The identity of the live figure the statement being run draws, once it drew one.
+  private var liveFigureID: Int?
+  private var liveFigures = 0
 
-  /// Where the record of an echoed value goes (the notebook's output, never the screen),
-  /// laid out at `recordWidth` whatever the terminal's width; used with `displayOutput`,
-  /// which then gets the screen's layout. Nil keeps one copy, the screen's, in the output.
-  public var recordValue: ((String) -> Void)?
+  /// Sends `event` on, ending a live line first when the event prints something, so every
+  /// front end sees the live line end where a terminal must clear it.
+  public func emit(_ event: OutputEvent) {
+    switch event {
+    case .progress: liveLine = true
+    case .progressEnd:
+      guard liveLine else { return }
+      liveLine = false
+    case .figure, .liveFigure: break
+    default: endLiveLine()
+    }
+    events(event)
+  }
+
+  private func endLiveLine() {
+    if liveLine { emit(.progressEnd) }
+  }
 
   /// The width values are laid out to in a notebook, as replay lays them out.
   public static let recordWidth = ValueFormatter().width
 
-  public func display(_ text: String) {
-    if let displayOutput { displayOutput(text) } else { output(text, false) }
-  }
+  public func display(_ text: String) { emit(.display(text)) }
   public func shouldCancel() -> Bool {
     checks += 1
     let stop = stopCheck.map { checks >= $0 } ?? false
@@ -211,12 +248,20 @@ public final class Session: Context {
 
   public func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String? {
     let (shown, note) = plot.thinned()
-    if let note { output(note + "\n", false) }
+    if let note { emit(.text(note + "\n")) }
+    // Recorded whether or not it can be drawn here, as the plotter records it.
+    emit(.figure(shown))
     return try reportingPlotErrors { try plotter.show(shown, file: file, size: size) }
   }
 
   public func showLive(_ plot: Plot) throws {
-    try reportingPlotErrors { try plotter.showLive(plot.thinned().plot) }
+    let shown = plot.thinned().plot
+    if liveFigureID == nil {
+      liveFigures += 1
+      liveFigureID = liveFigures
+    }
+    emit(.liveFigure(shown, id: liveFigureID ?? 0))
+    try reportingPlotErrors { try plotter.showLive(shown) }
   }
 
   /// Runs `body`, turning the plotter's and gnuplot's errors into errors of the language.

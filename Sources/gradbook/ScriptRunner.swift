@@ -24,9 +24,13 @@ struct ScriptRunner {
 
   private func evaluate() -> Int32 {
     let console = ConsoleOutput()
+    let cancellation = CancellationToken(followsInterrupts: true)
+    // What the script shows goes to the terminal as the REPL shows it; its errors are
+    // reported below, on standard error, with the script's name.
+    let sink = TerminalSink(console: console, colour: false)
     let session = Session(
-      isTerminal: console.isTerminal, seed: seed, cancellation: { Interrupts.requested },
-      output: { console.write($0, transient: $1) })
+      isTerminal: console.isTerminal, seed: seed, cancellation: { cancellation.isCancelled },
+      events: sink.emit)
     if console.isTerminal { session.plotter.textSize = textFigureSize }
     if name != "<stdin>" { session.quotableFolder = NotebookFile.folderPath(of: name) }
     let result = session.evaluate(source)

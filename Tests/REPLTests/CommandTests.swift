@@ -1,6 +1,7 @@
 import Testing
 
 @testable import REPL
+@testable import Workspace
 
 @Suite struct CommandTests {
   @Test func varsListsNamesWithKindAndShapeOrParameters() {

@@ -8,16 +8,23 @@ import Workspace
 
 /// What Tab offers, from the text before the cursor.
 @Suite struct CompleterTests {
+  /// The workspace's completer over a session where `source` has run, as the REPL's Tab
+  /// uses it (in the line editor's terms).
+  struct TabCompleter {
+    var completer: Completer
+    func complete(_ before: String) -> Completion { completer.tab(before) }
+  }
+
   /// A completer over a session where `source` has run.
-  func completer(after source: String = "", directory: String = "/") -> Completer {
+  func completer(after source: String = "", directory: String = "/") -> TabCompleter {
     let session = Session(output: { _, _ in })
     if !source.isEmpty {
       guard case .complete = session.evaluate(source) else {
         Issue.record("setup failed: \(source)")
-        return Completer(directory: directory) { [:] }
+        return TabCompleter(completer: Completer(directory: directory) { [:] })
       }
     }
-    return Completer(directory: directory) { session.bindings }
+    return TabCompleter(completer: Completer(directory: directory) { session.bindings })
   }
 
   func texts(_ c: Completion) -> [String] { c.candidates.map(\.text).sorted() }

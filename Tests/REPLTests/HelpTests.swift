@@ -3,6 +3,7 @@ import TensorLanguage
 import Testing
 
 @testable import REPL
+@testable import Workspace
 
 @Suite struct HelpTests {
   /// Every built-in has a page with its signature, a description and an example that parses.

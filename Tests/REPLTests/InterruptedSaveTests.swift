@@ -42,7 +42,7 @@ import Workspace
     ])
     var out = ""
     let repl = REPLUnderTest(
-      reader: reader, journal: journal, cancellation: { hook.ask() },
+      reader: reader, journal: journal, cancellation: CancellationToken(check: { hook.ask() }),
       output: { text, transient in if !transient { out += text } })
     _ = repl.run()
     #expect(out.contains("interrupted in epoch 500 before step 1 · loss "))

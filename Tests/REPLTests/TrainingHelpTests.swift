@@ -1,6 +1,7 @@
 import Testing
 
 @testable import REPL
+@testable import Workspace
 
 /// `:help augment` and `:help stop`, fit's options, and the pages of their built-ins.
 @Suite struct TrainingHelpTests {

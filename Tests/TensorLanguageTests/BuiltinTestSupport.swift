@@ -17,7 +17,31 @@ final class TestContext: Context {
   var cancelAfterChecks: Int?
   private var checks = 0
 
+  /// Every event built-ins emitted, in order.
+  var events: [OutputEvent] = []
+
   func write(_ text: String, transient: Bool) { writes.append((text, transient)) }
+
+  /// Keeps the event, and writes what a terminal would print for it, a line's pieces (fit's
+  /// summary, its timing, its newline) joined as one write.
+  func emit(_ event: OutputEvent) {
+    events.append(event)
+    switch event {
+    case .text(let text), .timing(_, let text):
+      if let last = writes.last, !last.transient, !last.text.hasSuffix("\n") {
+        writes[writes.count - 1].text += text
+      } else {
+        write(text, transient: false)
+      }
+    case .progress(let line): write(line, transient: true)
+    default: break
+    }
+  }
+
+  /// The timings emitted (seconds).
+  var timings: [Double] {
+    events.compactMap { if case .timing(let seconds, _) = $0 { seconds } else { nil } }
+  }
 
   func shouldCancel() -> Bool {
     checks += 1

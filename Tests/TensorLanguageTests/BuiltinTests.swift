@@ -497,6 +497,8 @@ extension LanguageTests {
       #expect(line.contains(" · accuracy 1 · "))
       #expect(line.range(of: #" · [0-9]+(\.[0-9]+)? s\n$"#, options: .regularExpression) != nil)
       #expect(line.filter { $0 == "\n" }.count == 1)
+      // The timing is an event of its own (a notebook leaves it out), the run's wall time.
+      #expect(context.timings == [h.seconds])
     }
 
     @Test func onATerminalTheLiveLineIsTransient() throws {

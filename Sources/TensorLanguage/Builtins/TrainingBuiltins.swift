@@ -106,12 +106,12 @@ extension Builtins {
           // One live line, redrawn at most 10 times a second.
           guard context.isTerminal, report.elapsed - lastDraw >= 0.1 else { return }
           lastDraw = report.elapsed
-          context.write(
-            progressLine(
-              epoch: report.epoch, of: report.epochs, loss: report.loss,
-              validationLoss: report.validationLoss, accuracy: report.accuracy,
-              validationAccuracy: report.validationAccuracy, elapsed: report.elapsed),
-            transient: true)
+          context.emit(
+            .progress(
+              progressLine(
+                epoch: report.epoch, of: report.epochs, loss: report.loss,
+                validationLoss: report.validationLoss, accuracy: report.accuracy,
+                validationAccuracy: report.validationAccuracy, elapsed: report.elapsed)))
         } : nil
       let history = try Training.fit(
         model, on: data, loss: loss, optimizer: optimizer, options: options, progress: progress,
@@ -119,7 +119,11 @@ extension Builtins {
       if live, let plot = try? PlotBuilder.history(history, log: false) {
         try context.showLive(plot)
       }
-      context.write(summaryLine(history) + "\n", transient: false)
+      // The timing is its own event, so a notebook never records it.
+      let summary = summaryParts(history)
+      context.emit(.text(summary.line))
+      context.emit(.timing(seconds: history.seconds, text: summary.timing))
+      context.emit(.text("\n"))
       if boundary {
         // The final frame: redrawn live (a short run may not have been redrawn since its
         // start), and the call's figure, which a notebook records and text shows.
@@ -337,6 +341,12 @@ extension Builtins {
   /// `epoch 3000/3000 · loss 0.0021 · accuracy 1 · 0.04 s`, with
   /// `graph (the loss my_mse is a user function)` before the timing when it ran on the graph.
   static func summaryLine(_ history: History) -> String {
+    let parts = summaryParts(history)
+    return parts.line + parts.timing
+  }
+
+  /// The summary line without its timing, and the timing (` · 0.04 s`) that ends it.
+  static func summaryParts(_ history: History) -> (line: String, timing: String) {
     var parts: [String] = []
     if case .cancelled(let epoch, let step) = history.stop {
       parts.append("interrupted in epoch \(epoch) before step \(step)")
@@ -370,8 +380,7 @@ extension Builtins {
       // The graph is the slower path: say so, and why, when a run took it.
       if case .graph? = history.path, let path = history.path { parts.append(path.description) }
     }
-    parts.append(formatSeconds(history.seconds))
-    return parts.joined(separator: " · ")
+    return (parts.joined(separator: " · "), " · " + formatSeconds(history.seconds))
   }
 
   /// `0.004 s`, `0.04 s`, `0.4 s`, `2.3 s`, `41 s`, `3456 s`: two significant digits below

@@ -1,12 +1,10 @@
 import Foundation
-import LineEditing
 import TensorLanguage
-import Workspace
 
-/// What Tab offers in the REPL, worked out from the text before the cursor: `:` commands,
-/// help names after `?`, file paths inside a string or after `:save`/`:open`, members after
-/// a dot, the keyword arguments of the built-in being called, and names in scope, built-ins
-/// and keywords.
+/// What Tab offers (the REPL's Tab, a kernel's `complete_request`), worked out from the text
+/// before the cursor: `:` commands, help names after `?`, file paths inside a string or after
+/// `:save`/`:open`, members after a dot, the keyword arguments of the built-in being called,
+/// and names in scope, built-ins and keywords.
 public struct Completer {
   /// The session's bindings, asked at each Tab.
   public var bindings: () -> [String: Value]
@@ -21,7 +19,28 @@ public struct Completer {
     self.directory = directory
   }
 
-  public func complete(_ before: String) -> Completion {
+  /// The completions of the word that ends where `before` ends (the text before the cursor).
+  /// Tab completion runs nothing: members are followed through names only, never calls.
+  public func complete(_ before: String) -> Completions {
+    let found = candidates(before)
+    let end = before.unicodeScalars.count
+    return Completions(
+      word: found.word, candidates: found.candidates,
+      start: end - found.word.unicodeScalars.count, end: end)
+  }
+
+  /// The completions at `cursor` inside `text`, counted in Unicode code points (scalars) as
+  /// Jupyter counts `cursor_pos`; only the text before the cursor decides them, and they
+  /// replace `start..<end` (the word before the cursor). A cursor past the end is the end.
+  public func complete(_ text: String, cursor: Int) -> Completions {
+    let scalars = text.unicodeScalars
+    let index =
+      scalars.index(scalars.startIndex, offsetBy: max(0, cursor), limitedBy: scalars.endIndex)
+      ?? scalars.endIndex
+    return complete(String(scalars[..<index]))
+  }
+
+  private func candidates(_ before: String) -> Found {
     let trimmed = before.drop { $0 == " " }
     if trimmed.hasPrefix(":") { return command(String(trimmed.dropFirst())) }
     if trimmed.hasPrefix("?") { return helpName(String(trimmed.dropFirst())) }
@@ -31,11 +50,18 @@ public struct Completer {
     return code(before, calls: scan.calls)
   }
 
+  /// A word and its candidates, before the cursor's offsets are worked out.
+  private struct Found {
+    var word: String
+    var candidates: [Completions.Candidate]
+    static let none = Found(word: "", candidates: [])
+  }
+
   // MARK: Commands and help
 
-  private func command(_ text: String) -> Completion {
+  private func command(_ text: String) -> Found {
     guard let space = text.firstIndex(of: " ") else {
-      return Completion(
+      return Found(
         word: ":" + text,
         candidates: Command.all.filter { $0.name.hasPrefix(text) }.map { command in
           .init(":" + command.name, suffix: command.argument.isEmpty ? "" : " ")
@@ -47,28 +73,28 @@ public struct Completer {
     switch Command.named(name)?.name {
     case "save", "open": return path(rest)
     case "help": return helpName(rest)
-    case "time": return complete(rest)
+    case "time": return candidates(rest)
     case "plot":
       let settings = Plotter.Setting.allCases.map(\.rawValue) + ["auto"]
-      return Completion(
+      return Found(
         word: rest, candidates: settings.filter { $0.hasPrefix(rest) }.map { .init($0) })
     default: return .none
     }
   }
 
-  private func helpName(_ word: String) -> Completion {
+  private func helpName(_ word: String) -> Found {
     let names = Set(Help.names).filter { $0.hasPrefix(word) }
-    return Completion(word: word, candidates: names.sorted().map { .init($0) })
+    return Found(word: word, candidates: names.sorted().map { .init($0) })
   }
 
   // MARK: Code
 
-  private func code(_ before: String, calls: [Scan.Call]) -> Completion {
+  private func code(_ before: String, calls: [Scan.Call]) -> Found {
     let word = String(before.reversed().prefix(while: \.isNamePart).reversed())
     if let first = word.first, first.isNumber { return .none }
     let head = before.dropLast(word.count)
     if head.last == "." { return members(of: head.dropLast(), word: word) }
-    var candidates: [Completion.Candidate] = []
+    var candidates: [Completions.Candidate] = []
     // The keyword arguments of the innermost call, when it is a built-in's, not given yet.
     if let call = calls.last, let callee = call.name, let builtin = Builtins.all[callee] {
       for p in builtin.parameters where !p.variadic && !call.keywords.contains(p.name) {
@@ -91,12 +117,12 @@ public struct Completer {
     }
     for k in Token.keywords { candidates.append(.init(k, suffix: " ")) }
     guard !word.isEmpty else { return .none }
-    return Completion(word: word, candidates: candidates.filter { $0.text.hasPrefix(word) })
+    return Found(word: word, candidates: candidates.filter { $0.text.hasPrefix(word) })
   }
 
   /// Members of the value a dotted name like `net.layers` or `data` holds. Only names and
   /// members are followed, never calls, so Tab runs nothing.
-  private func members(of receiver: Substring, word: String) -> Completion {
+  private func members(of receiver: Substring, word: String) -> Found {
     let path = String(
       receiver.reversed().prefix { $0.isNamePart || $0 == "." }.reversed())
     let parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
@@ -111,14 +137,14 @@ public struct Completer {
       value = next
     }
     let names = memberNames(of: value).filter { $0.hasPrefix(word) }
-    return Completion(word: word, candidates: names.map { .init($0) })
+    return Found(word: word, candidates: names.map { .init($0) })
   }
 
   // MARK: Paths
 
   /// Files and folders starting with `typed`, relative to `directory` unless absolute;
   /// `~/` is the home folder. Hidden entries only when asked for with a leading dot.
-  private func path(_ typed: String) -> Completion {
+  private func path(_ typed: String) -> Found {
     let slash = typed.lastIndex(of: "/")
     let folderPart = slash.map { String(typed[...$0]) } ?? ""
     let prefix = slash.map { String(typed[typed.index(after: $0)...]) } ?? typed
@@ -131,14 +157,14 @@ public struct Completer {
     guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
       return .none
     }
-    var candidates: [Completion.Candidate] = []
+    var candidates: [Completions.Candidate] = []
     for entry in entries.sorted() where entry.hasPrefix(prefix) {
       if entry.hasPrefix("."), !prefix.hasPrefix(".") { continue }
       var isFolder: ObjCBool = false
       _ = FileManager.default.fileExists(atPath: folder + "/" + entry, isDirectory: &isFolder)
       candidates.append(.init(folderPart + entry, suffix: isFolder.boolValue ? "/" : ""))
     }
-    return Completion(word: typed, candidates: candidates)
+    return Found(word: typed, candidates: candidates)
   }
 }
 

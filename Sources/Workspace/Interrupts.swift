@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
 
-/// Ctrl-C, as a flag: the SIGINT handler sets it, the session's cancellation check and the
-/// REPL read it.
+/// Ctrl-C, as a global flag, since a signal handler can touch nothing else: the SIGINT
+/// handler sets it; a `CancellationToken` made with `followsInterrupts` reads it, and the REPL
+/// clears it at each prompt.
 public enum Interrupts {
   private static let flag = Atomic<Bool>(false)
 
