@@ -61,13 +61,9 @@ extension NotebookExport {
       "nbformat": .integer(Int64(nbformat)), "nbformat_minor": .integer(Int64(nbformatMinor)),
       "cells": .array(cells),
       "metadata": .object([
-        "kernelspec": .object([
-          "name": .string("gradbook"), "display_name": .string("Gradbook"),
-          "language": .string("gradbook"),
-        ]),
-        "language_info": .object([
-          "name": .string("gradbook"), "file_extension": .string(".gb"),
-        ]),
+        // The kernelspec `gradbook kernel install` writes, so Jupyter re-runs it with Gradbook.
+        "kernelspec": KernelSpec.notebookKernelspec,
+        "language_info": KernelSpec.notebookLanguageInfo,
         // The seed the outputs were made with: replaying needs it.
         "gradbook": .object([
           "format": .integer(Int64(Notebook.format)), "seed": .unsigned(notebook.seed),
