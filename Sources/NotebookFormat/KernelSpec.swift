@@ -37,7 +37,9 @@ public enum KernelSpec {
     ]
   }
 
-  /// `kernel.json`: Jupyter starts `EXECUTABLE kernel CONNECTION_FILE`.
+  /// `kernel.json`: Jupyter starts `EXECUTABLE kernel CONNECTION_FILE`. It has no
+  /// `metadata`; in particular no `supported_encryption`, since the kernel does not speak
+  /// CurveZMQ and jupyter_client would otherwise put curve keys in the connection file.
   public static func kernelJSON(executable: String) -> String {
     JSON.object([
       "argv": .strings([executable, "kernel", "{connection_file}"]),

@@ -38,9 +38,12 @@ struct KernelInstall: ParsableCommand {
       case (true, nil): location = .user
       case (false, nil): location = .system
       }
-      let kernels = KernelSpec.kernelsFolder(
-        at: location, environment: ProcessInfo.processInfo.environment,
-        home: FileManager.default.homeDirectoryForCurrentUser.path)
+      let environment = ProcessInfo.processInfo.environment
+      // $HOME first, as Python's expanduser("~") (and so Jupyter) reads it.
+      let home =
+        environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        ?? FileManager.default.homeDirectoryForCurrentUser.path
+      let kernels = KernelSpec.kernelsFolder(at: location, environment: environment, home: home)
       let executable = try runningExecutable()
       let folder: String
       do {
