@@ -82,50 +82,87 @@ def message(msg_type, content, session):
     }
 
 
-async def execute_over_websocket(url, token, code, timeout=90):
-    """Sends an execute_request and returns every message the kernel sent about it, up to
-    its execute_reply and its idle status (both are needed: they race on two channels)."""
+async def connect(url, token):
     from tornado.httpclient import HTTPRequest
     from tornado.websocket import websocket_connect
 
-    connection = await websocket_connect(
+    return await websocket_connect(
         HTTPRequest(url, headers={"Authorization": f"token {token}"}, connect_timeout=30))
-    try:
-        session = uuid.uuid4().hex
-        request = message("execute_request", {
-            "code": code, "silent": False, "store_history": True, "user_expressions": {},
-            "allow_stdin": False, "stop_on_error": True}, session)
-        await connection.write_message(json.dumps(request))
-        replies, idle, messages = None, False, []
-        deadline = time.monotonic() + timeout
-        while replies is None or not idle:
-            left = deadline - time.monotonic()
-            expect(left > 0, f"no reply and idle in {timeout} s; got {messages}")
+
+
+async def send_execute(connection, code):
+    """Sends an execute_request as the browser does; returns its msg_id."""
+    request = message("execute_request", {
+        "code": code, "silent": False, "store_history": True, "user_expressions": {},
+        "allow_stdin": False, "stop_on_error": True}, uuid.uuid4().hex)
+    await connection.write_message(json.dumps(request))
+    return request["header"]["msg_id"]
+
+
+async def collect(connection, msg_id, timeout):
+    """Every message the kernel sent about request `msg_id`, up to its execute_reply and its
+    idle status (both are needed: they race on two channels); fails after `timeout` s."""
+    reply, idle, messages = None, False, []
+    deadline = time.monotonic() + timeout
+    while reply is None or not idle:
+        left = deadline - time.monotonic()
+        expect(left > 0, f"no reply and idle in {timeout} s; got {messages}")
+        try:
             text = await asyncio.wait_for(connection.read_message(), left)
-            expect(text is not None, f"the websocket closed; got {messages}")
-            received = json.loads(text)
-            if received.get("parent_header", {}).get("msg_id") != request["header"]["msg_id"]:
-                continue
-            messages.append(received)
-            if received["msg_type"] == "execute_reply":
-                replies = received
-            if received["msg_type"] == "status" and \
-                    received["content"]["execution_state"] == "idle":
-                idle = True
-        return replies, messages
+        except asyncio.TimeoutError:
+            raise AssertionError(f"no reply and idle in {timeout} s; got {messages}")
+        expect(text is not None, f"the websocket closed; got {messages}")
+        received = json.loads(text)
+        if received.get("parent_header", {}).get("msg_id") != msg_id:
+            continue
+        messages.append(received)
+        if received["msg_type"] == "execute_reply":
+            reply = received
+        if received["msg_type"] == "status" and \
+                received["content"]["execution_state"] == "idle":
+            idle = True
+    return reply, messages
+
+
+async def execute_over_websocket(url, token, code, timeout=90):
+    """Runs `code` over a new websocket; its execute_reply and every message about it."""
+    connection = await connect(url, token)
+    try:
+        return await collect(connection, await send_execute(connection, code), timeout)
     finally:
         connection.close()
+
+
+def shown(content):
+    """The text a message shows: a stream's, a display's or value's, an error's."""
+    return " ".join([content.get("text", ""), content.get("data", {}).get("text/plain", ""),
+                     content.get("evalue", ""), *content.get("traceback", [])])
+
+
+def running_server(scratch):
+    """A server with the kernelspec installed, in `scratch`."""
+    env = jupyter_environment(scratch)
+    install_kernelspec(scratch, env)
+    root = os.path.join(scratch, "root")
+    os.makedirs(root)
+    return Server(env, root)
+
+
+def expect_no_kernel_left(before):
+    deadline = time.monotonic() + 10
+    while set(kernel_processes()) - before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = set(kernel_processes()) - before
+    for pid in left:
+        os.kill(pid, 9)
+    expect(not left, f"kernels left running after the server stopped: {left}")
 
 
 @test(timeout=240)
 def a_jupyter_server_starts_the_kernel_and_a_plot_arrives_as_svg_over_its_websocket():
     with Scratch() as scratch:
-        env = jupyter_environment(scratch)
-        install_kernelspec(scratch, env)
-        root = os.path.join(scratch, "root")
-        os.makedirs(root)
         before = set(kernel_processes())
-        server = Server(env, root)
+        server = running_server(scratch)
         try:
             status, specs = server.rest("GET", "/api/kernelspecs")
             expect(status == 200, f"GET /api/kernelspecs: {status}")
@@ -158,13 +195,53 @@ def a_jupyter_server_starts_the_kernel_and_a_plot_arrives_as_svg_over_its_websoc
             expect(running == [], f"kernels still running: {running}")
         finally:
             server.stop()
-        deadline = time.monotonic() + 10
-        while set(kernel_processes()) - before and time.monotonic() < deadline:
-            time.sleep(0.2)
-        left = set(kernel_processes()) - before
-        for pid in left:
-            os.kill(pid, 9)
-        expect(not left, f"kernels left running after the server stopped: {left}")
+        expect_no_kernel_left(before)
+
+
+@test(timeout=240)
+def jupyterlabs_interrupt_button_stops_a_long_fit_and_the_model_stays_usable():
+    """POST /api/kernels/ID/interrupt, what JupyterLab's stop button sends: the server
+    interrupts as the kernelspec's interrupt_mode says (a message on the control channel)."""
+    with Scratch() as scratch:
+        before = set(kernel_processes())
+        server = running_server(scratch)
+        try:
+            _, kernel = server.rest("POST", "/api/kernels", {"name": "gradbook"})
+            url = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel['id']}/channels"
+
+            async def session():
+                connection = await connect(url, server.token)
+                try:
+                    setup = await send_execute(
+                        connection, "d = spiral(100, classes: 3)\n"
+                        "s = dense(2, 64, relu) >> dense(64, 64, relu) >> dense(64, 3, softmax)")
+                    reply, _ = await collect(connection, setup, 60)
+                    expect(reply["content"]["status"] == "ok", f"setup: {reply['content']}")
+                    # Ten million epochs: hours, unless interrupted.
+                    long = await send_execute(
+                        connection, "h = fit(s, d, loss: cross_entropy, opt: adam(lr: 0.01), "
+                        "epochs: 10000000)")
+                    await asyncio.sleep(3)
+                    status, _ = server.rest("POST", f"/api/kernels/{kernel['id']}/interrupt")
+                    expect(status == 204, f"POST interrupt: {status}")
+                    reply, messages = await collect(connection, long, 30)
+                    text = " ".join(shown(m["content"]) for m in messages)
+                    expect("interrupted" in text, f"no word of the interrupt in {messages}")
+                    after = await send_execute(connection, "accuracy(s, d) > 0.3")
+                    reply, messages = await collect(connection, after, 60)
+                    return reply, messages
+                finally:
+                    connection.close()
+
+            reply, messages = asyncio.run(session())
+            expect(reply["content"]["status"] == "ok", f"after the interrupt: {reply['content']}")
+            results = [m["content"]["data"]["text/plain"] for m in messages
+                       if m["msg_type"] == "execute_result"]
+            # Some epochs ran before the interrupt: better than a third of three classes.
+            expect(results == ["1"], f"accuracy after the interrupt: {results}")
+        finally:
+            server.stop()
+        expect_no_kernel_left(before)
 
 
 if __name__ == "__main__":
