@@ -37,6 +37,7 @@ public final class Plotter {
   /// written by `:plot png`/`svg`.
   public func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String? {
     recorded?.append(plot)
+    if let figureSink { return try figureSink(plot, file) }
     let target: PlotTarget
     var note: String?
     if file != nil, !writesFiles { return nil }
@@ -73,6 +74,12 @@ public final class Plotter {
     }
   }
 
+  /// When set, every figure goes here instead of where `:plot` says, with its `file:` (a
+  /// Jupyter kernel shows it in the notebook); gives a line to print, if any.
+  public var figureSink: ((Plot, _ file: String?) throws -> String?)?
+  /// When set, a figure redrawn while work goes on (fit's loss curve) goes here instead.
+  public var liveFigureSink: ((Plot) -> Void)?
+
   /// The running gnuplot's process id (nil before the first plot); tests kill it.
   public var gnuplotProcessIdentifier: Int32? { gnuplot.processIdentifier }
 
@@ -94,12 +101,39 @@ public final class Plotter {
     return Data((text[start.lowerBound..<end.upperBound] + "\n").utf8)
   }
 
+  /// `plot` as a PNG image, whatever `:plot` says. gnuplot writes PNG only to a file, so it
+  /// draws into a folder of its own made for the purpose, and the file is read back.
+  public func png(_ plot: Plot, size: PlotSize? = nil) throws -> Data {
+    var template = Array((Self.temporaryFolder + "/gradbook-png.XXXXXX").utf8CString)
+    guard let made = mkdtemp(&template) else {
+      throw PlotError("no temporary folder for a PNG figure (\(Self.temporaryFolder))")
+    }
+    let folder = String(cString: made)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let path = folder + "/figure.png"
+    _ = try gnuplot.run(
+      GnuplotScript.render(plot, target: .file(path: path, format: .png), size: size))
+    guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else {
+      throw PlotError("gnuplot did not draw the figure as PNG")
+    }
+    return data
+  }
+
+  /// TMPDIR when its name is one gnuplot may be handed, else /tmp.
+  private static var temporaryFolder: String {
+    let folder = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+    let trimmed = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+    let safe = (try? PlotFile.format(of: trimmed + "/x.png")) != nil
+    return safe && !trimmed.isEmpty ? trimmed : "/tmp"
+  }
+
   /// Whether figures without a file go to a window.
   public var goesToWindow: Bool { (try? windowTarget()) != nil }
 
   /// Redraws a changing figure: in the window, or in the one file `plot-live.svg`/`.png`
   /// under `:plot svg`/`png`; text figures are not redrawn.
   public func showLive(_ plot: Plot) throws {
+    if let liveFigureSink { return liveFigureSink(plot) }
     let target: PlotTarget
     switch effectiveSetting {
     case .png: target = .file(path: path(of: "plot-live.png"), format: .png)
