@@ -52,7 +52,9 @@ def text_of(outputs):
                 figures += 1
                 continue
             value = data.get("text/plain", "")
-            text += value if value.endswith("\n") else value + "\n"
+            # A live line the kernel cleared at the end (its text went on as stdout) is gone.
+            if value:
+                text += value if value.endswith("\n") else value + "\n"
         elif kind == "error":
             text += "\n".join(output.get("traceback", [])) + "\n"
     return text, figures
