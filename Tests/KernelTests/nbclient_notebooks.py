@@ -12,7 +12,12 @@ does not end its text with a newline in Jupyter, and the notebook keeps one afte
 one is added. A figure's `display_data` (with an image) is counted, not compared: its
 pixels are not the notebook's concern, the recorded hash is (gradbook check compares that).
 
-Nothing else is normalised: the kernel sends no timings. Cells marked {tolerance=X} in the
+One difference is normalised, the only one known: `fit` ends its final line with the time
+it took (` · 0.04 s`), which the terminal shows and a notebook never records; it is taken
+off the kernel's text exactly as the notebook recorder takes it off (`withoutTimings` in
+Sources/Workspace/NotebookReplay.swift: ` · NUMBER s` at the end of a line). When the
+workspace reports timings as their own event, the kernel stops sending them and this
+normalisation finds nothing to remove. Nothing else is. Cells marked {tolerance=X} in the
 notebook (kept in the exported cell's metadata.gradbook.options) compare their numbers with
 that relative tolerance, exactly as `gradbook check` does; their text must still match.
 
@@ -35,6 +40,7 @@ from jupyter_support import (BINARY, OPTIONS, ROOT, Scratch, expect, gradbook,  
 # A cell's wait for its reply: the slowest course cell takes about 10 s in a debug build
 # on a busy machine; this only stops a kernel that has hung.
 CELL_TIMEOUT = 300
+TIMING = re.compile(r" · [0-9]+(\.[0-9]+)? s(?=\n|$)")
 NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 
 
@@ -110,6 +116,7 @@ def check_notebook(path, env):
         differences = []
         for number, (cell, (text, figures)) in enumerate(zip(cells, recorded), start=1):
             now, drawn = text_of(cell.outputs)
+            now = TIMING.sub("", now)
             if not same(text, now, tolerance_of(cell)):
                 differences.append(f"cell {number} ({cell.source.splitlines()[0]!r}):\n"
                                    f"  recorded {text!r}\n  kernel   {now!r}")
@@ -158,7 +165,11 @@ def main():
                 else:
                     passed += 1
                     print(f"✔ {name}: every cell as recorded ({seconds:.1f} s)", flush=True)
-    # nbclient shuts each kernel down; one still running would be a leak.
+    # nbclient shuts each kernel down; one still running (after a grace for its exit) would
+    # be a leak.
+    deadline = time.monotonic() + 10
+    while kernel_processes() and time.monotonic() < deadline:
+        time.sleep(0.2)
     left = kernel_processes()
     for pid in left:
         os.kill(pid, 9)
