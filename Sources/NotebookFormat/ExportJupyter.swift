@@ -7,7 +7,8 @@ extension NotebookExport {
   public static let nbformatMinor = 5
 
   /// `notebook` as a Jupyter notebook (nbformat 4.5) with its figures embedded, so it opens
-  /// in Jupyter, VS Code or on GitHub without the assets folder beside it.
+  /// in Jupyter, VS Code or on GitHub without the assets folder beside it, and names the
+  /// kernelspec `gradbook kernel install` writes (`KernelSpec`), so Jupyter re-runs it.
   ///
   /// Prose becomes markdown cells; each gradbook cell a code cell numbered from 1, its output
   /// one `stdout` stream and each figure a `display_data` (SVG as text, PNG as base64, the

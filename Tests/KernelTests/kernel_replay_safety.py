@@ -2,7 +2,8 @@
 """Issue 17 item 4 from Jupyter's side: a stranger's notebook run through the kernel (by
 nbclient, as `jupyter nbconvert --execute` would) keeps every rule of notebook replay. Its
 cells try to write outside the notebook's folder — `save` to `../`, to an absolute path and
-through a symbolic link that points out, `plot(…, file:)` to `../` and to /tmp — and none
+through a symbolic link that points out, `plot(…, file:)` to `../` and to /tmp, `:save` of
+the session as a notebook to `../` and to /tmp — and none
 of it lands anywhere; `save` beside the notebook still works, so the refusals are not
 a kernel that writes nothing at all.
 
@@ -41,12 +42,16 @@ def a_notebook_run_by_the_kernel_writes_only_beside_itself():
             os.makedirs(path)
         os.symlink(elsewhere, os.path.join(folder, "link"))
         tag = uuid.uuid4().hex[:12]
-        absolute = [f"/tmp/gb-escape-{tag}.safetensors", f"/tmp/gb-escape-{tag}.svg"]
+        absolute = [f"/tmp/gb-escape-{tag}.safetensors", f"/tmp/gb-escape-{tag}.svg",
+                    f"/tmp/gb-escape-{tag}.nb.md", f"/tmp/gb-escape-{tag}.nb.assets"]
 
         refused_saves = ['save(net, "../escape.safetensors")',
                          f'save(net, "{absolute[0]}")',
                          'save(net, "link/escape.safetensors")',
-                         'save(net, "course/../../escape.safetensors")']
+                         'save(net, "course/../../escape.safetensors")',
+                         # The REPL's :save writes a notebook wherever it is told; a cell may
+                         # not (the front end saves the notebook).
+                         ':save ../escape.nb.md', f':save /tmp/gb-escape-{tag}.nb.md']
         plots = ['plot(data, file: "../escape.svg")', f'plot(data, file: "{absolute[1]}")']
         sources = (['data = xor()', 'net = dense(2, 4, tanh) >> dense(4, 1, sigmoid)']
                    + refused_saves + plots + ['save(net, "inside.safetensors")'])
