@@ -59,6 +59,11 @@ extension KernelSpec {
       throw InstallError(
         message: "cannot create \(kernelsFolder): \(reason(error, near: kernelsFolder))")
     }
+    // Said plainly here, rather than as the failed mkdir of gradbook/ inside it.
+    guard FileManager.default.isWritableFile(atPath: kernelsFolder) else {
+      throw InstallError(
+        message: "cannot write in \(kernelsFolder): it is not writable by you")
+    }
     do {
       let folder = try SafeFolder(kernelsFolder).subfolder(name, create: true)
       // Sorted, so a failure always stops at the same file.

@@ -97,6 +97,18 @@ import Testing
       try KernelSpec.install(executable: "/x/gradbook", into: root + "/share/jupyter/kernels")
     }
 
+    if getuid() != 0 {
+      let locked = root + "/locked"
+      try FileManager.default.createDirectory(
+        atPath: locked, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o555])
+      #expect(
+        throws: KernelSpec.InstallError(
+          message: "cannot write in \(locked): it is not writable by you")
+      ) {
+        try KernelSpec.install(executable: "/x/gradbook", into: locked)
+      }
+    }
+
     // gradbook/ pointing elsewhere (at someone's home, say) is refused, not followed.
     let elsewhere = try temporaryFolder()
     let kernels = root + "/kernels"

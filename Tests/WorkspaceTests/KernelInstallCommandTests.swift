@@ -95,4 +95,61 @@ import Testing
     )
     #expect(blocked.stdout.isEmpty)
   }
+
+  /// `gradbook ARGUMENTS…` as an ordinary user: as root (who may write anywhere) through
+  /// util-linux's setpriv as nobody; nil when root has no setpriv.
+  func gradbookWithoutPrivileges(_ arguments: [String]) throws -> CommandLineTests.Outcome? {
+    let process = Process()
+    if getuid() == 0 {
+      let setpriv = "/usr/bin/setpriv"
+      guard FileManager.default.isExecutableFile(atPath: setpriv) else { return nil }
+      process.executableURL = URL(fileURLWithPath: setpriv)
+      process.arguments =
+        ["--reuid=65534", "--regid=65534", "--clear-groups", CommandLineTests.binary.path]
+        + arguments
+    } else {
+      process.executableURL = CommandLineTests.binary
+      process.arguments = arguments
+    }
+    // A home nobody can write: whatever is tried, nothing lands in a real one.
+    process.environment = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent"]
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    let out = output.fileHandleForReading.readDataToEndOfFile()
+    let err = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return .init(
+      status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+      stderr: String(decoding: err, as: UTF8.self))
+  }
+
+  @Test func aFolderYouCannotWriteIsNamedAndTheSystemDefaultSuggestsUser() throws {
+    let root = try temporaryFolder()
+    try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: root)
+    guard let denied = try gradbookWithoutPrivileges(["kernel", "install", "--prefix", root])
+    else {
+      Issue.record("running as root without /usr/bin/setpriv: cannot drop privileges")
+      return
+    }
+    #expect(denied.status == 1)
+    #expect(
+      denied.stderr
+        == "gradbook: cannot create \(root)/share/jupyter/kernels: \(root) is not writable by you\n"
+    )
+    #expect(try FileManager.default.contentsOfDirectory(atPath: root).isEmpty)
+
+    // The default, for everyone, needs root; an ordinary user is told what to do instead.
+    if !FileManager.default.fileExists(atPath: "/usr/local/share/jupyter/kernels/gradbook") {
+      let system = try #require(try gradbookWithoutPrivileges(["kernel", "install"]))
+      #expect(system.status == 1)
+      #expect(
+        system.stderr.hasSuffix(
+          "not writable by you; install it for yourself with gradbook kernel install "
+            + "--user, or into an environment with --prefix DIR\n"), "\(system.stderr)")
+      #expect(system.stderr.hasPrefix("gradbook: cannot create /usr/local/share/jupyter/kernels"))
+    }
+  }
 }
