@@ -4,8 +4,8 @@ nbclient, as `jupyter nbconvert --execute` would) keeps every rule of notebook r
 cells try to write outside the notebook's folder — `save` to `../`, to an absolute path and
 through a symbolic link that points out, `plot(…, file:)` to `../` and to /tmp, `:save` of
 the session as a notebook to `../` and to /tmp — and none
-of it lands anywhere; `save` beside the notebook still works, so the refusals are not
-a kernel that writes nothing at all.
+of it lands anywhere, and each is an error the reader sees. `save` and `plot(…, file:)`
+beside the notebook still write, so the refusals are not a kernel that writes nothing.
 
 Run alone: python3 Tests/KernelTests/kernel_replay_safety.py [.build/debug/gradbook]"""
 
@@ -54,7 +54,8 @@ def a_notebook_run_by_the_kernel_writes_only_beside_itself():
                          ':save ../escape.nb.md', f':save /tmp/gb-escape-{tag}.nb.md']
         plots = ['plot(data, file: "../escape.svg")', f'plot(data, file: "{absolute[1]}")']
         sources = (['data = xor()', 'net = dense(2, 4, tanh) >> dense(4, 1, sigmoid)']
-                   + refused_saves + plots + ['save(net, "inside.safetensors")'])
+                   + refused_saves + plots
+                   + ['save(net, "inside.safetensors")', 'plot(data, file: "inside.svg")'])
         notebook = nbformat.v4.new_notebook(
             cells=[nbformat.v4.new_code_cell(s) for s in sources],
             metadata={"kernelspec": {"name": "gradbook", "display_name": "Gradbook",
@@ -64,13 +65,17 @@ def a_notebook_run_by_the_kernel_writes_only_beside_itself():
                        allow_errors=True, resources={"metadata": {"path": folder}}).execute()
 
         by_source = {cell.source: cell.outputs for cell in notebook.cells}
-        for source in refused_saves:
+        for source in refused_saves + plots:
             errors = [o for o in by_source[source] if o.output_type == "error"]
             expect(errors, f"{source} was not refused: {by_source[source]}")
-        expect(not any(o.output_type == "error" for o in by_source[sources[-1]]),
-               f"saving beside the notebook failed: {by_source[sources[-1]]}")
+        for source in sources[-2:]:
+            expect(not any(o.output_type == "error" for o in by_source[source]),
+                   f"{source} beside the notebook failed: {by_source[source]}")
+        with open(os.path.join(folder, "inside.svg"), encoding="utf-8") as f:
+            expect("<svg" in f.read(), "inside.svg is not the figure")
 
-        expect(files_under(outside) == {"course", "course/link", "course/inside.safetensors"},
+        expect(files_under(outside) == {"course", "course/link", "course/inside.safetensors",
+                                        "course/inside.svg"},
                f"files outside the notebook's folder: {sorted(files_under(outside))}")
         expect(files_under(elsewhere) == set(), f"written through the link: "
                f"{sorted(files_under(elsewhere))}")
