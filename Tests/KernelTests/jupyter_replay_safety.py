@@ -7,7 +7,7 @@ the session as a notebook to `../` and to /tmp — and none
 of it lands anywhere, and each is an error the reader sees. `save` and `plot(…, file:)`
 beside the notebook still write, so the refusals are not a kernel that writes nothing.
 
-Run alone: python3 Tests/KernelTests/kernel_replay_safety.py [.build/debug/gradbook]"""
+Run alone: python3 Tests/KernelTests/jupyter_replay_safety.py [.build/debug/gradbook]"""
 
 import os
 import sys

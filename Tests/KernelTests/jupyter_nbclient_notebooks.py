@@ -22,7 +22,7 @@ notebook (kept in the exported cell's metadata.gradbook.options) compare their n
 that relative tolerance, exactly as `gradbook check` does; their text must still match.
 
 Two notebooks run at once (the machine has two cores), each kernel with one OpenBLAS thread.
-Run alone: python3 Tests/KernelTests/nbclient_notebooks.py [.build/debug/gradbook] [-k xor]"""
+Run alone: python3 Tests/KernelTests/jupyter_nbclient_notebooks.py [.build/debug/gradbook] [-k xor]"""
 
 import concurrent.futures
 import glob
