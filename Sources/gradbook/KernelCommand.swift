@@ -45,6 +45,7 @@ struct ServeKernel: ParsableCommand {
     let backend = SessionKernelBackend(
       folder: FileManager.default.currentDirectoryPath, seed: seed)
     SignalInterrupts.listen { [backend] in backend.interrupt() }
+    ParentWatch.start()
     let server: KernelServer
     do {
       server = try KernelServer(

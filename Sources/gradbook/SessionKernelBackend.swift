@@ -278,7 +278,10 @@ final class OutputRouter: @unchecked Sendable {
 
   func finish() {
     if let text = pendingDisplay { emit(.stream(.stdout, text)) }
-    if let value = pendingValue { emit(.result(["text/plain": value])) }
+    // Jupyter's results end without a newline (IPython's do); printed text keeps its own.
+    if let value = pendingValue {
+      emit(.result(["text/plain": value.hasSuffix("\n") ? String(value.dropLast()) : value]))
+    }
     pendingDisplay = nil
     pendingValue = nil
     emit = { _ in }
@@ -301,7 +304,9 @@ final class OutputRouter: @unchecked Sendable {
     }
     flush()
     endLive()
-    emit(.stream(.stdout, text))
+    // A note is a warning about how something is shown (a figure with too many points drawn
+    // thinned): where Python's warnings go in Jupyter, standard error.
+    emit(.stream(text.hasPrefix("note: ") ? .stderr : .stdout, text))
   }
 
   /// The live line is cleared, as the terminal clears it, and the next live figure is a new

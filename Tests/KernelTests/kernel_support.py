@@ -3,6 +3,7 @@ temporary JUPYTER_PATH, a kernel started in a temporary folder (always killed at
 waits that all have a timeout, and the closing `kernel tests: N passed, 0 failed` line."""
 
 import atexit
+import signal
 import json
 import os
 import shutil
@@ -41,6 +42,33 @@ from jupyter_client.manager import KernelManager  # noqa: E402
 
 TIMEOUT = 30
 
+# Kernels to kill at the end: `Checks.finish` leaves with os._exit, which skips atexit, and a
+# SIGTERM (a timeout) must not leave a kernel behind either.
+_kernels = []
+
+
+def kill_kernels():
+    while _kernels:
+        km = _kernels.pop()
+        try:
+            km.shutdown_kernel(now=True)
+        except Exception:
+            try:
+                km.provisioner.process.kill()
+            except Exception:
+                pass
+
+
+atexit.register(kill_kernels)
+
+
+def _terminated(signum, frame):
+    kill_kernels()
+    os._exit(1)
+
+
+signal.signal(signal.SIGTERM, _terminated)
+
 
 def start_kernel(folder=None, interrupt_mode="signal"):
     """A started kernel and a client with its channels ready. The kernel runs in `folder` (a
@@ -50,14 +78,7 @@ def start_kernel(folder=None, interrupt_mode="signal"):
     km = KernelManager(kernel_name=KERNEL_NAME)
     km.start_kernel(cwd=folder)
     km.kernel_spec.interrupt_mode = interrupt_mode
-
-    def kill():
-        try:
-            km.shutdown_kernel(now=True)
-        except Exception:
-            pass
-
-    atexit.register(kill)
+    _kernels.append(km)
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=TIMEOUT)
@@ -127,6 +148,7 @@ class Checks:
             self.check(name, False, f"raised {type(error).__name__}: {error}")
 
     def finish(self):
+        kill_kernels()
         print(f"kernel tests: {self.passed} passed, {self.failed} failed")
         sys.stdout.flush()
         os._exit(0 if self.failed == 0 and self.passed > 0 else 1)
