@@ -106,6 +106,7 @@ def check_notebook(path, env):
         cells = [c for c in notebook.cells if c.cell_type == "code"]
         expect(len(cells) == fences, f"{len(cells)} code cells exported, {fences} in the file")
         recorded = [text_of(c.outputs) for c in cells]
+        exported_language = dict(notebook.metadata.language_info)
 
         # The kernel's working folder is the notebook's: what it saves lands there.
         client = NotebookClient(notebook, kernel_name="gradbook", timeout=CELL_TIMEOUT,
@@ -114,6 +115,13 @@ def check_notebook(path, env):
         client.execute(env=env)
 
         differences = []
+        # nbclient writes the kernel's kernel_info language_info into the notebook: the
+        # export must have named the same language, extension and mimetype.
+        ran_language = notebook.metadata.language_info
+        for key, value in exported_language.items():
+            if ran_language.get(key) != value:
+                differences.append(f"language_info.{key}: exported {value!r}, "
+                                   f"the kernel says {ran_language.get(key)!r}")
         for number, (cell, (text, figures)) in enumerate(zip(cells, recorded), start=1):
             now, drawn = text_of(cell.outputs)
             now = TIMING.sub("", now)
