@@ -67,6 +67,12 @@ class Server:
             text = response.read()
             return response.status, (json.loads(text) if text else None)
 
+    def get_bytes(self, path):
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}",
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.read()
+
     def stop(self):
         stop_process(self.process)
 
@@ -172,6 +178,9 @@ def a_jupyter_server_starts_the_kernel_and_a_plot_arrives_as_svg_over_its_websoc
             # The launcher shows the logo the kernelspec holds.
             expect(set(spec["resources"]) >= {"logo-32x32", "logo-64x64", "logo-svg"},
                    f"logos: {spec['resources']}")
+            logo = server.get_bytes(spec["resources"]["logo-64x64"])
+            expect(logo[:8] == b"\x89PNG\r\n\x1a\n" and logo[16:24] == bytes.fromhex(
+                "0000004000000040"), f"the 64×64 logo served is not a 64×64 PNG: {logo[:24]!r}")
 
             status, kernel = server.rest("POST", "/api/kernels", {"name": "gradbook"})
             expect(status == 201, f"POST /api/kernels: {status} {kernel}")
