@@ -18,11 +18,10 @@ public enum KernelSpec {
   public static let mimetype = "text/x-gradbook"
 
   /// How Jupyter interrupts the kernel: an `interrupt_request` on the control channel, which
-  /// the kernel serves on its own thread while a cell runs. Not `signal`, because
-  /// jupyter_client sends SIGINT to the kernel's whole process group, which also kills a
-  /// gnuplot that is drawing a figure, and does not reach a kernel started through a
-  /// wrapper (a container, `sudo`, a remote gateway); a message reaches it the same way
-  /// every other request does.
+  /// the kernel serves on its own thread while a cell runs, signed like every other request.
+  /// The kernel obeys SIGINT as well, but a signal reaches it only when it is the process
+  /// jupyter_client started: not through a wrapper (a script, `sudo`, a container) and not
+  /// from a gateway on another machine, where a message still arrives.
   public static let interruptMode = "message"
 
   /// The files of the kernelspec folder, by name: `kernel.json` and the logos.
