@@ -88,7 +88,12 @@ let package = Package(
     .testTarget(name: "NotebookFormatTests", dependencies: ["NotebookFormat"]),
     .testTarget(name: "LineEditingTests", dependencies: ["LineEditing"]),
     // The Python scripts beside the Swift tests drive the kernel through jupyter_client.
-    .testTarget(name: "KernelTests", dependencies: ["Kernel", "Digests"]),
+    .testTarget(
+      name: "KernelTests", dependencies: ["Kernel", "Digests"],
+      exclude: [
+        "kernel_support.py", "kernel_protocol.py", "kernel_signatures.py", "kernel_interrupts.py",
+        "kernel_figures.py",
+      ]),
     .testTarget(name: "REPLTests", dependencies: ["REPL", "LineEditing", "Workspace"]),
     .testTarget(
       name: "WorkspaceTests", dependencies: ["Workspace", "NotebookFormat"], exclude: ["Support"],

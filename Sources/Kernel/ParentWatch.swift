@@ -4,8 +4,7 @@ import Foundation
 /// does: jupyter_client names itself in JPY_PARENT_PID, and a kernel whose client was killed
 /// must not run on alone.
 public enum ParentWatch {
-  public static func start(environment: [String: String] = ProcessInfo.processInfo.environment)
-  {
+  public static func start(environment: [String: String] = ProcessInfo.processInfo.environment) {
     guard let text = environment["JPY_PARENT_PID"], let parent = Int32(text), parent > 1 else {
       return
     }

@@ -134,8 +134,10 @@ final class SessionKernelBackend: KernelBackend, @unchecked Sendable {
           + (session.bindings[name]?.kindName ?? "")
       }
       router.write(
-        names.isEmpty ? "no bindings yet: x = [1, 2, 3] makes one\n" : text.joined(separator: "\n")
-          + "\n", transient: false)
+        names.isEmpty
+          ? "no bindings yet: x = [1, 2, 3] makes one\n"
+          : text.joined(separator: "\n")
+            + "\n", transient: false)
     case "time":
       guard !argument.isEmpty else {
         return failure(":time needs a statement, e.g. :time fit(net, data, epochs: 100)")

@@ -50,6 +50,9 @@ _kernels = []
 def kill_kernels():
     while _kernels:
         km = _kernels.pop()
+        if callable(km):  # a process started by hand: its kill
+            km()
+            continue
         try:
             km.shutdown_kernel(now=True)
         except Exception:
