@@ -40,6 +40,10 @@ let package = Package(
       pkgConfig: "libcrypto",
       providers: [.apt(["libssl-dev"])]
     ),
+    // ZeroMQ (Debian libzmq3-dev), the Jupyter kernel's sockets; Scripts/setup installs it.
+    // No pkgConfig: libzmq's .pc lists -isystem flags of its own dependencies, which SwiftPM
+    // refuses with a warning on every build; zmq.h is in /usr/include.
+    .systemLibrary(name: "CZeroMQ"),
     .target(name: "TensorEngine", dependencies: ["CBLAS"]),
     // SHA-256 and HMAC-SHA256 over libcrypto.
     .target(name: "Digests", dependencies: ["COpenSSL"]),
@@ -58,6 +62,8 @@ let package = Package(
       name: "Workspace",
       dependencies: ["TensorLanguage", "TensorEngine", "Plotting", "NotebookFormat"]),
     .target(name: "LineEditing", dependencies: ["CLibEdit"]),
+    // The Jupyter messaging protocol over ZeroMQ; evaluation comes through `KernelBackend`.
+    .target(name: "Kernel", dependencies: ["CZeroMQ", "Digests"]),
     .target(
       name: "REPL",
       dependencies: [
@@ -68,7 +74,7 @@ let package = Package(
       name: "gradbook",
       dependencies: [
         "TensorEngine", "NeuralNet", "TensorLanguage", "Workspace", "REPL", "LineEditing",
-        "NotebookFormat", "Plotting",
+        "NotebookFormat", "Plotting", "Kernel",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -81,6 +87,13 @@ let package = Package(
     .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
     .testTarget(name: "NotebookFormatTests", dependencies: ["NotebookFormat"]),
     .testTarget(name: "LineEditingTests", dependencies: ["LineEditing"]),
+    // The Python scripts beside the Swift tests drive the kernel through jupyter_client.
+    .testTarget(
+      name: "KernelTests", dependencies: ["Kernel", "Digests"],
+      exclude: [
+        "kernel_support.py", "kernel_protocol.py", "kernel_signatures.py", "kernel_interrupts.py",
+        "kernel_figures.py",
+      ]),
     .testTarget(name: "REPLTests", dependencies: ["REPL", "LineEditing", "Workspace"]),
     .testTarget(
       name: "WorkspaceTests", dependencies: ["Workspace", "NotebookFormat"], exclude: ["Support"],

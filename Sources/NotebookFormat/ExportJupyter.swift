@@ -7,7 +7,8 @@ extension NotebookExport {
   public static let nbformatMinor = 5
 
   /// `notebook` as a Jupyter notebook (nbformat 4.5) with its figures embedded, so it opens
-  /// in Jupyter, VS Code or on GitHub without the assets folder beside it.
+  /// in Jupyter, VS Code or on GitHub without the assets folder beside it, and names the
+  /// kernelspec `gradbook kernel install` writes (`KernelSpec`), so Jupyter re-runs it.
   ///
   /// Prose becomes markdown cells; each gradbook cell a code cell numbered from 1, its output
   /// one `stdout` stream and each figure a `display_data` (SVG as text, PNG as base64, the
@@ -61,13 +62,9 @@ extension NotebookExport {
       "nbformat": .integer(Int64(nbformat)), "nbformat_minor": .integer(Int64(nbformatMinor)),
       "cells": .array(cells),
       "metadata": .object([
-        "kernelspec": .object([
-          "name": .string("gradbook"), "display_name": .string("Gradbook"),
-          "language": .string("gradbook"),
-        ]),
-        "language_info": .object([
-          "name": .string("gradbook"), "file_extension": .string(".gb"),
-        ]),
+        // The kernelspec `gradbook kernel install` writes, so Jupyter re-runs it with Gradbook.
+        "kernelspec": KernelSpec.notebookKernelspec,
+        "language_info": KernelSpec.notebookLanguageInfo,
         // The seed the outputs were made with: replaying needs it.
         "gradbook": .object([
           "format": .integer(Int64(Notebook.format)), "seed": .unsigned(notebook.seed),

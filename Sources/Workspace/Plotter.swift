@@ -37,6 +37,7 @@ public final class Plotter {
   /// written by `:plot png`/`svg`.
   public func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String? {
     recorded?.append(plot)
+    if let figureSink { return try figureSink(plot, file) }
     let target: PlotTarget
     var note: String?
     if file != nil, !writesFiles { return nil }
@@ -73,6 +74,11 @@ public final class Plotter {
     }
   }
 
+  /// When set, every figure goes here instead of where `:plot` says, with its `file:`, and
+  /// gives a line to print, if any. A Jupyter kernel writes the `file:` by the rules of
+  /// notebook replay; the figure itself reaches it as the session's `figure` event.
+  public var figureSink: ((Plot, _ file: String?) throws -> String?)?
+
   /// The running gnuplot's process id (nil before the first plot); tests kill it.
   public var gnuplotProcessIdentifier: Int32? { gnuplot.processIdentifier }
 
@@ -94,18 +100,20 @@ public final class Plotter {
     return Data((text[start.lowerBound..<end.upperBound] + "\n").utf8)
   }
 
-  /// `plot` as a PNG image (a kernel's `image/png`), whatever `:plot` says. gnuplot's
-  /// standard output is read as text, so it writes the image into a folder of its own made
-  /// for it, named by Gradbook, which is read back and removed.
+  /// `plot` as a PNG image, whatever `:plot` says. gnuplot writes PNG only to a file, so it
+  /// draws into a folder of its own made for the purpose, and the file is read back.
   public func png(_ plot: Plot, size: PlotSize? = nil) throws -> Data {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "gradbook-figure-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let file = folder.appendingPathComponent("figure.png")
+    var template = Array((Self.temporaryFolder + "/gradbook-png.XXXXXX").utf8CString)
+    guard let made = mkdtemp(&template) else {
+      throw PlotError("no temporary folder for a PNG figure (\(Self.temporaryFolder))")
+    }
+    let folder = String(cString: made)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let path = folder + "/figure.png"
     _ = try gnuplot.run(
-      GnuplotScript.render(plot, target: .file(path: file.path, format: .png), size: size))
-    guard let data = try? Data(contentsOf: file), data.starts(with: Self.pngSignature) else {
+      GnuplotScript.render(plot, target: .file(path: path, format: .png), size: size))
+    guard let data = FileManager.default.contents(atPath: path), data.starts(with: Self.pngSignature)
+    else {
       throw PlotError("gnuplot did not draw the figure as PNG")
     }
     return data
@@ -113,6 +121,14 @@ public final class Plotter {
 
   /// The eight bytes every PNG file starts with.
   static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+  /// TMPDIR when its name is one gnuplot may be handed, else /tmp.
+  private static var temporaryFolder: String {
+    let folder = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+    let trimmed = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+    let safe = (try? PlotFile.format(of: trimmed + "/x.png")) != nil
+    return safe && !trimmed.isEmpty ? trimmed : "/tmp"
+  }
 
   /// Whether figures without a file go to a window.
   public var goesToWindow: Bool { (try? windowTarget()) != nil }

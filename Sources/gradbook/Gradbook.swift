@@ -15,6 +15,7 @@ struct Gradbook: ParsableCommand {
     version: version,
     subcommands: [
       Start.self, RunNotebooks.self, CheckNotebooks.self, RecoverNotebook.self, ExportNotebook.self,
+      KernelCommand.self,
     ],
     defaultSubcommand: Start.self)
 

@@ -43,7 +43,11 @@ let exportSVG = """
     let kernel = try #require(metadata["kernelspec"] as? [String: String])
     #expect(kernel == ["name": "gradbook", "display_name": "Gradbook", "language": "gradbook"])
     let language = try #require(metadata["language_info"] as? [String: String])
-    #expect(language == ["name": "gradbook", "file_extension": ".gb"])
+    #expect(
+      language == ["name": "gradbook", "file_extension": ".gb", "mimetype": "text/x-gradbook"])
+    // The names are those of the kernelspec `gradbook kernel install` writes.
+    #expect(kernel["name"] == KernelSpec.name)
+    #expect(kernel["display_name"] == KernelSpec.displayName)
 
     // The blank prose between the two cells makes no empty markdown cell.
     let cells = try #require(json["cells"] as? [[String: Any]])

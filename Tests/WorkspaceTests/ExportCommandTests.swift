@@ -92,7 +92,12 @@ import Testing
       "-c",
       "import nbformat,sys,warnings; "
         + "warnings.simplefilter('error', nbformat.warnings.MissingIDFieldWarning); "
-        + "nbformat.validate(nbformat.read(sys.argv[1], as_version=4))",
+        + "nb = nbformat.read(sys.argv[1], as_version=4); nbformat.validate(nb); "
+        // Jupyter starts the kernel this names: the kernelspec `gradbook kernel install` writes.
+        + "assert nb.metadata.kernelspec == {'name': 'gradbook', 'display_name': 'Gradbook', "
+        + "'language': 'gradbook'}, nb.metadata.kernelspec; "
+        + "assert nb.metadata.language_info == {'name': 'gradbook', 'file_extension': '.gb', "
+        + "'mimetype': 'text/x-gradbook'}, nb.metadata.language_info",
       exported.path,
     ])
     #expect(validate.status == 0, "\(validate.stderr)")
