@@ -112,7 +112,8 @@ public final class Plotter {
     let path = folder + "/figure.png"
     _ = try gnuplot.run(
       GnuplotScript.render(plot, target: .file(path: path, format: .png), size: size))
-    guard let data = FileManager.default.contents(atPath: path), data.starts(with: Self.pngSignature)
+    guard let data = FileManager.default.contents(atPath: path),
+      data.starts(with: Self.pngSignature)
     else {
       throw PlotError("gnuplot did not draw the figure as PNG")
     }

@@ -60,8 +60,7 @@ final class WorkspaceKernelBackend: KernelBackend, @unchecked Sendable {
   }
 
   /// A cell of `:` commands and `?NAME`, one per line: what a kernel does of the REPL's.
-  private func commands(_ text: String, sink: KernelSink, storeHistory: Bool) -> ExecutionOutcome
-  {
+  private func commands(_ text: String, sink: KernelSink, storeHistory: Bool) -> ExecutionOutcome {
     for line in text.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) })
     where !line.isEmpty {
       if let failure = command(line, sink: sink, storeHistory: storeHistory) { return failure }
@@ -69,8 +68,7 @@ final class WorkspaceKernelBackend: KernelBackend, @unchecked Sendable {
     return .ok
   }
 
-  private func command(_ line: String, sink: KernelSink, storeHistory: Bool) -> ExecutionOutcome?
-  {
+  private func command(_ line: String, sink: KernelSink, storeHistory: Bool) -> ExecutionOutcome? {
     func failure(_ message: String) -> ExecutionOutcome {
       .error(name: "CommandError", value: message, traceback: ["error: " + message])
     }
