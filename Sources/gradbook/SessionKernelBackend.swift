@@ -240,7 +240,9 @@ final class SessionKernelBackend: KernelBackend, @unchecked Sendable {
   }
 
   func isComplete(_ code: String) -> CodeCompleteness {
-    switch session.isComplete(code) {
+    // `?NAME` is a line of its own, like a `:` command.
+    if code.trimmingCharacters(in: .whitespaces).hasPrefix("?") { return .complete }
+    return switch session.isComplete(code) {
     case .complete: .complete
     case .incomplete: .incomplete(indent: "  ")
     case .invalid: .invalid
