@@ -116,11 +116,10 @@ public final class KernelServer: @unchecked Sendable {
   /// Publishes on iopub; the topic frame is the message type, as ipykernel's are.
   func publish(_ type: String, parent: Message?, _ content: JSONObject, metadata: JSONObject = [:])
   {
-    var message = Message(
+    let message = Message(
       identities: [Data("kernel.\(session).\(type)".utf8)],
       header: Message.header(type: type, session: session), parentHeader: parent?.header ?? [:],
       metadata: metadata, content: content)
-    if parent == nil { message.parentHeader = [:] }
     send(message, on: iopub)
   }
 
