@@ -23,12 +23,10 @@ public struct KernelHistory: Sendable {
   /// The last `n` entries.
   public func tail(_ n: Int) -> [Entry] { Array(entries.suffix(max(0, n))) }
 
-  /// Lines `start..<stop` of `session` (the current one is 0 or 1; negative counts back
-  /// from the latest, as IPython does); a stop of 0 or less means to the end.
+  /// Lines `start..<stop` of `session` (this one is 0, as IPython counts, or 1, as its
+  /// entries are numbered; there are no earlier ones); a stop of 0 or less means to the end.
   public func range(session: Int, start: Int, stop: Int) -> [Entry] {
-    guard session == 0 || session == Self.session || session == -1 + Self.session else {
-      return []
-    }
+    guard session == 0 || session == Self.session else { return [] }
     return entries.filter { $0.line >= start && (stop <= 0 || $0.line < stop) }
   }
 

@@ -35,6 +35,8 @@ extension KernelServer {
         "language_info": [
           "name": "gradbook", "version": info.languageVersion, "mimetype": "text/x-gradbook",
           "file_extension": ".gb",
+          // Pygments' plain text: front ends then neither guess a lexer nor warn of none.
+          "pygments_lexer": "text",
         ],
         "banner": backend.banner,
         "help_links": info.helpLinks.map { ["text": $0.text, "url": $0.url] },

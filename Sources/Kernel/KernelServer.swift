@@ -63,7 +63,10 @@ public final class KernelServer: @unchecked Sendable {
   public func run() -> Never {
     publishStatus("starting", parent: nil)
     startThread("heartbeat") { [heartbeat] in
-      while let frames = try? heartbeat.receive() { try? heartbeat.send(frames) }
+      // A failed wait (EINTR when SIGINT arrives) is no reason to stop beating.
+      while true {
+        if let frames = try? heartbeat.receive() { try? heartbeat.send(frames) }
+      }
     }
     startThread("control") { [self] in serve(control) }
     serve(shell)
@@ -81,9 +84,16 @@ public final class KernelServer: @unchecked Sendable {
     while true {
       guard let frames = try? socket.receive() else { continue }
       guard let message = try? signer.decode(frames) else { continue }
+      // Control runs beside a cell, so it takes only what may run beside one: a cell or a
+      // completion sent there would touch the session from two threads at once.
+      if socket === control, !Self.controlRequests.contains(message.type) { continue }
       handle(message, on: socket)
     }
   }
+
+  static let controlRequests: Set<String> = [
+    "kernel_info_request", "interrupt_request", "shutdown_request",
+  ]
 
   // MARK: Sending
 
@@ -106,11 +116,10 @@ public final class KernelServer: @unchecked Sendable {
   /// Publishes on iopub; the topic frame is the message type, as ipykernel's are.
   func publish(_ type: String, parent: Message?, _ content: JSONObject, metadata: JSONObject = [:])
   {
-    var message = Message(
+    let message = Message(
       identities: [Data("kernel.\(session).\(type)".utf8)],
       header: Message.header(type: type, session: session), parentHeader: parent?.header ?? [:],
       metadata: metadata, content: content)
-    if parent == nil { message.parentHeader = [:] }
     send(message, on: iopub)
   }
 

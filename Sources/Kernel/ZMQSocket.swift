@@ -29,16 +29,13 @@ public final class ZMQContext: @unchecked Sendable {
 /// by one thread, or under a lock (iopub, which shell and control both publish on).
 public final class ZMQSocket: @unchecked Sendable {
   public enum Kind {
-    case router, publisher, reply, dealer, subscriber, request
+    case router, publisher, reply
 
     var value: Int32 {
       switch self {
       case .router: ZMQ_ROUTER
       case .publisher: ZMQ_PUB
       case .reply: ZMQ_REP
-      case .dealer: ZMQ_DEALER
-      case .subscriber: ZMQ_SUB
-      case .request: ZMQ_REQ
       }
     }
   }
@@ -63,28 +60,9 @@ public final class ZMQSocket: @unchecked Sendable {
     }
   }
 
-  /// Subscribes to every message (a SUB socket, in tests).
-  public func subscribeAll() throws {
-    guard zmq_setsockopt(handle, ZMQ_SUBSCRIBE, "", 0) == 0 else {
-      throw ZMQError("zmq_setsockopt")
-    }
-  }
-
   /// Binds to `endpoint`, e.g. `tcp://127.0.0.1:5555`; port 0 asks the system for one.
   public func bind(_ endpoint: String) throws {
     guard zmq_bind(handle, endpoint) == 0 else { throw ZMQError("zmq_bind \(endpoint)") }
-  }
-
-  public func connect(_ endpoint: String) throws {
-    guard zmq_connect(handle, endpoint) == 0 else { throw ZMQError("zmq_connect \(endpoint)") }
-  }
-
-  /// The endpoint the socket is bound to, with the port the system chose.
-  public var lastEndpoint: String {
-    var buffer = [CChar](repeating: 0, count: 256)
-    var size = buffer.count
-    zmq_getsockopt(handle, ZMQ_LAST_ENDPOINT, &buffer, &size)
-    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   /// Sends `frames` as one multipart message.

@@ -16,6 +16,9 @@ public enum KernelSpec {
   /// Our own mimetype: there is no Pygments lexer for Gradbook, so naming one would only
   /// make front ends guess.
   public static let mimetype = "text/x-gradbook"
+  /// Pygments' plain-text lexer: without it `jupyter console` and nbconvert look for a lexer
+  /// named `gradbook`, warn that there is none, and fall back to this one anyway.
+  public static let pygmentsLexer = "text"
 
   /// How Jupyter interrupts the kernel: an `interrupt_request` on the control channel, which
   /// the kernel serves on its own thread while a cell runs, signed like every other request.
@@ -59,7 +62,7 @@ public enum KernelSpec {
   static var notebookLanguageInfo: JSON {
     .object([
       "name": .string(language), "file_extension": .string(fileExtension),
-      "mimetype": .string(mimetype),
+      "mimetype": .string(mimetype), "pygments_lexer": .string(pygmentsLexer),
     ])
   }
 

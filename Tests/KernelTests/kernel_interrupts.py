@@ -7,6 +7,8 @@ import os
 import signal
 import time
 
+import zmq
+
 import kernel_support as support
 
 checks = support.Checks()
@@ -80,6 +82,14 @@ def idle_sigint():
     checks.check("a SIGINT while idle does not end the kernel", km.is_alive())
     reply, outputs = support.execute(kc, "1 + 1")
     checks.check("the kernel serves after an idle SIGINT", support.result(outputs) == "2")
+    # The heartbeat's wait, broken by the signal, goes on echoing.
+    info = km.get_connection_info()
+    beat = zmq.Context.instance().socket(zmq.REQ)
+    beat.linger = 0
+    beat.connect(f"tcp://{info['ip']}:{info['hb_port']}")
+    beat.send(b"ping")
+    echoed = beat.poll(5000) and beat.recv() == b"ping"
+    checks.check("the heartbeat echoes after SIGINTs", echoed)
 
 
 checks.run("message mode", idle_sigint)

@@ -29,7 +29,7 @@ class GradbookKernelTests(jupyter_kernel_test.KernelTests):
         {"text": ":sa", "matches": {":save"}},
         {"text": "?confus", "matches": {"confusion"}},
     ]
-    complete_code_samples = ["1 + 1", "x = [1, 2]", "fn f(x) = x^2", ":vars", ""]
+    complete_code_samples = ["1 + 1", "x = [1, 2]", "fn f(x) = x^2", ":vars", "?fit", ""]
     incomplete_code_samples = ["x = [1, 2", "fit(net,", "fn f(x) {", "1 +"]
     invalid_code_samples = ["1 +* 2", "x = )", "[1, 2) + 3"]
     code_display_data = [
@@ -69,7 +69,8 @@ class ProtocolDetails(unittest.TestCase):
         self.assertEqual(content["implementation"], "gradbook")
         info = content["language_info"]
         self.assertEqual(info["mimetype"], "text/x-gradbook")
-        self.assertNotIn("pygments_lexer", info)
+        # Pygments' plain text, so that jupyter console neither guesses a lexer nor warns.
+        self.assertEqual(info["pygments_lexer"], "text")
         self.assertIn("?NAME", content["banner"])
 
     def test_completion_counts_code_points(self):
@@ -132,6 +133,22 @@ class ProtocolDetails(unittest.TestCase):
         reply, outputs = support.execute(self.kc, "a = 5\na + 1")
         self.assertEqual(support.stdout(outputs), "5\n")
         self.assertEqual(support.result(outputs), "6")
+
+    def test_cells_queued_behind_an_error_are_aborted(self):
+        # Sent together: the second was written expecting the first to work. The loop keeps
+        # the first busy while the second arrives.
+        first = self.kc.execute(
+            "s = 0\nfor i in 1..20000 { s = s + i }\nfailing = [1, 2] @ [[1, 2, 3]]")
+        second = self.kc.execute("after_error = 1")
+        self.assertEqual(self.reply(first)["status"], "error")
+        self.assertEqual(self.reply(second)["status"], "aborted")
+        reply, outputs = support.execute(self.kc, "after_error")
+        self.assertEqual(reply["content"]["status"], "error")
+        # stop_on_error: false runs it all the same.
+        first = self.kc.execute("[1, 2] @ [[1, 2, 3]]", stop_on_error=False)
+        second = self.kc.execute("after_error = 2")
+        self.assertEqual(self.reply(first)["status"], "error")
+        self.assertEqual(self.reply(second)["status"], "ok")
 
     def test_commands_in_a_cell(self):
         reply, outputs = support.execute(self.kc, "c_one = 1\n:vars")

@@ -108,6 +108,13 @@ def signed_tests():
     checks.check("a forged shutdown gets no reply", not answered(control))
     checks.check("... and the kernel runs on", process.poll() is None
                  and result(client, "counter + 1") == "2")
+    # Control runs beside a busy shell, so it serves only kernel_info, interrupt and shutdown:
+    # a cell sent there, even signed, is not run on a second thread.
+    honest.send(control, "execute_request", {"code": "beside = 1", "silent": False})
+    checks.check("a cell sent on control gets no reply", not answered(control))
+    checks.check("... and does not run", result(client, "beside") is None)
+    honest.send(control, "kernel_info_request", {})
+    checks.check("control answers kernel_info", answered(control, support.TIMEOUT))
 
     # Bound only to 127.0.0.1: every port of the file listens there and nowhere else.
     ports = {info[name] for name in

@@ -44,7 +44,10 @@ let exportSVG = """
     #expect(kernel == ["name": "gradbook", "display_name": "Gradbook", "language": "gradbook"])
     let language = try #require(metadata["language_info"] as? [String: String])
     #expect(
-      language == ["name": "gradbook", "file_extension": ".gb", "mimetype": "text/x-gradbook"])
+      language == [
+        "name": "gradbook", "file_extension": ".gb", "mimetype": "text/x-gradbook",
+        "pygments_lexer": "text",
+      ])
     // The names are those of the kernelspec `gradbook kernel install` writes.
     #expect(kernel["name"] == KernelSpec.name)
     #expect(kernel["display_name"] == KernelSpec.displayName)

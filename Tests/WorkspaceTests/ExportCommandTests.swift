@@ -97,7 +97,7 @@ import Testing
         + "assert nb.metadata.kernelspec == {'name': 'gradbook', 'display_name': 'Gradbook', "
         + "'language': 'gradbook'}, nb.metadata.kernelspec; "
         + "assert nb.metadata.language_info == {'name': 'gradbook', 'file_extension': '.gb', "
-        + "'mimetype': 'text/x-gradbook'}, nb.metadata.language_info",
+        + "'mimetype': 'text/x-gradbook', 'pygments_lexer': 'text'}, nb.metadata.language_info",
       exported.path,
     ])
     #expect(validate.status == 0, "\(validate.stderr)")
