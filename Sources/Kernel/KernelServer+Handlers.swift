@@ -87,29 +87,41 @@ extension KernelServer {
     case .error(let name, let value, let traceback):
       let error: JSONObject = ["ename": name, "evalue": value, "traceback": traceback]
       if !silent { publish("error", parent: request, error) }
+      // Taken before the reply: a cell sent once the client has seen the error was written
+      // knowing of it, and must run.
+      let waiting = stopOnError ? waitingMessages(on: socket) : []
       reply(
         request, on: socket, type: "execute_reply",
         error.merging(["status": "error", "execution_count": count]) { a, _ in a })
-      if stopOnError { abortWaitingCells(on: socket) }
+      abortCells(in: waiting, on: socket)
     }
   }
 
-  /// After a failed cell, the cells already sent after it are not run (status `aborted`), as
-  /// ipykernel does: they were written expecting it to succeed.
-  private func abortWaitingCells(on socket: ZMQSocket) {
+  /// The requests that arrived on `socket` while a cell ran, as far as they decode.
+  private func waitingMessages(on socket: ZMQSocket) -> [Message] {
+    var messages: [Message] = []
     while socket.poll(milliseconds: 0) {
-      guard let frames = try? socket.receive(), let waiting = try? signer.decode(frames) else {
+      guard let frames = try? socket.receive(), let message = try? signer.decode(frames) else {
         continue
       }
-      guard waiting.type == "execute_request" else {
-        handle(waiting, on: socket)
+      messages.append(message)
+    }
+    return messages
+  }
+
+  /// After a failed cell, the cells sent while it ran are not run (status `aborted`), as
+  /// ipykernel does: they were written expecting it to succeed. Other requests are answered.
+  private func abortCells(in waiting: [Message], on socket: ZMQSocket) {
+    for message in waiting {
+      guard message.type == "execute_request" else {
+        handle(message, on: socket)
         continue
       }
-      publishStatus("busy", parent: waiting)
+      publishStatus("busy", parent: message)
       reply(
-        waiting, on: socket, type: "execute_reply",
+        message, on: socket, type: "execute_reply",
         ["status": "aborted", "execution_count": executionCount])
-      publishStatus("idle", parent: waiting)
+      publishStatus("idle", parent: message)
     }
   }
 
