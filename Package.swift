@@ -44,7 +44,17 @@ let package = Package(
     // No pkgConfig: libzmq's .pc lists -isystem flags of its own dependencies, which SwiftPM
     // refuses with a warning on every build; zmq.h is in /usr/include.
     .systemLibrary(name: "CZeroMQ"),
-    .target(name: "TensorEngine", dependencies: ["CBLAS"]),
+    // SLEEF's vectorised elementary functions (Debian libsleef-dev); Scripts/setup installs
+    // it.
+    .systemLibrary(
+      name: "CSleef",
+      pkgConfig: "sleef",
+      providers: [.apt(["libsleef-dev"])]
+    ),
+    // Elementwise exp, log, tanh and sigmoid over arrays: SLEEF's AVX2 or AVX-512 loops,
+    // chosen at run time, or libm's.
+    .target(name: "CVectorMath", dependencies: ["CSleef"]),
+    .target(name: "TensorEngine", dependencies: ["CBLAS", "CVectorMath"]),
     // SHA-256 and HMAC-SHA256 over libcrypto.
     .target(name: "Digests", dependencies: ["COpenSSL"]),
     // Plot descriptions, their gnuplot scripts and the gnuplot process; no engine inside.

@@ -32,24 +32,15 @@ public enum UnaryOp: Sendable, Equatable {
     let n = x.count
     switch self {
     case .negate: for i in 0..<n { y[i] = -x[i] }
-    case .exp: for i in 0..<n { y[i] = Foundation.exp(x[i]) }
-    case .log: for i in 0..<n { y[i] = Foundation.log(x[i]) }
+    // SLEEF's vector functions, within 1 ulp of libm's (see VectorMath).
+    case .exp: VectorMath.exp(x, y)
+    case .log: VectorMath.log(x, y)
     case .sqrt: for i in 0..<n { y[i] = x[i].squareRoot() }
     case .abs: for i in 0..<n { y[i] = Swift.abs(x[i]) }
     case .relu: for i in 0..<n { y[i] = x[i] > 0 ? x[i] : 0 }
     case .leakyRelu(let slope): for i in 0..<n { y[i] = x[i] > 0 ? x[i] : slope * x[i] }
-    case .sigmoid:
-      // Two forms so that exp never overflows: e^x / (1 + e^x) for negative x.
-      for i in 0..<n {
-        let v = x[i]
-        if v >= 0 {
-          y[i] = 1 / (1 + Foundation.exp(-v))
-        } else {
-          let e = Foundation.exp(v)
-          y[i] = e / (1 + e)
-        }
-      }
-    case .tanh: for i in 0..<n { y[i] = Foundation.tanh(x[i]) }
+    case .sigmoid: VectorMath.sigmoid(x, y)
+    case .tanh: VectorMath.tanh(x, y)
     case .step: for i in 0..<n { y[i] = x[i] >= 0 ? 1 : 0 }
     case .sign: for i in 0..<n { y[i] = x[i] > 0 ? 1 : (x[i] < 0 ? -1 : 0) }
     case .clip(let low, let high): for i in 0..<n { y[i] = Swift.min(Swift.max(x[i], low), high) }

@@ -23,7 +23,8 @@ import TensorEngine
 final class CompiledNetwork: TrainingStep {
   /// One stage and where its memory lies.
   private struct Placed {
-    let stage: any CompiledStage
+    /// The stage, called without a retain (see `StageCall`); `calls` owns it.
+    let stage: Unmanaged<StageCall>
     /// Offset of the stage's first parameter among the parameters (and of its gradient
     /// among the gradients).
     let weights: Int
@@ -58,6 +59,8 @@ final class CompiledNetwork: TrainingStep {
   static let tiledWeightBytes = 2 * 1024 * 1024
 
   private let stages: [Placed]
+  /// What keeps every stage's call alive as long as the network.
+  private let calls: [StageCall]
   private let loss: any CompiledLoss
   private let optimizer: any CompiledOptimizer
   private let layout: ParameterLayout
@@ -217,13 +220,16 @@ final class CompiledNetwork: TrainingStep {
       : partBatch
     // Each stage's output and workspace for a tile of `tileRows` rows, one after another.
     var placed: [Placed] = []
+    let calls = stages.map { StageCall.of($0) }
     var tileOffset = 0
     var weightOffset = 0
-    for stage in stages {
+    for (stage, call) in zip(stages, calls) {
       let output = tileOffset
       tileOffset += tileRows * stage.outputWidth
       placed.append(
-        Placed(stage: stage, weights: weightOffset, output: output, workspace: tileOffset))
+        Placed(
+          stage: Unmanaged.passUnretained(call), weights: weightOffset, output: output,
+          workspace: tileOffset))
       tileOffset += tileRows * stage.workspaceWidth
       weightOffset += stage.parameters.reduce(0) { $0 + $1.count }
     }
@@ -263,6 +269,7 @@ final class CompiledNetwork: TrainingStep {
     }
 
     self.stages = placed
+    self.calls = calls
     self.augmenter = augmenter
     xs = data.x.scalars
     targets = target.scalars
@@ -446,9 +453,12 @@ final class CompiledNetwork: TrainingStep {
       var input = x
       for s in stages.indices {
         let y = part.activations + stages[s].output
-        stages[s].stage.forward(
-          input, y, workspace: part.activations + stages[s].workspace, rows: count,
-          weights: weights + stages[s].weights)
+        let here = stages[s]
+        here.stage._withUnsafeGuaranteedRef {
+          $0.forward(
+            input, y, workspace: part.activations + here.workspace, rows: count,
+            weights: weights + here.weights)
+        }
         input = UnsafePointer(y)
       }
       return input
@@ -484,11 +494,13 @@ final class CompiledNetwork: TrainingStep {
       for s in stages.indices.reversed() {
         let here = stages[s]
         let input = s == 0 ? x : UnsafePointer(part.activations + stages[s - 1].output)
-        here.stage.backward(
-          g, x: input, y: part.activations + here.output,
-          workspace: part.activations + here.workspace, rows: count,
-          weights: weights + here.weights, gradients: grads + here.weights,
-          dx: s == 0 ? nil : spare)
+        let dx = s == 0 ? nil : spare
+        here.stage._withUnsafeGuaranteedRef {
+          $0.backward(
+            g, x: input, y: part.activations + here.output,
+            workspace: part.activations + here.workspace, rows: count,
+            weights: weights + here.weights, gradients: grads + here.weights, dx: dx)
+        }
         swap(&g, &spare)
       }
     }
