@@ -27,7 +27,7 @@ has_jax = importlib.util.find_spec("jax") is not None
 jax_missing = None if has_jax else "JAX is not installed (Scripts/bench --peers installs jax[cpu])"
 if has_jax:
     try:
-        w.jax_module()
+        w.jax_module().devices()
     except Exception as error:  # a jaxlib that cannot load on this CPU or Python
         has_jax, jax_missing = False, f"JAX did not load ({type(error).__name__}: {error})"
 g = args.gradbook
@@ -154,9 +154,35 @@ if has_torch:
 if has_jax:
     import jax
     versions.append(f"jax {jax.__version__} (float64, {jax.devices()[0].platform})")
+
+
+def openblas_kernels():
+    """Which OpenBLAS, and which of its kernels, Gradbook and numpy run: on this project's
+    machines OPENBLAS_CORETYPE chooses them (read after the measurements: loading OpenBLAS
+    here starts its threads)."""
+    import ctypes
+    found = []
+    try:
+        lib = ctypes.CDLL("libopenblas.so.0")  # the one Gradbook links (Debian's)
+        lib.openblas_get_config.restype = ctypes.c_char_p
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        version = lib.openblas_get_config().decode().split()[1]
+        found.append(f"Gradbook's OpenBLAS {version} {lib.openblas_get_corename().decode()}")
+    except (OSError, AttributeError, IndexError):
+        pass
+    if has_numpy and importlib.util.find_spec("threadpoolctl"):
+        import threadpoolctl
+        for info in threadpoolctl.threadpool_info():
+            if "numpy" in info.get("filepath", "") and info.get("internal_api") == "openblas":
+                found.append(f"numpy's OpenBLAS {info['version']} {info['architecture']}")
+    coretype = os.environ.get("OPENBLAS_CORETYPE", "unset")
+    return "; ".join(found + [f"OPENBLAS_CORETYPE={coretype}"])
+
+
 gb_version = subprocess.run([g, "--version"], capture_output=True, text=True).stdout.strip()
 print(f"Gradbook {gb_version} benchmark, {datetime.date.today()}, {cpu}, {os.cpu_count()} cores")
 print("; ".join(versions) + f"; OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
+print(openblas_kernels())
 print(f"medians of {args.reps} alternating runs; ratio = peer time / Gradbook time (for GFLOP/s: Gradbook / peer); > 1 means Gradbook is ahead")
 print()
 print("Gradbook runs scripts through the release binary, as a user would; Swift API calls the engine from Swift (Scripts/benchmarks/, Sources/gradbook-bench)")
