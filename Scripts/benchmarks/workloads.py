@@ -333,3 +333,225 @@ def torch_startup(python):
     start = time.perf_counter()
     out = subprocess.run([python, "-c", "import torch; print(torch.tensor([[1., 2], [3, 4]]) @ torch.tensor([[1.], [1]]))"], capture_output=True, text=True, check=True)
     return time.perf_counter() - start, out.stdout.split("\n")[0]
+
+
+# JAX on the CPU (jax[cpu] from pip), in float64 (jax_enable_x64). Each training workload
+# runs two ways: a jitted step called from a Python loop, and the whole loop compiled as one
+# program (lax.fori_loop over the steps). Both compile ahead of the timed part
+# (jit(...).lower(...).compile()) and return that compile time third, which the table shows
+# apart from the time per step.
+
+def jax_module():
+    import jax
+    jax.config.update("jax_enable_x64", True)
+    return jax
+
+
+def jax_compile(fn, *example):
+    """The compiled form of jax.jit(fn) for arguments like `example`, and seconds spent."""
+    jax = jax_module()
+    start = time.perf_counter()
+    compiled = jax.jit(fn).lower(*example).compile()
+    return compiled, time.perf_counter() - start
+
+
+def jax_xor(loop):
+    """W1 as numpy_xor computes it (the same Xavier-uniform start from the same generator, so
+    the final loss matches numpy's), the gradient by jax.grad."""
+    jax = jax_module()
+    import jax.numpy as jnp
+    import numpy as np
+    rng = np.random.default_rng(1)
+    x = jnp.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=jnp.float64)
+    y = jnp.array([[0], [1], [1], [0]], dtype=jnp.float64)
+    params = (jnp.asarray(rng.uniform(-1, 1, (2, 4)) * np.sqrt(6 / 6)), jnp.zeros(4),
+              jnp.asarray(rng.uniform(-1, 1, (4, 1)) * np.sqrt(6 / 5)), jnp.zeros(1))
+
+    def loss(p):
+        w1, b1, w2, b2 = p
+        h = jnp.tanh(x @ w1 + b1)
+        return jnp.mean((jax.nn.sigmoid(h @ w2 + b2) - y) ** 2)
+
+    def step(p):
+        return tuple(v - 0.5 * g for v, g in zip(p, jax.grad(loss)(p)))
+
+    if loop:
+        train, compile_seconds = jax_compile(
+            lambda p: jax.lax.fori_loop(0, XOR_EPOCHS, lambda i, p: step(p), p), params)
+        start = time.perf_counter()
+        params = jax.block_until_ready(train(params))
+    else:
+        train, compile_seconds = jax_compile(step, params)
+        start = time.perf_counter()
+        for _ in range(XOR_EPOCHS):
+            params = train(params)
+        params = jax.block_until_ready(params)
+    seconds = time.perf_counter() - start
+    return seconds / XOR_EPOCHS, f"loss {float(loss(params)):.3g}", compile_seconds
+
+
+def jax_linear_init(key, fan_in, fan_out):
+    """PyTorch's default for Linear and Conv2d weights and biases: uniform in ±1/√fan_in."""
+    jax = jax_module()
+    import jax.numpy as jnp
+    bound = 1 / fan_in**0.5
+    kw, kb = jax.random.split(key)
+    shape = fan_out if isinstance(fan_out, tuple) else (fan_in, fan_out)
+    bias = shape[0] if isinstance(fan_out, tuple) else fan_out
+    return (jax.random.uniform(kw, shape, jnp.float64, -bound, bound),
+            jax.random.uniform(kb, (bias,), jnp.float64, -bound, bound))
+
+
+def jax_cross_entropy(logits, labels):
+    jax = jax_module()
+    import jax.numpy as jnp
+    log_p = jax.nn.log_softmax(logits)
+    return -jnp.mean(jnp.take_along_axis(log_p, labels[:, None], axis=1))
+
+
+def jax_spiral(loop):
+    """W2 as torch_spiral computes it: the same data, PyTorch's initialisation scheme, softmax
+    cross-entropy, SGD with momentum as torch.optim.SGD has it (v ← μv + g, w ← w − lr·v),
+    shuffled batches of 64 and the last one of 900 − 14·64 = 4."""
+    jax = jax_module()
+    import jax.numpy as jnp
+    import numpy as np
+    s = SPIRAL
+    x_np, y_np = spiral_data(s["points"], s["classes"])
+    x, y = jnp.asarray(x_np), jnp.asarray(y_np)
+    keys = jax.random.split(jax.random.PRNGKey(1), 4)
+    h = s["hidden"]
+    params = sum((jax_linear_init(k, i, o) for k, (i, o) in
+                  zip(keys, [(2, h), (h, h), (h, s["classes"])])), ())
+
+    def logits(p, xb):
+        a = jax.nn.relu(xb @ p[0] + p[1])
+        a = jax.nn.relu(a @ p[2] + p[3])
+        return a @ p[4] + p[5]
+
+    def step(state, idx):
+        p, v = state
+        g = jax.grad(lambda p: jax_cross_entropy(logits(p, x[idx]), y[idx]))(p)
+        v = tuple(s["momentum"] * vi + gi for vi, gi in zip(v, g))
+        return tuple(pi - s["lr"] * vi for pi, vi in zip(p, v)), v
+
+    state = (params, tuple(jnp.zeros_like(p) for p in params))
+    n, batch = s["points"], s["batch"]
+    full = n // batch
+    steps = s["epochs"] * -(-n // batch)
+    if loop:
+        def epoch(e, state):
+            order = jax.random.permutation(jax.random.fold_in(keys[3], e), n)
+            state = jax.lax.fori_loop(
+                0, full, lambda i, st: step(st, jax.lax.dynamic_slice(order, (i * batch,), (batch,))),
+                state)
+            return step(state, order[full * batch:]) if n % batch else state
+        train, compile_seconds = jax_compile(
+            lambda st: jax.lax.fori_loop(0, s["epochs"], epoch, st), state)
+        start = time.perf_counter()
+        state = jax.block_until_ready(train(state))
+    else:
+        rng = np.random.default_rng(1)
+        step_full, c1 = jax_compile(step, state, np.arange(batch))
+        step_last, c2 = jax_compile(step, state, np.arange(n % batch or batch))
+        compile_seconds = c1 + c2
+        start = time.perf_counter()
+        for _ in range(s["epochs"]):
+            order = rng.permutation(n)
+            for i in range(0, n, batch):
+                idx = order[i:i + batch]
+                state = (step_full if len(idx) == batch else step_last)(state, idx)
+        state = jax.block_until_ready(state)
+    seconds = time.perf_counter() - start
+    accuracy = float(jnp.mean(jnp.argmax(logits(state[0], x), axis=1) == y))
+    return seconds / steps, f"accuracy {accuracy:.3g}", compile_seconds
+
+
+def jax_cnn(loop):
+    """W4 as torch_cnn computes it: conv(1, 8, 3) >> relu >> maxpool(2) >> conv(8, 16, 3) >>
+    relu >> maxpool(2) >> flatten >> dense(400, 10) in NCHW (lax.conv_general_dilated,
+    lax.reduce_window), PyTorch's initialisation scheme, cross-entropy, SGD 0.01."""
+    jax = jax_module()
+    import jax.numpy as jnp
+    c = CNN
+    keys = jax.random.split(jax.random.PRNGKey(1), 5)
+    x = jax.random.normal(keys[0], (c["images"], 1, 28, 28), jnp.float64)
+    y = jax.random.randint(keys[1], (c["images"],), 0, 10)
+    params = (jax_linear_init(keys[2], 1 * 9, (8, 1, 3, 3)) + jax_linear_init(keys[3], 8 * 9, (16, 8, 3, 3))
+              + jax_linear_init(keys[4], 400, 10))
+
+    def conv(a, w, b):
+        out = jax.lax.conv_general_dilated(a, w, (1, 1), "VALID", dimension_numbers=("NCHW", "OIHW", "NCHW"))
+        return out + b[None, :, None, None]
+
+    def pool(a):
+        return jax.lax.reduce_window(a, -jnp.inf, jax.lax.max, (1, 1, 2, 2), (1, 1, 2, 2), "VALID")
+
+    def loss(p):
+        a = pool(jax.nn.relu(conv(x, p[0], p[1])))
+        a = pool(jax.nn.relu(conv(a, p[2], p[3])))
+        return jax_cross_entropy(a.reshape(a.shape[0], -1) @ p[4] + p[5], y)
+
+    def step(p):
+        return tuple(v - c["lr"] * g for v, g in zip(p, jax.grad(loss)(p)))
+
+    if loop:
+        train, compile_seconds = jax_compile(
+            lambda p: jax.lax.fori_loop(0, c["epochs"], lambda i, p: step(p), p), params)
+        start = time.perf_counter()
+        params = jax.block_until_ready(train(params))
+    else:
+        train, compile_seconds = jax_compile(step, params)
+        start = time.perf_counter()
+        for _ in range(c["epochs"]):
+            params = train(params)
+        params = jax.block_until_ready(params)
+    seconds = time.perf_counter() - start
+    return seconds / c["epochs"], f"loss {float(loss(params)):.3g}", compile_seconds
+
+
+def jax_matmul(n):
+    """Seconds per n × n product, jitted jnp.dot, each waited for (block_until_ready)."""
+    jax = jax_module()
+    import numpy as np
+    a = jax.numpy.asarray(np.random.standard_normal((n, n)))
+    b = jax.numpy.asarray(np.random.standard_normal((n, n)))
+    dot, compile_seconds = jax_compile(jax.numpy.dot, a, b)
+    dot(a, b).block_until_ready()
+    repeat = matmul_repeat(n)
+    start = time.perf_counter()
+    for _ in range(repeat):
+        dot(a, b).block_until_ready()
+    seconds = (time.perf_counter() - start) / repeat
+    return seconds, f"{2 * n**3 / seconds / 1e9:.1f} GFLOP/s", compile_seconds
+
+
+def jax_small(op):
+    """Seconds per jitted 4×4 `a + b` or `a @ b`, each waited for, less the empty loop; the
+    fastest of three timings of each, as time_small."""
+    jax = jax_module()
+    import numpy as np
+    a = jax.numpy.asarray(np.random.standard_normal((4, 4)))
+    b = jax.numpy.asarray(np.random.standard_normal((4, 4)))
+    f, compile_seconds = jax_compile((lambda a, b: a + b) if op == "add" else (lambda a, b: a @ b), a, b)
+    repeat = 20_000
+    loops, empties = [], []
+    for _ in range(3):
+        start = time.perf_counter()
+        for _ in range(repeat):
+            f(a, b).block_until_ready()
+        loops.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        for _ in range(repeat):
+            c = a
+        empties.append(time.perf_counter() - start)
+    del c
+    return max(min(loops) - min(empties), 1e-9) / repeat, "4×4", compile_seconds
+
+
+def jax_startup(python):
+    start = time.perf_counter()
+    out = subprocess.run([python, "-c", "import jax; jax.config.update('jax_enable_x64', True); "
+                          "import jax.numpy as jnp; print(jnp.array([[1., 2], [3, 4]]) @ jnp.array([[1.], [1]]))"],
+                         capture_output=True, text=True, check=True)
+    return time.perf_counter() - start, out.stdout.split("\n")[0]

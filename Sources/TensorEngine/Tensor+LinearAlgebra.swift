@@ -34,7 +34,7 @@ extension Tensor {
     var x = b.rank == 1 ? b.scalars : b.columnMajor()
     var pivots = [Int32](repeating: 0, count: n)
     var (n32, k32, info) = (Int32(n), try Tensor.lapackSize(k), Int32(0))
-    dgesv_(&n32, &k32, &lu, &n32, &pivots, &x, &n32, &info)
+    BLASThreads.lapack { dgesv_(&n32, &k32, &lu, &n32, &pivots, &x, &n32, &info) }
     try checkInvertible(info: info, lu: lu, original: a, name: "solve")
     let y = Tensor(
       unchecked: b.shape, b.rank == 1 ? x : Tensor.rowMajor(x, rows: n, columns: k))
@@ -66,10 +66,10 @@ extension Tensor {
     // A workspace query first: LAPACK says how much room runs fastest.
     var size = 0.0
     var query = Int32(-1)
-    dgetri_(&n32, &lu, &n32, &pivots, &size, &query, &info)
+    BLASThreads.lapack { dgetri_(&n32, &lu, &n32, &pivots, &size, &query, &info) }
     var lwork = try Tensor.workspace(Swift.max(Double(n), size))
     var work = [Double](repeating: 0, count: Int(lwork))
-    dgetri_(&n32, &lu, &n32, &pivots, &work, &lwork, &info)
+    BLASThreads.lapack { dgetri_(&n32, &lu, &n32, &pivots, &work, &lwork, &info) }
     guard info == 0 else {
       throw TensorError(.argument, "inv: the matrix is singular, so it has no inverse")
     }
@@ -127,12 +127,16 @@ extension Tensor {
     var size = 0.0
     var isize = Int32(0)
     var query = Int32(-1)
-    dsyevd_(&jobz, &uplo, &n32, &a, &n32, &w, &size, &query, &isize, &query, &info, 1, 1)
+    BLASThreads.lapack {
+      dsyevd_(&jobz, &uplo, &n32, &a, &n32, &w, &size, &query, &isize, &query, &info, 1, 1)
+    }
     var lwork = try Tensor.workspace(size)
     var liwork = try Tensor.workspace(Double(isize))
     var work = [Double](repeating: 0, count: Int(lwork))
     var iwork = [Int32](repeating: 0, count: Int(liwork))
-    dsyevd_(&jobz, &uplo, &n32, &a, &n32, &w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
+    BLASThreads.lapack {
+      dsyevd_(&jobz, &uplo, &n32, &a, &n32, &w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
+    }
     guard info == 0 else {
       throw TensorError(.argument, "eig: LAPACK's eigenvalue iteration did not converge")
     }
@@ -164,12 +168,16 @@ extension Tensor {
     var iwork = [Int32](repeating: 0, count: 8 * k)
     var size = 0.0
     var query = Int32(-1)
-    dgesdd_(
-      &jobz, &m32, &n32, &a, &m32, &s, &u, &m32, &vt, &k32, &size, &query, &iwork, &info, 1)
+    BLASThreads.lapack {
+      dgesdd_(
+        &jobz, &m32, &n32, &a, &m32, &s, &u, &m32, &vt, &k32, &size, &query, &iwork, &info, 1)
+    }
     var lwork = try Tensor.workspace(size)
     var work = [Double](repeating: 0, count: Int(lwork))
-    dgesdd_(
-      &jobz, &m32, &n32, &a, &m32, &s, &u, &m32, &vt, &k32, &work, &lwork, &iwork, &info, 1)
+    BLASThreads.lapack {
+      dgesdd_(
+        &jobz, &m32, &n32, &a, &m32, &s, &u, &m32, &vt, &k32, &work, &lwork, &iwork, &info, 1)
+    }
     guard info == 0 else {
       throw TensorError(.argument, "svd: LAPACK's iteration did not converge")
     }
@@ -207,7 +215,7 @@ extension Tensor {
     var lu = columnMajor()
     var pivots = [Int32](repeating: 0, count: n)
     var (n32, info) = (Int32(n), Int32(0))
-    dgetrf_(&n32, &n32, &lu, &n32, &pivots, &info)
+    BLASThreads.lapack { dgetrf_(&n32, &n32, &lu, &n32, &pivots, &info) }
     return (n, lu, pivots, info)
   }
 
@@ -293,7 +301,9 @@ extension Tensor {
     var work = [Double](repeating: 0, count: 4 * n)
     var iwork = [Int32](repeating: 0, count: n)
     var factors = lu
-    dgecon_(&which, &n32, &factors, &n32, &norm, &rcond, &work, &iwork, &info, 1)
+    BLASThreads.lapack {
+      dgecon_(&which, &n32, &factors, &n32, &norm, &rcond, &work, &iwork, &info, 1)
+    }
     guard rcond >= Double.ulpOfOne else {
       throw TensorError(
         .argument,

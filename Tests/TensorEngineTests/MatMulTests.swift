@@ -181,12 +181,17 @@ import Testing
     return out
   }
 
-  @Test(arguments: [(3, 4, 2), (4, 1, 4), (9, 11, 7), (16, 16, 16), (33, 5, 40)])
+  @Test(arguments: [
+    (3, 4, 2), (4, 1, 4), (9, 11, 7), (16, 16, 16), (33, 5, 40), (120, 100, 90), (24, 500, 100),
+    (101, 103, 97),
+  ])
   func everyTransposeAgreesWithTheDefinition(_ size: (Int, Int, Int)) {
     let (m, n, k) = size
-    // Sizes on both sides of the BLAS threshold, and leading dimensions wider than the
-    // matrices so that a stride mix-up shows.
+    // Sizes on both sides of the BLAS threshold and of the split into parts on all cores (by
+    // rows, by columns when there are more of those, and at sizes no multiple of 8), and
+    // leading dimensions wider than the matrices so that a stride mix-up shows.
     #expect((3 * 4 * 2) < Tensor.blasThreshold && (16 * 16 * 16) >= Tensor.blasThreshold)
+    #expect((33 * 5 * 40) < Tensor.splitThreshold && (101 * 103 * 97) >= Tensor.splitThreshold)
     var g = RandomGenerator(seed: UInt64(m * 100 + n * 10 + k))
     for transA in [false, true] {
       for transB in [false, true] {
@@ -214,5 +219,21 @@ import Testing
         }
       }
     }
+  }
+}
+
+/// OpenBLAS's own threads stay asleep: Gradbook splits large products itself and gives
+/// OpenBLAS its threads only while a LAPACK routine runs.
+@Suite struct BLASThreadsTests {
+  @Test func openBLASRunsSingleThreadedAroundProductsAndLAPACK() throws {
+    #expect(BLASThreads.available >= 1)
+    let a = try Tensor.randn([200, 200])
+    let product = try Tensor.matmul(a, a)
+    #expect(200 * 200 * 200 >= Tensor.splitThreshold)
+    #expect(BLASThreads.openBLASThreads == 1)
+    // A·X = A·A has the solution X = A.
+    let x = try Tensor.solve(a, product)
+    #expect(zip(x.scalars, a.scalars).map { abs($0 - $1) }.max()! < 1e-8)
+    #expect(BLASThreads.openBLASThreads == 1)
   }
 }
