@@ -137,13 +137,6 @@ public enum NotebookReplay {
   }
 }
 
-/// Drops the ` · 0.04 s` a training run ends its line with, from text printed as a whole (a
-/// script's output); recording needs it no more, since a timing is an event of its own.
-public func withoutTimings(_ text: String) -> String {
-  text.replacingOccurrences(
-    of: #" · [0-9]+(\.[0-9]+)? s(?=\n|$)"#, with: "", options: .regularExpression)
-}
-
 /// The notebook recorder, a sink of a session's events: while a cell runs (between `start`
 /// and `stop`) it keeps what a notebook keeps — printed text, values at the notebook's width,
 /// figures — and never a live line, a timing or screen-only text.

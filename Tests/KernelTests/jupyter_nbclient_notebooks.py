@@ -13,11 +13,11 @@ one is added. A figure's `display_data` (with an image) is counted, not compared
 pixels are not the notebook's concern, the recorded hash is (gradbook check compares that).
 
 One difference is normalised, the only one known: `fit` ends its final line with the time
-it took (` · 0.04 s`), which the terminal shows and a notebook never records; it is taken
-off the kernel's text exactly as the notebook recorder takes it off (`withoutTimings` in
-Sources/Workspace/NotebookReplay.swift: ` · NUMBER s` at the end of a line). When the
-workspace reports timings as their own event, the kernel stops sending them and this
-normalisation finds nothing to remove. Nothing else is. Cells marked {tolerance=X} in the
+it took (` · 0.04 s`), which the terminal and the kernel show and a notebook never records
+(the workspace sends it as a timing event, which the recorder drops and the kernel prints);
+it is taken off the kernel's text with the pattern the tests use for terminal text
+(`withoutTimings` in Tests/WorkspaceTests/FixtureTests.swift: ` · NUMBER s` at the end of a
+line). Nothing else is. Cells marked {tolerance=X} in the
 notebook (kept in the exported cell's metadata.gradbook.options) compare their numbers with
 that relative tolerance, exactly as `gradbook check` does; their text must still match.
 

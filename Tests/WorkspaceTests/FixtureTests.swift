@@ -57,6 +57,13 @@ import Workspace
   }
 }
 
+/// Drops the ` · 0.04 s` a training run ends its line with, from text a test caught as the
+/// terminal prints it (the notebook recorder never sees timings: they are events of their own).
+func withoutTimings(_ text: String) -> String {
+  text.replacingOccurrences(
+    of: #" · [0-9]+(\.[0-9]+)? s(?=\n|$)"#, with: "", options: .regularExpression)
+}
+
 /// Drops timings (as notebooks do) and the loss values of training summaries: nobody can
 /// work those out independently of the run, so a fixture may not pin them.
 func withoutTimingsAndLosses(_ text: String) -> String {
