@@ -36,7 +36,6 @@ public final class Plotter {
   /// Draws `plot`; gives what to print: a text figure, sixel data, or the name of the file
   /// written by `:plot png`/`svg`.
   public func show(_ plot: Plot, file: String?, size: PlotSize?) throws -> String? {
-    recorded?.append(plot)
     if let figureSink { return try figureSink(plot, file) }
     let target: PlotTarget
     var note: String?
@@ -83,11 +82,8 @@ public final class Plotter {
   public var gnuplotProcessIdentifier: Int32? { gnuplot.processIdentifier }
 
   /// False while replaying a notebook someone else wrote: `file:` is ignored, so a replay
-  /// writes nowhere but beside the notebook (its figures are recorded all the same).
+  /// writes nowhere but beside the notebook (its figures still reach the notebook as the session's `figure` events).
   public var writesFiles = true
-
-  /// Every figure shown since this was last set to `[]`, for a notebook; nil keeps none.
-  public var recorded: [Plot]?
 
   /// `plot` as an SVG document (a notebook's figure), whatever `:plot` says: gnuplot writes
   /// it to its standard output, and the caller writes the file, so gnuplot is never handed

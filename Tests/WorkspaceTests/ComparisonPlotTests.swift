@@ -283,12 +283,21 @@ import Workspace
   @Test func aLiveBoundaryIsRedrawnAndItsLastFrameIsTheFigure() throws {
     let plotter = Plotter(directory: folder.path)
     plotter.setting = .svg
-    plotter.recorded = []
-    let (out, result) = run(
+    // The figures the session shows, as the notebook recorder takes them: `figure` events.
+    var recorded: [Plot] = []
+    var out = ""
+    let session = Session(plotter: plotter) { event in
+      switch event {
+      case .figure(let plot): recorded.append(plot)
+      case .text(let text), .display(let text), .timing(_, let text): out += text
+      default: break
+      }
+    }
+    let result = session.evaluate(
       """
       net = dense(2, 4, tanh) >> dense(4, 1, sigmoid);
       fit(net, xor(), loss: mse, opt: sgd(lr: 0.5), epochs: 2000, live: "boundary");
-      """, plotter: plotter)
+      """)
     guard case .complete = result else {
       Issue.record("\(result) \(out)")
       return
@@ -301,7 +310,6 @@ import Workspace
     #expect(figure == ["boundary", "class 0", "class 1"])
     #expect(try text("plot-live.svg") == (try text("plot-1.svg")))
     #expect(out.hasSuffix("wrote plot-1.svg\n"))
-    let recorded = plotter.recorded ?? []
     #expect(recorded.map(\.kind) == [.boundary])
     // The recorded frame is the trained model's boundary: XOR's corners in their classes.
     let grid = try #require(recorded.first?.grid)
