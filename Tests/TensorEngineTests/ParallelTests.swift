@@ -1,4 +1,6 @@
+import CThreadPlacement
 import Foundation
+import Synchronization
 import TensorEngine
 import Testing
 
@@ -29,5 +31,34 @@ import Testing
       for _ in 0..<2000 { Parallel.forEach(2) { total[$0] += 1 } }
     }
     #expect(total == [2000, 2000])
+  }
+
+  @Test func aThreadMovedOffItsCoreRunsOnAnotherAndMayComeBack() throws {
+    // What each new worker does first, so that it does not start on its creator's core.
+    // Run on a thread of its own: the test's thread is left where it was.
+    try #require(ProcessInfo.processInfo.activeProcessorCount > 1)
+    let seen = Mutex<[Int32]>([])
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+      let home = gradbook_current_cpu()
+      let moved = gradbook_move_off_cpu(home)
+      let now = gradbook_current_cpu()
+      // Allowed everywhere again: moving off the core it is on now works too.
+      let movedAgain = gradbook_move_off_cpu(now)
+      seen.withLock { $0 = [home, moved, now, movedAgain, gradbook_current_cpu()] }
+      done.signal()
+    }
+    thread.start()
+    done.wait()
+    let (home, moved, now, movedAgain, last) = seen.withLock { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
+    #expect(home >= 0)
+    #expect(moved == 0)
+    #expect(now != home)
+    #expect(movedAgain == 0)
+    #expect(last != now)
+  }
+
+  @Test(arguments: [Int32(-1), 1 << 20]) func aCoreThatIsNotThereIsRefused(_ cpu: Int32) {
+    #expect(gradbook_move_off_cpu(cpu) == -1)
   }
 }
