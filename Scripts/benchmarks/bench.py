@@ -10,6 +10,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import workloads as w  # noqa: E402
@@ -106,6 +107,11 @@ for name, unit, mine, others in table:
     notes = {}
     for _ in range(args.reps):  # alternating, so drift hits every column alike
         for column, fn in [("Gradbook", mine)] + list(others.items()):
+            # The column before may have left threads spinning for the next call (OpenBLAS's
+            # and OpenMP's for about 0.1-0.2 s, XLA's pool): on two cores they would take one
+            # from whichever column runs next. W3 at 1024 read 126 GFLOP/s for Gradbook right
+            # after JAX, and 195 alone.
+            time.sleep(0.5)
             try:
                 seconds, note, *compile_seconds = fn()
             except Exception as error:
