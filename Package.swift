@@ -54,9 +54,10 @@ let package = Package(
     // Elementwise exp, log, tanh and sigmoid over arrays: SLEEF's AVX2 or AVX-512 loops,
     // chosen at run time, or libm's.
     .target(name: "CVectorMath", dependencies: ["CSleef"]),
-    // Placing a new worker thread on another core than its creator's (sched_setaffinity).
-    .target(name: "CThreadPlacement"),
-    .target(name: "TensorEngine", dependencies: ["CBLAS", "CVectorMath", "CThreadPlacement"]),
+    // Linux calls that Swift's Glibc module does not import: placing a thread on a core
+    // (sched_setaffinity) and malloc's options (mallopt).
+    .target(name: "CLinux"),
+    .target(name: "TensorEngine", dependencies: ["CBLAS", "CVectorMath", "CLinux"]),
     // SHA-256 and HMAC-SHA256 over libcrypto.
     .target(name: "Digests", dependencies: ["COpenSSL"]),
     // Plot descriptions, their gnuplot scripts and the gnuplot process; no engine inside.
@@ -92,7 +93,7 @@ let package = Package(
     ),
     // The engine's side of Scripts/bench measured through the Swift API, without the language.
     .executableTarget(name: "gradbook-bench", dependencies: ["TensorEngine", "NeuralNet"]),
-    .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "CThreadPlacement"]),
+    .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "CLinux"]),
     .testTarget(name: "DigestsTests", dependencies: ["Digests"]),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
     .testTarget(name: "TensorLanguageTests", dependencies: ["TensorLanguage"]),

@@ -16,6 +16,7 @@ struct MemoryOption: ParsableArguments {
   /// Sets the limit from the option, else from the environment; a size that cannot be read
   /// stops the command before anything runs.
   func apply() throws {
+    HeapPolicy.reuseLargeBlocks()
     do {
       try MemoryBudget.configure(option: memory)
     } catch let error as TensorError {

@@ -1,4 +1,4 @@
-import CThreadPlacement
+import CLinux
 import Foundation
 import Synchronization
 import TensorEngine

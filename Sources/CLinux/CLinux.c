@@ -1,8 +1,9 @@
-// sched_setaffinity and CPU_CLR are GNU extensions that Swift's Glibc module does not
-// import, hence this C file.
+// sched_setaffinity, CPU_CLR and mallopt are GNU extensions that Swift's Glibc module does
+// not import, hence this C file.
 #define _GNU_SOURCE
+#include <malloc.h>
 #include <sched.h>
-#include "CThreadPlacement.h"
+#include "CLinux.h"
 
 int gradbook_move_off_cpu(int cpu) {
   cpu_set_t allowed;
@@ -19,3 +20,10 @@ int gradbook_move_off_cpu(int cpu) {
 }
 
 int gradbook_current_cpu(void) { return sched_getcpu(); }
+
+int gradbook_set_malloc_thresholds(long bytes) {
+  if (bytes <= 0 || bytes > 0x7fffffffL) return 0;
+  return mallopt(M_MMAP_THRESHOLD, (int)bytes) == 1 && mallopt(M_TRIM_THRESHOLD, (int)bytes) == 1;
+}
+
+long gradbook_malloc_mapped_bytes(void) { return (long)mallinfo2().hblkhd; }
