@@ -47,6 +47,8 @@ private final class WorkerPool: @unchecked Sendable {
   private let next = Atomic<Int>(0)
   /// Workers still running the current call's parts.
   private let busy = Atomic<Int>(0)
+  /// The core the current call's caller runs on, for a worker just woken to compare.
+  private let callerCore = Atomic<Int32>(-1)
   private var count = 0
   private var helpers = 0
   private var body: ((Int) -> Void)?
@@ -86,6 +88,7 @@ private final class WorkerPool: @unchecked Sendable {
     // seen asleep and woken (both sides use sequentially consistent order).
     generation.add(1, ordering: .sequentiallyConsistent)
     for w in 0..<helpers where workers[w].asleep.load(ordering: .sequentiallyConsistent) {
+      callerCore.store(gradbook_current_cpu(), ordering: .relaxed)
       workers[w].wake.signal()
     }
     while let i = take() { body(i) }
@@ -113,7 +116,16 @@ private final class WorkerPool: @unchecked Sendable {
         spun += 1
         if spun >= Self.spins {
           me.asleep.store(true, ordering: .sequentiallyConsistent)
-          if generation.load(ordering: .sequentiallyConsistent) == seen { me.wake.wait() }
+          if generation.load(ordering: .sequentiallyConsistent) == seen {
+            me.wake.wait()
+            // Linux may wake a thread on its waker's core (to share its cache); here that
+            // put both halves of a training step on one core, and W2 ran at 36–40 µs a
+            // step instead of 21, for the rest of the run. Move off at once.
+            let core = gradbook_current_cpu()
+            if core >= 0 && core == callerCore.load(ordering: .relaxed) {
+              _ = gradbook_move_off_cpu(core)
+            }
+          }
           me.asleep.store(false, ordering: .sequentiallyConsistent)
           spun = 0
         }
