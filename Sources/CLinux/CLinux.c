@@ -19,6 +19,12 @@ int gradbook_move_off_cpu(int cpu) {
   return 0;
 }
 
+int gradbook_allowed_cpus(void) {
+  cpu_set_t allowed;
+  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return -1;
+  return CPU_COUNT(&allowed);
+}
+
 int gradbook_current_cpu(void) { return sched_getcpu(); }
 
 int gradbook_set_malloc_thresholds(long bytes) {

@@ -1,6 +1,5 @@
+import TensorEngine
 import Testing
-
-@testable import TensorEngine
 
 @Suite struct HeapPolicyTests {
   @Test func aFreedLargeTensorsMemoryStaysInTheHeap() {

@@ -5,6 +5,9 @@
 /// before. Returns 0 when it moved, -1 when the system refused (the thread stays put).
 int gradbook_move_off_cpu(int cpu);
 
+/// How many CPUs the calling thread may run on (its affinity mask), or -1.
+int gradbook_allowed_cpus(void);
+
 /// The CPU the calling thread runs on, or -1.
 int gradbook_current_cpu(void);
 
