@@ -19,7 +19,4 @@ public enum HeapPolicy {
   @discardableResult public static func reuseLargeBlocks() -> Bool {
     gradbook_set_malloc_thresholds(reuseBelow) == 1
   }
-
-  /// The bytes malloc holds in blocks mapped on their own, returned to the system when freed.
-  public static var separatelyMappedBytes: Int { Int(gradbook_malloc_mapped_bytes()) }
 }

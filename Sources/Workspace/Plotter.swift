@@ -82,7 +82,8 @@ public final class Plotter {
   public var gnuplotProcessIdentifier: Int32? { gnuplot.processIdentifier }
 
   /// False while replaying a notebook someone else wrote: `file:` is ignored, so a replay
-  /// writes nowhere but beside the notebook (its figures still reach the notebook as the session's `figure` events).
+  /// writes nowhere but beside the notebook (its figures still reach the notebook as the
+  /// session's `figure` events).
   public var writesFiles = true
 
   /// `plot` as an SVG document (a notebook's figure), whatever `:plot` says: gnuplot writes

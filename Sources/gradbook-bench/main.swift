@@ -17,9 +17,12 @@ func seconds(_ d: Duration) -> Double {
   Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }
 
-/// Seconds per run of `body`, over `times` runs after one to warm up.
-func perRun(_ times: Int, _ body: () throws -> Tensor) rethrows -> (Double, Tensor) {
+/// Seconds per run of `body`, over `times` runs after `warmUps` untimed ones.
+func perRun(_ times: Int, warmUps: Int = 1, _ body: () throws -> Tensor) rethrows -> (
+  Double, Tensor
+) {
   var last = try body()
+  for _ in 1..<Swift.max(1, warmUps) { last = try body() }
   let elapsed = try clock.measure {
     for _ in 0..<times { last = try body() }
   }
@@ -77,8 +80,7 @@ func run(_ arguments: [String]) throws -> String {
     let b = try Tensor.randn([n, n])
     // Warmed up by as many products as are timed, as Scripts/benchmarks does every peer.
     let times = try number(2)
-    for _ in 0..<times { _ = try Tensor.matmul(a, b) }
-    let (time, _) = try perRun(times) { try Tensor.matmul(a, b) }
+    let (time, _) = try perRun(times, warmUps: times) { try Tensor.matmul(a, b) }
     return "\(time) \(String(format: "%.1f", 2 * pow(Double(n), 3) / time / 1e9)) GFLOP/s"
   case "small":
     let a = try Tensor.randn([4, 4])

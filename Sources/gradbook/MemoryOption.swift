@@ -15,6 +15,8 @@ struct MemoryOption: ParsableArguments {
 
   /// Sets the limit from the option, else from the environment; a size that cannot be read
   /// stops the command before anything runs.
+  /// Every command that evaluates code passes here first, so this is also where the heap
+  /// is told to keep large freed blocks (`HeapPolicy`).
   func apply() throws {
     HeapPolicy.reuseLargeBlocks()
     do {
